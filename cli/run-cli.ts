@@ -1,0 +1,175 @@
+import path from 'node:path'
+import { parseArgs } from 'node:util'
+import { loadConfig, type PortalConfig } from '../core/config.ts'
+import { PortalError } from '../core/errors.ts'
+import { localOperator } from '../core/identity.ts'
+import type { ImportReport } from '../graph/catalog/catalog.ts'
+import { writeDemoOrg } from '../graph/demo/write-demo-org.ts'
+import { CatalogLoadError, createPlatform, type Platform } from '../platform/create-platform.ts'
+import { loadDemoIfEmpty } from '../platform/load-demo.ts'
+import { createHttpApp } from '../server/create-http-app.ts'
+import { serveHttp } from '../server/serve-http.ts'
+import { UsageError, type CliIo } from './cli-io.ts'
+
+const HELP = `Usage: portal [--catalog <path>]... <command>
+
+Commands:
+  start                                   serve the portal (HTTP API, Backstage-compatible catalog API)
+  import <path-or-url>... [--dry-run] [--json]
+                                          import catalog-info files, directories or Location trees
+  tool [<name>] [--input '<json>'] [--json]
+                                          run a registry tool (without a name: list the tools)
+  demo generate [--scale N] [--seed S] --out <dir>
+                                          write the demo organisation as Backstage YAML
+
+Global options:
+  --catalog <path>   run against an in-memory catalog loaded from these files (repeatable) instead of the data directory
+  --help             show this help
+`
+
+/** Runs one CLI command; returns the exit code (0 ok, 1 failed, 2 usage). `start` resolves only when stopped. */
+export async function runCli(argv: string[], io: CliIo, { signal }: { signal?: AbortSignal } = {}): Promise<number> {
+  try {
+    return await dispatch(argv, io, signal)
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.stderr(`portal: ${error.message}\n\n${HELP}`)
+      return 2
+    }
+    if (error instanceof CatalogLoadError) {
+      io.stderr(`portal: ${error.message}\n`)
+      return 1
+    }
+    if (error instanceof PortalError) {
+      io.stderr(`portal: ${error.message}\n${error.issues.map((issue) => `  ${issue.path}: ${issue.message}\n`).join('')}`)
+      return 1
+    }
+    throw error
+  }
+}
+
+async function dispatch(argv: string[], io: CliIo, signal?: AbortSignal): Promise<number> {
+  let parsed
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        catalog: { type: 'string', multiple: true },
+        'dry-run': { type: 'boolean' },
+        json: { type: 'boolean' },
+        input: { type: 'string' },
+        scale: { type: 'string' },
+        seed: { type: 'string' },
+        out: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    })
+  } catch (error) {
+    throw new UsageError((error as Error).message)
+  }
+  const { values, positionals } = parsed
+  const [command, ...rest] = positionals
+  if (values.help || !command) {
+    io.stdout(HELP)
+    return command || values.help ? 0 : 2
+  }
+  const config = loadConfig(io.env)
+  const catalogPaths = values.catalog?.map((item) => path.resolve(io.cwd, item))
+
+  switch (command) {
+    case 'start':
+      return start(config, catalogPaths, io, signal)
+    case 'import':
+      if (rest.length === 0) throw new UsageError('import needs at least one path or URL')
+      return withPlatform(config, catalogPaths, io, async (platform) => {
+        const targets = rest.map((target) => (/^https?:\/\//.test(target) ? target : path.resolve(io.cwd, target)))
+        const report = await platform.catalog.import(targets, { dryRun: values['dry-run'], cwd: io.cwd })
+        io.stdout(values.json ? `${JSON.stringify(report, null, 2)}\n` : formatImport(report))
+        return report.errors.length > 0 ? 1 : 0
+      })
+    case 'tool':
+      return runTool(rest[0], values.input, values.json ?? false, config, catalogPaths, io)
+    case 'demo': {
+      if (rest[0] !== 'generate') throw new UsageError('the demo command is: portal demo generate [--scale N] --out <dir>')
+      if (!values.out) throw new UsageError('demo generate needs --out <dir>')
+      const scale = values.scale === undefined ? undefined : Number(values.scale)
+      const seed = values.seed === undefined ? undefined : Number(values.seed)
+      if (scale !== undefined && (!Number.isInteger(scale) || scale < 1)) throw new UsageError(`--scale must be a positive whole number, got ${values.scale}`)
+      if (seed !== undefined && !Number.isInteger(seed)) throw new UsageError(`--seed must be a whole number, got ${values.seed}`)
+      const out = path.resolve(io.cwd, values.out)
+      const written = await writeDemoOrg(out, { scale, seed })
+      io.stdout(values.json ? `${JSON.stringify({ out, ...written })}\n` : `Wrote ${written.entities} entities in ${written.files} files to ${out}; import ${path.join(out, 'catalog-info.yaml')}\n`)
+      return 0
+    }
+    default:
+      throw new UsageError(`unknown command "${command}"`)
+  }
+}
+
+async function withPlatform(config: PortalConfig, catalogPaths: string[] | undefined, _io: CliIo, work: (platform: Platform) => Promise<number>): Promise<number> {
+  const platform = await createPlatform({ config, catalogPaths })
+  try {
+    return await work(platform)
+  } finally {
+    await platform.close()
+  }
+}
+
+async function runTool(name: string | undefined, inputText: string | undefined, json: boolean, config: PortalConfig, catalogPaths: string[] | undefined, io: CliIo): Promise<number> {
+  let input: unknown = {}
+  if (inputText !== undefined) {
+    try {
+      input = JSON.parse(inputText)
+    } catch (error) {
+      throw new UsageError(`--input must be JSON: ${(error as Error).message}`)
+    }
+  }
+  return withPlatform(config, catalogPaths, io, async (platform) => {
+    if (!name) {
+      const list = platform.tools.list().map((tool) => ({ name: tool.name, title: tool.title, scope: tool.scope, description: tool.description }))
+      io.stdout(json ? `${JSON.stringify({ tools: list }, null, 2)}\n` : list.map((tool) => `${tool.name.padEnd(22)} ${tool.description}\n`).join(''))
+      return 0
+    }
+    try {
+      const result = await platform.tools.call(name, input, { identity: localOperator() })
+      io.stdout(json ? `${JSON.stringify(result.output, null, 2)}\n` : `${result.text}\n`)
+      return 0
+    } catch (error) {
+      if (!(error instanceof PortalError) || !json) throw error
+      io.stdout(`${JSON.stringify({ error: { code: error.code, message: error.message, issues: error.issues } }, null, 2)}\n`)
+      return 1
+    }
+  })
+}
+
+async function start(config: PortalConfig, catalogPaths: string[] | undefined, io: CliIo, signal?: AbortSignal): Promise<number> {
+  const platform = await createPlatform({ config, catalogPaths })
+  if (!catalogPaths && config.loadDemo) {
+    const report = await loadDemoIfEmpty(platform)
+    if (report) io.stderr(`Loaded the demo organisation: ${Object.entries(report.entities).map(([kind, count]) => `${count} ${kind}`).join(', ')}\n`)
+  }
+  const server = await serveHttp(createHttpApp(platform), { host: config.host, port: config.port })
+  io.stdout(`NEXT Portal is serving ${platform.catalog.index.size} entities at ${server.url}\n`)
+  await new Promise<void>((resolve) => {
+    if (signal?.aborted) return resolve()
+    signal?.addEventListener('abort', () => resolve(), { once: true })
+    if (!signal) for (const name of ['SIGINT', 'SIGTERM'] as const) process.once(name, () => resolve())
+  })
+  await server.close()
+  await platform.close()
+  return 0
+}
+
+function formatImport(report: ImportReport): string {
+  const lines: string[] = []
+  const kinds = Object.entries(report.entities).map(([kind, count]) => `${count} ${kind}`).join(', ') || 'no entities'
+  const relations = Object.values(report.relations).reduce((sum, count) => sum + count, 0)
+  if (report.errors.length > 0) lines.push(`Import failed; nothing was changed. ${report.errors.length} error(s):`)
+  else if (report.dryRun) lines.push(`Dry run: would import ${kinds} with ${relations} relations.`)
+  else lines.push(`Imported ${kinds} with ${relations} relations (${report.changes.added} added, ${report.changes.updated} updated, ${report.changes.removed} removed, ${report.changes.unchanged} unchanged).`)
+  for (const problem of report.errors) lines.push(`  error: ${[problem.file, problem.entity, problem.field].filter(Boolean).join(' › ')}: ${problem.message}`)
+  for (const problem of report.warnings) lines.push(`  warning: ${[problem.file, problem.entity, problem.field].filter(Boolean).join(' › ')}: ${problem.message}`)
+  return `${lines.join('\n')}\n`
+}

@@ -1,0 +1,59 @@
+import type { Store } from './store.ts'
+
+export interface Migration {
+  version: number
+  name: string
+  sql: string
+}
+
+/**
+ * The schema, as an append-only list: a released migration is never edited, a change is a new version.
+ * Entities are stored as authored (placeholders substituted); relations are derived from them when the
+ * catalog index loads, so a reference to an entity imported later resolves without rewriting rows.
+ */
+export const migrations: Migration[] = [
+  {
+    version: 1,
+    name: 'catalog',
+    sql: `
+      create extension if not exists vector;
+      create table entities (
+        ref text primary key,
+        uid text not null unique,
+        kind text not null,
+        namespace text not null,
+        name text not null,
+        origin text not null,
+        source text not null,
+        etag text not null,
+        body jsonb not null,
+        updated_at timestamptz not null default now()
+      );
+      create index entities_origin on entities (origin);
+      create table locations (
+        origin text primary key,
+        imported_at timestamptz not null default now(),
+        entity_count integer not null
+      );
+    `,
+  },
+]
+
+/** Applies the migrations a store has not seen yet, in order, each in its own transaction. */
+export async function migrate(store: Store, list: Migration[] = migrations): Promise<number[]> {
+  await store.exec('create table if not exists schema_migrations (version integer primary key, name text not null, applied_at timestamptz not null default now())')
+  const applied: number[] = []
+  for (const migration of [...list].sort((a, b) => a.version - b.version)) {
+    const done = await store.transaction(async (transaction) => {
+      // Two replicas starting together: the advisory lock makes the second wait, then see the version applied.
+      await transaction.query('select pg_advisory_xact_lock(7210001)')
+      const existing = await transaction.query('select 1 from schema_migrations where version = $1', [migration.version])
+      if (existing.rows.length > 0) return false
+      await transaction.exec(migration.sql)
+      await transaction.query('insert into schema_migrations (version, name) values ($1, $2)', [migration.version, migration.name])
+      return true
+    })
+    if (done) applied.push(migration.version)
+  }
+  return applied
+}

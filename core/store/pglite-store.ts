@@ -1,0 +1,54 @@
+import { PGlite } from '@electric-sql/pglite'
+import { vector } from '@electric-sql/pglite-pgvector'
+import type { Queryable, QueryResult, Store } from './store.ts'
+
+export interface PgliteStoreOptions {
+  /** A directory to persist to; omitted means in memory. */
+  dataDir?: string
+  /** A dumped data directory (from `dumpDataDir`) to start from, which skips initdb. */
+  loadDataDir?: Blob | File
+}
+
+/** The embedded engine: PostgreSQL compiled to WASM, in this process, with pgvector. */
+export class PgliteStore implements Store {
+  readonly engine = 'pglite' as const
+  readonly database: PGlite
+
+  private constructor(database: PGlite) {
+    this.database = database
+  }
+
+  static async open({ dataDir, loadDataDir }: PgliteStoreOptions = {}): Promise<PgliteStore> {
+    const database = await PGlite.create({ dataDir, loadDataDir, extensions: { vector } })
+    return new PgliteStore(database)
+  }
+
+  async query<Row = Record<string, unknown>>(sql: string, params: unknown[] = []): Promise<QueryResult<Row>> {
+    const result = await this.database.query<Row>(sql, params)
+    return { rows: result.rows }
+  }
+
+  async exec(sql: string): Promise<void> {
+    await this.database.exec(sql)
+  }
+
+  async transaction<T>(work: (transaction: Queryable) => Promise<T>): Promise<T> {
+    return this.database.transaction(async (transaction) =>
+      work({
+        query: async <Row>(sql: string, params: unknown[] = []) => ({ rows: (await transaction.query<Row>(sql, params)).rows }),
+        exec: async (sql: string) => {
+          await transaction.exec(sql)
+        },
+      }),
+    )
+  }
+
+  /** A snapshot of the whole database, loadable with `loadDataDir` (used to share a migrated store in tests). */
+  async dump(): Promise<Blob> {
+    return this.database.dumpDataDir('none')
+  }
+
+  async close(): Promise<void> {
+    if (!this.database.closed) await this.database.close()
+  }
+}

@@ -1,0 +1,21 @@
+/**
+ * The store port: one SQL dialect (PostgreSQL's) on two engines, PGlite embedded and PostgreSQL over the wire.
+ * Parameters are positional (`$1`); JSON values are passed as text and cast in SQL (`$1::jsonb`) so both
+ * engines treat them the same.
+ */
+export interface QueryResult<Row> {
+  rows: Row[]
+}
+
+export interface Queryable {
+  query<Row = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<QueryResult<Row>>
+  /** Runs one or more statements without parameters (migrations, DDL). */
+  exec(sql: string): Promise<void>
+}
+
+export interface Store extends Queryable {
+  readonly engine: 'pglite' | 'postgres'
+  /** Runs `work` in one transaction: everything it wrote lands, or nothing does. */
+  transaction<T>(work: (transaction: Queryable) => Promise<T>): Promise<T>
+  close(): Promise<void>
+}

@@ -1,0 +1,129 @@
+import type { EventBus } from '../../core/events/event-bus.ts'
+import { PortalError } from '../../core/errors.ts'
+import { CatalogIndex } from '../index/catalog-index.ts'
+import { readCatalog, type ReadCatalogOptions, type ReadEntity } from '../ingest/read-catalog.ts'
+import type { CatalogProblem } from '../model/catalog-problem.ts'
+import { emitRelations } from '../model/entity-relations.ts'
+import type { CatalogChange, CatalogRepository } from './catalog-repository.ts'
+
+export const CATALOG_CHANGED = 'catalog-changed'
+
+export interface CatalogChangedPayload {
+  upserted: string[]
+  removed: string[]
+}
+
+export interface ReportProblem {
+  file: string
+  entity?: string
+  field?: string
+  message: string
+}
+
+/** The result of an import, the JSON that `portal import --json` prints. */
+export interface ImportReport {
+  entities: Record<string, number>
+  relations: Record<string, number>
+  errors: ReportProblem[]
+  warnings: ReportProblem[]
+  changes: { added: number; updated: number; removed: number; unchanged: number }
+  dryRun: boolean
+}
+
+export interface ImportOptions extends ReadCatalogOptions {
+  dryRun?: boolean
+}
+
+function toReportProblem({ severity: _severity, ...problem }: CatalogProblem): ReportProblem {
+  return problem
+}
+
+/**
+ * The catalog: its store, its in-memory index, and the one way entities change (imports, all or nothing).
+ * Every change is applied to the index and announced on the bus as `catalog-changed`.
+ */
+export class Catalog {
+  readonly index: CatalogIndex
+  private readonly repository: CatalogRepository
+  private readonly bus: EventBus
+
+  private constructor(repository: CatalogRepository, bus: EventBus, index: CatalogIndex) {
+    this.repository = repository
+    this.bus = bus
+    this.index = index
+  }
+
+  static async open({ repository, bus }: { repository: CatalogRepository; bus: EventBus }): Promise<Catalog> {
+    return new Catalog(repository, bus, new CatalogIndex(await repository.loadAll()))
+  }
+
+  /** Reads, checks and (unless dry run) stores the given locations. Problems are reported, never thrown. */
+  async import(targets: Array<string | { name: string; text: string }>, { dryRun = false, ...readOptions }: ImportOptions = {}): Promise<ImportReport> {
+    const { read, report } = await this.check(targets, readOptions, dryRun)
+    // All or nothing: an import with errors writes nothing, so a bad file cannot leave half a catalog.
+    if (report.errors.length > 0 || dryRun) return report
+    let change: CatalogChange
+    try {
+      change = await this.repository.replaceOrigins(read.origins, read.entities)
+    } catch (error) {
+      if (!(error instanceof PortalError)) throw error
+      report.errors.push(...(error.issues.length > 0 ? error.issues.map((issue) => ({ file: read.entities.find((entity) => entity.ref === issue.path)?.source ?? '', entity: issue.path, message: issue.message })) : [{ file: '', message: error.message }]))
+      return report
+    }
+    report.changes = { added: change.added.length, updated: change.updated.length, removed: change.removed.length, unchanged: change.unchanged }
+    await this.applyChange(change)
+    return report
+  }
+
+  /** Checks YAML text without storing it: the problems an import of it would report. */
+  async validate(text: string, name = '<input>'): Promise<{ entities: string[]; errors: ReportProblem[]; warnings: ReportProblem[] }> {
+    const { read, report } = await this.check([{ name, text }], {}, true)
+    return { entities: read.entities.map((entity) => entity.ref), errors: report.errors, warnings: report.warnings }
+  }
+
+  private async check(targets: Array<string | { name: string; text: string }>, readOptions: ReadCatalogOptions, dryRun: boolean) {
+    const read = await readCatalog(targets, readOptions)
+    const problems = [...read.problems, ...this.danglingReferences(read.entities)]
+    const report: ImportReport = {
+      entities: {},
+      relations: {},
+      errors: problems.filter((problem) => problem.severity === 'error').map(toReportProblem),
+      warnings: problems.filter((problem) => problem.severity === 'warning').map(toReportProblem),
+      changes: { added: 0, updated: 0, removed: 0, unchanged: 0 },
+      dryRun,
+    }
+    const relationKeys = new Set<string>()
+    for (const { entity } of read.entities) {
+      report.entities[entity.kind] = (report.entities[entity.kind] ?? 0) + 1
+      for (const relation of emitRelations(entity).relations) {
+        const key = `${relation.source} ${relation.type} ${relation.target}`
+        if (relationKeys.has(key)) continue
+        relationKeys.add(key)
+        report.relations[relation.type] = (report.relations[relation.type] ?? 0) + 1
+      }
+    }
+    return { read, report }
+  }
+
+  private danglingReferences(entities: ReadEntity[]): CatalogProblem[] {
+    const incoming = new Set(entities.map((entity) => entity.ref))
+    const problems: CatalogProblem[] = []
+    for (const { entity, ref, source } of entities) {
+      for (const relation of emitRelations(entity).relations) {
+        if (relation.source !== ref || !relation.field) continue
+        if (!incoming.has(relation.target) && !this.index.has(relation.target)) {
+          problems.push({ severity: 'warning', file: source, entity: ref, field: relation.field, message: `refers to ${relation.target}, which is not in the catalog (yet); the relation is kept` })
+        }
+      }
+    }
+    return problems
+  }
+
+  private async applyChange(change: CatalogChange): Promise<void> {
+    const upserted = [...change.added, ...change.updated]
+    if (upserted.length === 0 && change.removed.length === 0) return
+    this.index.apply({ upserted, removed: change.removed })
+    const payload: CatalogChangedPayload = { upserted: upserted.map((entity) => entity.ref), removed: change.removed }
+    await this.bus.publish({ type: CATALOG_CHANGED, payload })
+  }
+}

@@ -1,0 +1,62 @@
+import type { PortalConfig } from '../core/config.ts'
+import type { EventBus } from '../core/events/event-bus.ts'
+import { InProcessEventBus } from '../core/events/in-process-event-bus.ts'
+import { openStore } from '../core/store/open-store.ts'
+import type { Store } from '../core/store/store.ts'
+import { Catalog, type ImportReport } from '../graph/catalog/catalog.ts'
+import { MemoryCatalogRepository } from '../graph/catalog/memory-catalog-repository.ts'
+import { SqlCatalogRepository } from '../graph/catalog/sql-catalog-repository.ts'
+import { catalogTools } from '../tools/catalog/catalog-tools.ts'
+import { graphTools } from '../tools/graph/graph-tools.ts'
+import { ToolRegistry } from '../tools/tool-registry.ts'
+
+export interface Platform {
+  config: PortalConfig
+  /** Absent when the platform runs on an in-memory catalog (`--catalog`). */
+  store?: Store
+  bus: EventBus
+  catalog: Catalog
+  tools: ToolRegistry
+  close(): Promise<void>
+}
+
+export interface CreatePlatformOptions {
+  config: PortalConfig
+  /** Run on an in-memory catalog loaded from these files instead of the store. */
+  catalogPaths?: string[]
+  /** An already open store (tests share one). */
+  store?: Store
+}
+
+/** An in-memory catalog load that fails is an error the user must see, not a half-empty catalog. */
+export class CatalogLoadError extends Error {
+  constructor(readonly report: ImportReport) {
+    super(`The catalog could not be loaded: ${report.errors.map((error) => [error.file, error.entity, error.field, error.message].filter(Boolean).join(': ')).join('; ')}`)
+    this.name = 'CatalogLoadError'
+  }
+}
+
+/** Wires the core once; every surface (HTTP, MCP, CLI, chat) takes the platform it returns. */
+export async function createPlatform({ config, catalogPaths, store: givenStore }: CreatePlatformOptions): Promise<Platform> {
+  const bus = new InProcessEventBus()
+  const store = catalogPaths ? undefined : (givenStore ?? (await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir })))
+  const repository = store ? new SqlCatalogRepository(store) : new MemoryCatalogRepository()
+  const catalog = await Catalog.open({ repository, bus })
+  if (catalogPaths) {
+    const report = await catalog.import(catalogPaths)
+    if (report.errors.length > 0) throw new CatalogLoadError(report)
+  }
+  const tools = new ToolRegistry().register(...catalogTools({ catalog }), ...graphTools({ catalog }))
+  return {
+    config,
+    store,
+    bus,
+    catalog,
+    tools,
+    async close() {
+      await bus.close()
+      // A store handed in by the caller is the caller's to close.
+      if (store && !givenStore) await store.close()
+    },
+  }
+}

@@ -1,0 +1,34 @@
+import { Hono } from 'hono'
+import type { Platform } from '../platform/create-platform.ts'
+import { backstageCatalogRoutes } from './backstage-catalog-routes.ts'
+import { createMetrics } from './metrics.ts'
+import { toolRoutes } from './tool-routes.ts'
+
+/** The portal's HTTP surface over Web-standard Request/Response; Node's listener lives in `serve-http.ts`. */
+export function createHttpApp(platform: Platform): Hono {
+  const app = new Hono()
+  const metrics = createMetrics(platform)
+
+  app.use(async (context, next) => {
+    const started = performance.now()
+    await next()
+    const route = context.req.routePath || 'unmatched'
+    metrics.requests.inc({ method: context.req.method, route, status: String(context.res.status) })
+    metrics.requestSeconds.observe({ method: context.req.method, route }, (performance.now() - started) / 1000)
+  })
+
+  app.get('/healthz', (context) => context.json({ status: 'ok' }))
+  app.get('/readyz', async (context) => {
+    try {
+      await platform.store?.query('select 1')
+      return context.json({ status: 'ready', entities: platform.catalog.index.size })
+    } catch (error) {
+      return context.json({ status: 'unavailable', reason: (error as Error).message }, 503)
+    }
+  })
+  app.get('/metrics', async (context) => context.text(await metrics.registry.metrics(), 200, { 'content-type': metrics.registry.contentType }))
+  app.route('/api/catalog', backstageCatalogRoutes({ catalog: platform.catalog }))
+  app.route('/api/tools', toolRoutes({ tools: platform.tools }))
+  app.notFound((context) => context.json({ error: { name: 'NotFoundError', message: `No route ${context.req.method} ${new URL(context.req.url).pathname}` }, response: { statusCode: 404 } }, 404))
+  return app
+}

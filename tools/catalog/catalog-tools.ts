@@ -1,0 +1,146 @@
+import { z } from 'zod'
+import type { Catalog } from '../../graph/catalog/catalog.ts'
+import { entitySummarySchema, summarizeEntity } from '../../graph/index/entity-summary.ts'
+import { queryEntities, type EntityFilter } from '../../graph/index/query-entities.ts'
+import { resolveEntityRef } from '../../graph/index/resolve-entity.ts'
+import { groupWithSubgroups } from '../../graph/index/graph-traversals.ts'
+import { defineTool, READ_ONLY, type ToolDefinition } from '../define-tool.ts'
+import { decodeCursor, encodeCursor } from '../paging.ts'
+
+const refInput = z.string().min(1).max(300).describe('An entity reference, [kind:][namespace/]name, e.g. "checkout-api" or "component:default/checkout-api"')
+
+const problemSchema = z.object({ file: z.string(), entity: z.string().optional(), field: z.string().optional(), message: z.string() })
+
+const contactSchema = z.object({ type: z.string(), value: z.string() })
+const personSchema = z.object({ ref: z.string(), name: z.string(), email: z.string().optional(), slackUserId: z.string().optional(), teamsEmail: z.string().optional() })
+
+export function catalogTools({ catalog }: { catalog: Catalog }): ToolDefinition[] {
+  const { index } = catalog
+
+  const getEntity = defineTool({
+    name: 'catalog_get_entity',
+    title: 'Get a catalog entity',
+    description: 'Returns one catalog entity (service, API, resource, system, domain, team, person, template) with its metadata, spec and relations.',
+    input: z.object({ ref: refInput }),
+    output: z.object({ ref: z.string(), entity: z.looseObject({ apiVersion: z.string(), kind: z.string(), metadata: z.looseObject({ name: z.string() }) }) }),
+    annotations: READ_ONLY,
+    scope: 'catalog:read',
+    approval: false,
+    examples: ['tell me about checkout-api', 'show the payments-db resource', 'what is search-service?'],
+    async execute({ ref }) {
+      const resolved = resolveEntityRef(index, ref)
+      return { ref: resolved, entity: index.get(resolved)! }
+    },
+    render: ({ ref, entity }) => `${ref}: ${(entity.metadata as { title?: string }).title ?? entity.metadata.name}${(entity.metadata as { description?: string }).description ? ` — ${(entity.metadata as { description?: string }).description}` : ''}`,
+  })
+
+  const queryInput = z.object({
+    kind: z.string().optional().describe('Component, API, Resource, System, Domain, Group, User, Location, Template'),
+    type: z.string().optional().describe('spec.type, e.g. service, website, database'),
+    owner: z.string().optional().describe('The owning group, e.g. "payments" or "group:default/payments"'),
+    system: z.string().optional(),
+    lifecycle: z.string().optional().describe('e.g. production, experimental, deprecated'),
+    tag: z.string().optional(),
+    text: z.string().max(200).optional().describe('Words in the name, title or description'),
+    limit: z.number().int().min(1).max(500).default(50),
+    cursor: z.string().optional().describe('nextCursor of the previous page'),
+  })
+  const query = defineTool({
+    name: 'catalog_query',
+    title: 'Find catalog entities',
+    description: 'Lists catalog entities filtered by kind, type, owner, system, lifecycle, tag and text, a page at a time (cursor paging).',
+    input: queryInput,
+    output: z.object({ items: z.array(entitySummarySchema), totalItems: z.number().int(), nextCursor: z.string().optional() }),
+    annotations: READ_ONLY,
+    scope: 'catalog:read',
+    approval: false,
+    examples: ['list the services team payments owns', 'which APIs are deprecated?', 'show all databases', 'services tagged java'],
+    async execute({ limit, cursor, ...filters }) {
+      const conditions = new Map<string, string[]>()
+      const set = (key: string, value: string | undefined) => value !== undefined && conditions.set(key, [value.toLowerCase()])
+      set('kind', filters.kind)
+      set('spec.type', filters.type)
+      set('spec.lifecycle', filters.lifecycle)
+      set('metadata.tags', filters.tag)
+      if (filters.owner) set('relations.ownedby', resolveEntityRef(index, filters.owner, { defaultKind: filters.owner.includes(':') ? undefined : 'group' }))
+      if (filters.system) set('relations.partof', resolveEntityRef(index, filters.system, { defaultKind: 'system' }))
+      const filter: EntityFilter = conditions.size > 0 ? [conditions] : []
+      const refs = queryEntities(index, { filter, fullText: filters.text })
+      const offset = cursor ? decodeCursor(cursor, filters) : 0
+      const page = refs.slice(offset, offset + limit)
+      return {
+        items: page.map((ref) => summarizeEntity(index, ref)),
+        totalItems: refs.length,
+        nextCursor: offset + limit < refs.length ? encodeCursor(offset + limit, filters) : undefined,
+      }
+    },
+    render: ({ items, totalItems }) => [`${totalItems} entities`, ...items.map((item) => `- ${item.ref}${item.owner ? ` (owner ${item.owner})` : ''}`)].join('\n'),
+  })
+
+  const whoOwns = defineTool({
+    name: 'catalog_who_owns',
+    title: 'Who owns an entity',
+    description: 'Answers who owns a service, API, resource or system: the owning group or person, its members and how to reach them (e-mail, Slack, Teams).',
+    input: z.object({ ref: refInput }),
+    output: z.object({
+      ref: z.string(),
+      owners: z.array(z.object({ ref: z.string(), title: z.string(), type: z.string().optional(), parent: z.string().optional(), contacts: z.array(contactSchema), members: z.array(personSchema) })),
+    }),
+    annotations: READ_ONLY,
+    scope: 'catalog:read',
+    approval: false,
+    examples: ['who owns checkout-api?', 'which team is responsible for payments-db', 'who do I talk to about search', 'owner of the cart service'],
+    async execute({ ref }) {
+      const resolved = resolveEntityRef(index, ref)
+      const owners = index.targets(resolved, 'ownedBy').map((ownerRef) => {
+        const owner = index.getStored(ownerRef)?.entity
+        const spec = (owner?.spec ?? {}) as { type?: string; profile?: { displayName?: string; email?: string } }
+        const contacts: Array<{ type: string; value: string }> = []
+        if (spec.profile?.email) contacts.push({ type: 'email', value: spec.profile.email })
+        for (const [key, value] of Object.entries(owner?.metadata.annotations ?? {})) {
+          if (/^(slack\.com|microsoft\.com|pagerduty\.com|opsgenie\.com)\//.test(key)) contacts.push({ type: key, value })
+        }
+        for (const link of owner?.metadata.links ?? []) contacts.push({ type: link.type ?? link.title ?? 'link', value: link.url })
+        const memberRefs = ownerRef.startsWith('user:') ? [ownerRef] : groupWithSubgroups(index, ownerRef).flatMap((group) => index.targets(group, 'hasMember'))
+        const members = [...new Set(memberRefs)].filter((member) => index.has(member)).sort().map((member) => {
+          const person = index.getStored(member)!.entity
+          const profile = ((person.spec ?? {}) as { profile?: { displayName?: string; email?: string } }).profile ?? {}
+          const annotations = person.metadata.annotations ?? {}
+          return { ref: member, name: profile.displayName ?? person.metadata.title ?? person.metadata.name, email: profile.email, slackUserId: annotations['slack.com/user-id'], teamsEmail: annotations['microsoft.com/email'] }
+        })
+        return {
+          ref: ownerRef,
+          title: spec.profile?.displayName ?? owner?.metadata.title ?? owner?.metadata.name ?? ownerRef,
+          type: spec.type,
+          parent: index.targets(ownerRef, 'childOf')[0],
+          contacts,
+          members,
+        }
+      })
+      return { ref: resolved, owners }
+    },
+    render: ({ ref, owners }) =>
+      owners.length === 0
+        ? `${ref} has no owner in the catalog.`
+        : owners.map((owner) => `${ref} is owned by ${owner.title} (${owner.ref})${owner.contacts.length ? `; contact: ${owner.contacts.map((contact) => contact.value).join(', ')}` : ''}${owner.members.length ? `; members: ${owner.members.map((member) => member.name).join(', ')}` : ''}`).join('\n'),
+  })
+
+  const validate = defineTool({
+    name: 'catalog_validate',
+    title: 'Validate catalog YAML',
+    description: 'Checks catalog-info.yaml text against the Backstage entity format and returns every problem with its entity and field. Stores nothing.',
+    input: z.object({ yaml: z.string().min(1).max(1024 * 1024).describe('The YAML text of one or more entities') }),
+    output: z.object({ valid: z.boolean(), entities: z.array(z.string()), errors: z.array(problemSchema), warnings: z.array(problemSchema) }),
+    annotations: READ_ONLY,
+    scope: 'catalog:read',
+    approval: false,
+    examples: ['is this catalog-info.yaml valid?', 'validate my entity yaml'],
+    async execute({ yaml }) {
+      const result = await catalog.validate(yaml)
+      return { valid: result.errors.length === 0, ...result }
+    },
+    render: ({ valid, errors, warnings }) => (valid ? `Valid${warnings.length ? `, with ${warnings.length} warnings` : ''}.` : `Invalid:\n${errors.map((error) => `- ${[error.entity, error.field].filter(Boolean).join(' ')}: ${error.message}`).join('\n')}`),
+  })
+
+  return [getEntity, query, whoOwns, validate] as ToolDefinition[]
+}

@@ -1,0 +1,127 @@
+import { z } from 'zod'
+import type { Catalog } from '../../graph/catalog/catalog.ts'
+import { dependenciesOf, dependencyCycles, dependentsOf, ownedBy, partsOf, shortestPath, groupWithSubgroups } from '../../graph/index/graph-traversals.ts'
+import { resolveEntityRef } from '../../graph/index/resolve-entity.ts'
+import { defineTool, READ_ONLY, type ToolDefinition } from '../define-tool.ts'
+
+const refInput = z.string().min(1).max(300).describe('An entity reference, [kind:][namespace/]name, e.g. "payments-db" or "resource:default/payments-db"')
+const reachedSchema = z.object({ ref: z.string(), kind: z.string(), depth: z.number().int(), from: z.string(), relation: z.string(), owners: z.array(z.string()) })
+
+function kindOf(ref: string): string {
+  return ref.slice(0, ref.indexOf(':'))
+}
+
+export function graphTools({ catalog }: { catalog: Catalog }): ToolDefinition[] {
+  const { index } = catalog
+
+  const dependencies = defineTool({
+    name: 'graph_dependencies',
+    title: 'What an entity depends on',
+    description: 'Lists what a service or resource depends on, directly and transitively (dependsOn, consumed APIs and the components that provide them), up to a depth.',
+    input: z.object({ ref: refInput, depth: z.number().int().min(1).max(20).default(3) }),
+    output: z.object({ ref: z.string(), dependencies: z.array(reachedSchema) }),
+    annotations: READ_ONLY,
+    scope: 'graph:read',
+    approval: false,
+    examples: ['what does checkout-api depend on?', 'dependencies of cart-service', 'which databases does payments use'],
+    async execute({ ref, depth }) {
+      const resolved = resolveEntityRef(index, ref)
+      return { ref: resolved, dependencies: dependenciesOf(index, resolved, depth).map((item) => ({ ...item, kind: kindOf(item.ref) })) }
+    },
+    render: ({ ref, dependencies }) => [`${ref} depends on ${dependencies.length} entities:`, ...dependencies.map((item) => `${'  '.repeat(item.depth)}- ${item.ref}`)].join('\n'),
+  })
+
+  const dependents = defineTool({
+    name: 'graph_dependents',
+    title: 'What breaks if an entity goes down',
+    description: 'The blast radius: everything that depends on an entity, directly or transitively, up to a depth, with the owners to tell.',
+    input: z.object({ ref: refInput, depth: z.number().int().min(1).max(20).default(5) }),
+    output: z.object({ ref: z.string(), dependents: z.array(reachedSchema), owners: z.array(z.string()) }),
+    annotations: READ_ONLY,
+    scope: 'graph:read',
+    approval: false,
+    examples: ['what breaks if payments-db goes down?', 'who depends on the auth service', 'blast radius of search-indexer', 'impact of an outage of cart'],
+    async execute({ ref, depth }) {
+      const resolved = resolveEntityRef(index, ref)
+      const reached = dependentsOf(index, resolved, depth).map((item) => ({ ...item, kind: kindOf(item.ref) }))
+      return { ref: resolved, dependents: reached, owners: [...new Set(reached.flatMap((item) => item.owners))].sort() }
+    },
+    render: ({ ref, dependents, owners }) => [`${dependents.length} entities depend on ${ref}:`, ...dependents.map((item) => `${'  '.repeat(item.depth)}- ${item.ref}`), owners.length ? `Owners to tell: ${owners.join(', ')}` : ''].filter(Boolean).join('\n'),
+  })
+
+  const path = defineTool({
+    name: 'graph_path',
+    title: 'How two entities are connected',
+    description: 'The shortest chain of catalog relations (ownership, dependencies, APIs, systems, membership) connecting two entities.',
+    input: z.object({ from: refInput, to: refInput }),
+    output: z.object({ from: z.string(), to: z.string(), found: z.boolean(), steps: z.array(z.object({ from: z.string(), relation: z.string(), to: z.string() })) }),
+    annotations: READ_ONLY,
+    scope: 'graph:read',
+    approval: false,
+    examples: ['how is web-storefront connected to payments-db?', 'path from checkout to inventory'],
+    async execute({ from, to }) {
+      const source = resolveEntityRef(index, from)
+      const target = resolveEntityRef(index, to)
+      const steps = shortestPath(index, source, target)
+      return { from: source, to: target, found: steps !== undefined, steps: steps ?? [] }
+    },
+    render: ({ from, to, found, steps }) => (found ? [from, ...steps.map((step) => `  —${step.relation}→ ${step.to}`)].join('\n') : `No path between ${from} and ${to}.`),
+  })
+
+  const owned = defineTool({
+    name: 'graph_owned_by',
+    title: 'What a team owns',
+    description: 'Everything a group owns, including what its subgroups own, optionally of one kind.',
+    input: z.object({ group: refInput.describe('A group, e.g. "payments" or "group:default/payments"'), includeSubgroups: z.boolean().default(true), kind: z.string().optional() }),
+    output: z.object({ group: z.string(), groups: z.array(z.string()), items: z.array(z.object({ ref: z.string(), kind: z.string(), owner: z.string() })), byKind: z.record(z.string(), z.number().int()) }),
+    annotations: READ_ONLY,
+    scope: 'graph:read',
+    approval: false,
+    examples: ['what does team payments own?', 'services owned by platform', 'list everything the search team owns'],
+    async execute({ group, includeSubgroups, kind }) {
+      const resolved = resolveEntityRef(index, group, { defaultKind: group.includes(':') ? undefined : 'group' })
+      const items = ownedBy(index, resolved, { includeSubgroups })
+        .map((item) => ({ ...item, kind: kindOf(item.ref) }))
+        .filter((item) => !kind || item.kind === kind.toLowerCase())
+      const byKind: Record<string, number> = {}
+      for (const item of items) byKind[item.kind] = (byKind[item.kind] ?? 0) + 1
+      return { group: resolved, groups: includeSubgroups ? groupWithSubgroups(index, resolved) : [resolved], items, byKind }
+    },
+    render: ({ group, items }) => [`${group} owns ${items.length} entities:`, ...items.map((item) => `- ${item.ref}`)].join('\n'),
+  })
+
+  const parts = defineTool({
+    name: 'graph_parts',
+    title: 'What a system or domain contains',
+    description: 'The members of a domain or system, recursively: its systems, then their components, APIs and resources.',
+    input: z.object({ ref: refInput.describe('A system or domain, e.g. "system:checkout" or "domain:commerce"') }),
+    output: z.object({ ref: z.string(), parts: z.array(z.object({ ref: z.string(), kind: z.string(), partOf: z.string(), depth: z.number().int() })) }),
+    annotations: READ_ONLY,
+    scope: 'graph:read',
+    approval: false,
+    examples: ['what is in the checkout system?', 'which systems belong to the commerce domain'],
+    async execute({ ref }) {
+      const resolved = resolveEntityRef(index, ref)
+      return { ref: resolved, parts: partsOf(index, resolved).map((item) => ({ ...item, kind: kindOf(item.ref) })) }
+    },
+    render: ({ ref, parts: list }) => [`${ref} contains ${list.length} entities:`, ...list.map((item) => `${'  '.repeat(item.depth)}- ${item.ref}`)].join('\n'),
+  })
+
+  const cycles = defineTool({
+    name: 'graph_cycles',
+    title: 'Dependency cycles',
+    description: 'Finds groups of entities that depend on each other in a cycle (through dependsOn and APIs).',
+    input: z.object({}),
+    output: z.object({ cycles: z.array(z.array(z.string())) }),
+    annotations: READ_ONLY,
+    scope: 'graph:read',
+    approval: false,
+    examples: ['are there dependency cycles?', 'find circular dependencies'],
+    async execute() {
+      return { cycles: dependencyCycles(index) }
+    },
+    render: ({ cycles: list }) => (list.length === 0 ? 'No dependency cycles.' : list.map((cycle) => `- ${cycle.join(' ↔ ')}`).join('\n')),
+  })
+
+  return [dependencies, dependents, path, owned, parts, cycles] as ToolDefinition[]
+}

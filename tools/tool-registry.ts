@@ -1,0 +1,71 @@
+import { z } from 'zod'
+import { ForbiddenError, InputError, PortalError, issuesFromZod } from '../core/errors.ts'
+import { hasScope } from '../core/identity.ts'
+import type { ToolContext, ToolDefinition } from './define-tool.ts'
+
+export interface ToolCallResult {
+  output: unknown
+  text: string
+}
+
+/**
+ * The one list of tools. Every surface — MCP, the agent, HTTP, the CLI — adapts this registry; none defines a
+ * tool of its own. The registry checks scope, validates input before `execute` and output after it, and
+ * converts the schemas to JSON Schema once.
+ */
+export class ToolRegistry {
+  private readonly tools = new Map<string, ToolDefinition>()
+  private readonly schemas = new Map<string, { input: Record<string, unknown>; output: Record<string, unknown> }>()
+
+  register(...tools: ToolDefinition[]): this {
+    for (const tool of tools) {
+      if (!/^[a-z][a-z0-9_]{1,63}$/.test(tool.name)) throw new InputError(`Tool name "${tool.name}" must be lower_snake_case`)
+      if (this.tools.has(tool.name)) throw new InputError(`Tool "${tool.name}" is registered twice`)
+      this.tools.set(tool.name, tool)
+      this.schemas.set(tool.name, {
+        input: z.toJSONSchema(tool.input, { io: 'input' }) as Record<string, unknown>,
+        output: z.toJSONSchema(tool.output, { io: 'output' }) as Record<string, unknown>,
+      })
+    }
+    return this
+  }
+
+  list(): ToolDefinition[] {
+    return [...this.tools.values()]
+  }
+
+  get(name: string): ToolDefinition {
+    const tool = this.tools.get(name)
+    if (!tool) throw new PortalError('NOT_FOUND', `No tool "${name}"; known tools: ${[...this.tools.keys()].join(', ')}`)
+    return tool
+  }
+
+  jsonSchema(name: string): { input: Record<string, unknown>; output: Record<string, unknown> } {
+    this.get(name)
+    return this.schemas.get(name)!
+  }
+
+  /** Parses input without running: for surfaces that show what a call would do. */
+  parseInput(name: string, input: unknown): unknown {
+    const parsed = this.get(name).input.safeParse(input ?? {})
+    if (!parsed.success) throw new InputError(`Invalid input for ${name}: ${parsed.error.issues.map((issue) => `${issue.path.join('.') || '(input)'}: ${issue.message}`).join('; ')}`, { issues: issuesFromZod(parsed.error) })
+    return parsed.data
+  }
+
+  async call(name: string, input: unknown, context: ToolContext): Promise<ToolCallResult> {
+    const tool = this.get(name)
+    if (!hasScope(context.identity, tool.scope)) {
+      throw new ForbiddenError(`${name} needs the scope ${tool.scope}, which ${context.identity.subject} does not have`)
+    }
+    if (tool.approval) {
+      throw new PortalError('APPROVAL_REQUIRED', `${name} changes things and runs only after an approval; request one instead of calling it directly`)
+    }
+    const parsed = this.parseInput(name, input)
+    const raw = await tool.execute(parsed, context)
+    const checked = tool.output.safeParse(raw)
+    if (!checked.success) {
+      throw new PortalError('INTERNAL', `${name} produced output that does not match its schema: ${issuesFromZod(checked.error).map((issue) => `${issue.path}: ${issue.message}`).join('; ')}`)
+    }
+    return { output: checked.data, text: tool.render ? tool.render(checked.data) : JSON.stringify(checked.data, null, 2) }
+  }
+}
