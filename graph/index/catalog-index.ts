@@ -106,9 +106,10 @@ export class CatalogIndex {
     return [...this.byKind.entries()].filter(([, refs]) => refs.size > 0).map(([kind]) => kind)
   }
 
-  /** Targets of one relation type from an entity, e.g. `targets(ref, 'ownedBy')`. */
+  /** Targets of one relation type from an entity, e.g. `targets(ref, 'ownedBy')`, sorted so answers never depend on load order. */
   targets(ref: string, type: string): string[] {
-    return [...(this.edges.get(ref)?.get(type)?.keys() ?? [])]
+    const targets = this.edges.get(ref)?.get(type)
+    return targets ? [...targets.keys()].sort() : []
   }
 
   relationsOf(ref: string): EntityRelation[] {

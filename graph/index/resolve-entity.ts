@@ -35,8 +35,10 @@ export function similarRefs(index: CatalogIndex, wanted: string, limit = 5): str
   const scored: Array<[number, string]> = []
   for (const ref of index.refs()) {
     const candidate = ref.slice(ref.lastIndexOf('/') + 1)
-    const distance = candidate.includes(name) || name.includes(candidate) ? 0.5 : editDistance(candidate, name, 2)
-    if (distance <= 2) scored.push([distance, ref])
+    // Typos first (one or two edits), then names that contain or are contained in what was asked.
+    const edits = editDistance(candidate, name, 2)
+    const distance = edits <= 2 ? edits : candidate.includes(name) || name.includes(candidate) ? 3 : Infinity
+    if (distance <= 3) scored.push([distance, ref])
   }
   return scored.sort((a, b) => a[0] - b[0] || a[1].localeCompare(b[1])).slice(0, limit).map(([, ref]) => ref)
 }
