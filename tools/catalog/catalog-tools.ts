@@ -84,7 +84,7 @@ export function catalogTools({ catalog }: { catalog: Catalog }): ToolDefinition[
     input: z.object({ ref: refInput }),
     output: z.object({
       ref: z.string(),
-      owners: z.array(z.object({ ref: z.string(), title: z.string(), type: z.string().optional(), parent: z.string().optional(), contacts: z.array(contactSchema), members: z.array(personSchema) })),
+      owners: z.array(z.object({ ref: z.string(), title: z.string(), type: z.string().optional(), parent: z.string().optional(), inCatalog: z.boolean().describe('false when the owner is referenced but not (yet) in the catalog'), contacts: z.array(contactSchema), members: z.array(personSchema) })),
     }),
     annotations: READ_ONLY,
     scope: 'catalog:read',
@@ -101,7 +101,8 @@ export function catalogTools({ catalog }: { catalog: Catalog }): ToolDefinition[
           if (/^(slack\.com|microsoft\.com|pagerduty\.com|opsgenie\.com)\//.test(key)) contacts.push({ type: key, value })
         }
         for (const link of owner?.metadata.links ?? []) contacts.push({ type: link.type ?? link.title ?? 'link', value: link.url })
-        const memberRefs = ownerRef.startsWith('user:') ? [ownerRef] : groupWithSubgroups(index, ownerRef).flatMap((group) => index.targets(group, 'hasMember'))
+        // An owner the catalog does not have yet (a dangling reference) is still named, just without members.
+        const memberRefs = !index.has(ownerRef) ? [] : ownerRef.startsWith('user:') ? [ownerRef] : groupWithSubgroups(index, ownerRef).flatMap((group) => index.targets(group, 'hasMember'))
         const members = [...new Set(memberRefs)].filter((member) => index.has(member)).sort().map((member) => {
           const person = index.getStored(member)!.entity
           const profile = ((person.spec ?? {}) as { profile?: { displayName?: string; email?: string } }).profile ?? {}
@@ -113,6 +114,7 @@ export function catalogTools({ catalog }: { catalog: Catalog }): ToolDefinition[
           title: spec.profile?.displayName ?? owner?.metadata.title ?? owner?.metadata.name ?? ownerRef,
           type: spec.type,
           parent: index.targets(ownerRef, 'childOf')[0],
+          inCatalog: owner !== undefined,
           contacts,
           members,
         }
