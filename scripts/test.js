@@ -1,0 +1,49 @@
+// `npm test`: type-check, then run every test on both store engines. It starts the PostgreSQL (with pgvector)
+// test server from infra/postgres unless TEST_DATABASE_URL points at one already, and stops what it started.
+// PORTAL_TEST_POSTGRES=skip runs the PGlite half alone (for machines without Python).
+import { spawnSync } from 'node:child_process'
+import { mkdirSync, readFileSync } from 'node:fs'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
+const bin = (name) => path.join(root, 'node_modules', '.bin', name)
+const env = { ...process.env }
+let startedPostgres = false
+
+function step(title, command, args, options = {}) {
+  process.stderr.write(`\n▶ ${title}\n`)
+  const result = spawnSync(command, args, { cwd: root, env, stdio: ['ignore', options.capture ? 'pipe' : 'inherit', 'inherit'], encoding: 'utf8' })
+  if (result.error) throw result.error
+  return result
+}
+
+let status = 1
+try {
+  if (!env.TEST_DATABASE_URL && env.PORTAL_TEST_POSTGRES !== 'skip') {
+    const started = step('Starting PostgreSQL with pgvector (infra/postgres/start.sh)', 'bash', ['infra/postgres/start.sh'], { capture: true })
+    if (started.status !== 0) throw new Error('PostgreSQL did not start; see above (or set PORTAL_TEST_POSTGRES=skip)')
+    env.TEST_DATABASE_URL = started.stdout.trim().split('\n').pop()
+    startedPostgres = true
+  }
+  if (!env.TEST_DATABASE_URL) process.stderr.write('\n! PostgreSQL skipped: the store suites run on PGlite only\n')
+
+  const typecheck = step('Type-checking (tsc --noEmit)', bin('tsc'), ['--noEmit'])
+  mkdirSync(path.join(root, '.cache'), { recursive: true })
+  const report = path.join(root, '.cache', 'vitest-report.json')
+  const tests = step('Running the tests (vitest)', bin('vitest'), ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...process.argv.slice(2)])
+  try {
+    const summary = JSON.parse(readFileSync(report, 'utf8'))
+    // The plain closing line that CI and people read.
+    console.log(`\nTests: ${summary.numPassedTests} passed, ${summary.numFailedTests} failed, ${summary.numPendingTests + summary.numTodoTests} skipped`)
+  } catch {
+    console.log('\nTests: no report was written')
+  }
+  status = typecheck.status === 0 && tests.status === 0 ? 0 : 1
+} catch (error) {
+  console.error(`npm test: ${error.message}`)
+  status = 1
+} finally {
+  if (startedPostgres) step('Stopping PostgreSQL', 'bash', ['infra/postgres/stop.sh'])
+}
+process.exit(status)
