@@ -28,3 +28,13 @@ export function cycleTo<Item>(items: Item[], count: number): Item[] {
   if (items.length === 0) return []
   return Array.from({ length: count }, (_, position) => items[position % items.length]!)
 }
+
+/** `a[0], b[0], a[1], b[1], …`, then the rest of the longer list. */
+export function interleave<Item>(first: Item[], second: Item[]): Item[] {
+  const out: Item[] = []
+  for (let position = 0; position < Math.max(first.length, second.length); position++) {
+    if (position < first.length) out.push(first[position]!)
+    if (position < second.length) out.push(second[position]!)
+  }
+  return out
+}

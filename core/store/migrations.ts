@@ -37,6 +37,22 @@ export const migrations: Migration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    name: 'api-tokens',
+    sql: `
+      create table api_tokens (
+        id text primary key,
+        name text not null unique,
+        token_hash text not null unique,
+        scopes text[] not null,
+        subject text not null,
+        created_at timestamptz not null default now(),
+        last_used_at timestamptz,
+        revoked_at timestamptz
+      );
+    `,
+  },
 ]
 
 /** Applies the migrations a store has not seen yet, in order, each in its own transaction. */
