@@ -177,11 +177,11 @@ describe.each(testEngines)('catalog on %s', (engine) => {
           let writes = 0
           const wrapped: Queryable = {
             exec: transaction.exec,
-            query: async (sql, params) => {
+            query: (async (sql: string, params?: unknown[]) => {
               const result = await transaction.query(sql, params)
               if (/^\s*(insert|delete)/i.test(sql) && ++writes === 1) throw new Error('process killed')
               return result
-            },
+            }) as Queryable['query'],
           }
           return work(wrapped)
         }),

@@ -1,4 +1,5 @@
 import { InputError, NotFoundError } from '../../core/errors.ts'
+import { editDistance } from '../../core/text/edit-distance.ts'
 import { parseEntityRef, stringifyEntityRef } from '../model/entity-ref.ts'
 import type { CatalogIndex } from './catalog-index.ts'
 
@@ -41,21 +42,4 @@ export function similarRefs(index: CatalogIndex, wanted: string, limit = 5): str
     if (distance <= 3) scored.push([distance, ref])
   }
   return scored.sort((a, b) => a[0] - b[0] || a[1].localeCompare(b[1])).slice(0, limit).map(([, ref]) => ref)
-}
-
-/** Levenshtein distance, giving up (returning limit + 1) once it must exceed `limit`. */
-function editDistance(a: string, b: string, limit: number): number {
-  if (Math.abs(a.length - b.length) > limit) return limit + 1
-  let previous = Array.from({ length: b.length + 1 }, (_, index) => index)
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i]
-    let rowMinimum = i
-    for (let j = 1; j <= b.length; j++) {
-      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1))
-      rowMinimum = Math.min(rowMinimum, current[j]!)
-    }
-    if (rowMinimum > limit) return limit + 1
-    previous = current
-  }
-  return previous[b.length]!
 }
