@@ -52,10 +52,11 @@ function isUrl(target: string): boolean {
 /** Resolves a target relative to the file that names it (a path, a URL, or a `file:`/`url:` location). */
 function resolveSource(target: string, base: Source | undefined, cwd: string): ResolvedSource {
   if (target.startsWith('url:')) target = target.slice(4)
-  if (target.startsWith('file:')) return { kind: 'file', path: path.resolve(target.startsWith('file://') ? fileURLToPath(target) : target.slice(5)) }
+  const directory = base?.kind === 'file' ? path.dirname(base.path) : cwd
+  if (target.startsWith('file://')) return { kind: 'file', path: fileURLToPath(target) }
+  if (target.startsWith('file:')) return { kind: 'file', path: path.resolve(directory, target.slice(5)) }
   if (isUrl(target)) return { kind: 'url', url: new URL(target) }
   if (base?.kind === 'url') return { kind: 'url', url: new URL(target, base.url) }
-  const directory = base?.kind === 'file' ? path.dirname(base.path) : cwd
   return { kind: 'file', path: path.resolve(directory, target) }
 }
 
@@ -159,13 +160,17 @@ export async function readCatalog(targets: Array<string | { name: string; text: 
       }
       const raw = document.toJS({ maxAliasCount: 100 }) as unknown
       if (raw === null || raw === undefined) continue
-      if (options.fromDirectory && typeof raw === 'object' && !Array.isArray(raw) && !('kind' in raw) && !('apiVersion' in raw)) {
+      const isMapping = typeof raw === 'object' && !Array.isArray(raw)
+      if (options.fromDirectory && (!isMapping || (!('kind' in (raw as object)) && !('apiVersion' in (raw as object))))) {
         problems.push({ severity: 'warning', file, message: `YAML document ${index + 1} is not a catalog entity (no apiVersion or kind); skipped` })
         continue
       }
       const label = labelOf(raw, index)
       // Placeholders first, as Backstage does: `definition: {$text: ./api.yaml}` is validated as the text it names.
+      const problemsBefore = problems.length
       const entity = (await substitutePlaceholders(raw, source, label, '')) as Entity
+      // A placeholder that could not be read is an error of this entity: it must not land half-substituted.
+      if (problems.slice(problemsBefore).some((problem) => problem.severity === 'error')) continue
       const entityProblems = validateEntity(entity)
       for (const problem of entityProblems) problems.push({ severity: problem.severity, file, entity: label, field: problem.field, message: problem.message })
       if (entityProblems.some((problem) => problem.severity === 'error')) continue
@@ -228,9 +233,12 @@ function globToRegExp(pattern: string): RegExp {
   for (let index = 0; index < pattern.length; index++) {
     const char = pattern[index]!
     if (char === '*' && pattern[index + 1] === '*') {
-      out += '.*'
       index++
-      if (pattern[index + 1] === '/') index++
+      // `**/` is any number of whole directories; a bare `**` anything.
+      if (pattern[index + 1] === '/') {
+        out += '(?:.*/)?'
+        index++
+      } else out += '.*'
     } else if (char === '*') out += '[^/]*'
     else if (char === '?') out += '[^/]'
     else out += char.replace(/[.+^${}()|[\]\\]/g, '\\$&')

@@ -11,6 +11,7 @@ export interface EntityProblem {
 const NAME = /^[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?$/
 const NAMESPACE = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/
 const TAG = /^[a-z0-9:+#]+(-[a-z0-9:+#]+)*$/
+const LABEL_VALUE = /^([A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?)?$/
 const KEY_NAME = /^[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?$/
 const KEY_PREFIX = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/
 
@@ -29,7 +30,7 @@ const metadataSchema = z.looseObject({
   description: z.string().optional(),
   uid: z.string().optional(),
   etag: z.string().optional(),
-  labels: z.record(metadataKey, z.string().max(63)).optional(),
+  labels: z.record(metadataKey, z.string().max(63).regex(LABEL_VALUE, 'must be empty or 1–63 characters of [A-Za-z0-9._-], starting and ending with a letter or digit')).optional(),
   annotations: z.record(metadataKey, z.string()).optional(),
   tags: z.array(z.string().min(1).max(63).regex(TAG, 'must be lower-case letters, digits and :+# separated by single dashes')).optional(),
   links: z.array(z.looseObject({ url: z.string().min(1), title: z.string().optional(), icon: z.string().optional(), type: z.string().optional() })).optional(),
@@ -51,7 +52,7 @@ const specSchemas: Record<KnownKind, z.ZodObject> = {
   Group: z.looseObject({ type: text, profile: z.looseObject({ displayName: z.string().optional(), email: z.string().optional(), picture: z.string().optional() }).optional(), parent: ref.optional(), children: refs, members: refs.optional() }),
   User: z.looseObject({ profile: z.looseObject({ displayName: z.string().optional(), email: z.string().optional(), picture: z.string().optional() }).optional(), memberOf: refs.optional() }),
   Location: z.looseObject({ type: z.string().optional(), target: z.string().min(1).optional(), targets: z.array(z.string().min(1)).optional(), presence: z.enum(['required', 'optional']).optional() }),
-  Template: z.looseObject({ type: text, owner: ref.optional(), parameters: z.unknown().optional(), steps: z.array(z.looseObject({ id: z.string().optional(), name: z.string().optional(), action: text, input: z.unknown().optional() })).optional(), output: z.unknown().optional() }),
+  Template: z.looseObject({ type: text, owner: ref.optional(), parameters: z.unknown().optional(), steps: z.array(z.looseObject({ id: z.string().optional(), name: z.string().optional(), action: text, input: z.unknown().optional() })), output: z.unknown().optional() }),
 }
 
 const API_VERSIONS: Record<KnownKind, string[]> = {
@@ -69,12 +70,20 @@ const API_VERSIONS: Record<KnownKind, string[]> = {
 const ENVELOPE_FIELDS = new Set(['apiVersion', 'kind', 'metadata', 'spec', 'relations', 'status'])
 const METADATA_FIELDS = new Set(['name', 'namespace', 'title', 'description', 'uid', 'etag', 'labels', 'annotations', 'tags', 'links', 'generation'])
 
-function zodProblems(error: z.ZodError, prefix: string): EntityProblem[] {
-  return error.issues.map((issue) => ({
-    severity: 'error' as const,
-    field: formatPath(prefix, issue.path),
-    message: issue.code === 'invalid_type' && issue.input === undefined ? 'is required' : issue.message,
-  }))
+function valueAt(input: unknown, path: ReadonlyArray<PropertyKey>): unknown {
+  let value = input
+  for (const segment of path) value = typeof value === 'object' && value !== null ? (value as Record<PropertyKey, unknown>)[segment] : undefined
+  return value
+}
+
+function zodProblems(error: z.ZodError, prefix: string, input: unknown): EntityProblem[] {
+  return error.issues.map((issue) => {
+    let message = issue.message
+    if (issue.code === 'invalid_type' && valueAt(input, issue.path) === undefined) message = 'is required'
+    // A record key that fails its check: zod says "Invalid key in record"; the key's own rule says what to write.
+    if (issue.code === 'invalid_key' && issue.issues[0]) message = issue.issues[0].message
+    return { severity: 'error' as const, field: formatPath(prefix, issue.path), message }
+  })
 }
 
 function formatPath(prefix: string, path: ReadonlyArray<PropertyKey>): string {
@@ -96,7 +105,7 @@ export function validateEntity(input: unknown): EntityProblem[] {
   if (typeof entity.apiVersion !== 'string' || entity.apiVersion === '') problems.push({ severity: 'error', field: 'apiVersion', message: 'is required, e.g. backstage.io/v1alpha1' })
   if (typeof entity.kind !== 'string' || entity.kind === '') problems.push({ severity: 'error', field: 'kind', message: 'is required, e.g. Component' })
   const metadata = metadataSchema.safeParse(entity.metadata)
-  if (!metadata.success) problems.push(...zodProblems(metadata.error, 'metadata'))
+  if (!metadata.success) problems.push(...zodProblems(metadata.error, 'metadata', entity.metadata))
   for (const key of Object.keys(entity)) {
     if (!ENVELOPE_FIELDS.has(key)) problems.push({ severity: 'warning', field: key, message: `unknown top-level field, kept as is (known: ${[...ENVELOPE_FIELDS].join(', ')})` })
   }
@@ -122,7 +131,7 @@ export function validateEntity(input: unknown): EntityProblem[] {
   }
   const schema = specSchemas[kind]
   const spec = schema.safeParse(entity.spec)
-  if (!spec.success) problems.push(...zodProblems(spec.error, 'spec'))
+  if (!spec.success) problems.push(...zodProblems(spec.error, 'spec', entity.spec))
   const knownFields = new Set(Object.keys(schema.shape))
   for (const key of Object.keys(entity.spec)) {
     if (!knownFields.has(key)) problems.push({ severity: 'warning', field: `spec.${key}`, message: `unknown field for ${kind}, kept as is but not used to derive relations` })
