@@ -9,6 +9,8 @@ import { CatalogLoadError, createPlatform, type Platform } from '../platform/cre
 import { loadDemoIfEmpty } from '../platform/load-demo.ts'
 import { createHttpApp } from '../server/create-http-app.ts'
 import { serveHttp } from '../server/serve-http.ts'
+import { ask } from '../agent/ask.ts'
+import { modelSettingsFromEnvironment } from '../agent/model-provider.ts'
 import { UsageError, type CliIo } from './cli-io.ts'
 
 const HELP = `Usage: portal [--catalog <path>]... <command>
@@ -19,6 +21,8 @@ Commands:
                                           import catalog-info files, directories or Location trees
   tool [<name>] [--input '<json>'] [--json]
                                           run a registry tool (without a name: list the tools)
+  ask "<question>" [--model <id>] [--json]
+                                          answer a question with the agent (offline planner unless a model is named)
   demo generate [--scale N] [--seed S] --out <dir>
                                           write the demo organisation as Backstage YAML
 
@@ -63,6 +67,7 @@ async function dispatch(argv: string[], io: CliIo, signal?: AbortSignal): Promis
         scale: { type: 'string' },
         seed: { type: 'string' },
         out: { type: 'string' },
+        model: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     })
@@ -89,6 +94,17 @@ async function dispatch(argv: string[], io: CliIo, signal?: AbortSignal): Promis
         io.stdout(values.json ? `${JSON.stringify(report, null, 2)}\n` : formatImport(report))
         return report.errors.length > 0 ? 1 : 0
       })
+    case 'ask': {
+      const question = rest.join(' ')
+      if (!question.trim()) throw new UsageError('ask needs a question, e.g. portal ask "who owns checkout-api?"')
+      return withPlatform(config, catalogPaths, io, async (platform) => {
+        const settings = modelSettingsFromEnvironment(io.env)
+        const result = await ask(platform, { question, ...settings, model: values.model ?? settings.model })
+        if (values.json) io.stdout(`${JSON.stringify(result, null, 2)}\n`)
+        else io.stdout(`${result.answer}\n${result.fallbackReason ? `\n(answered offline: ${result.fallbackReason})\n` : ''}`)
+        return 0
+      })
+    }
     case 'tool':
       return runTool(rest[0], values.input, values.json ?? false, config, catalogPaths, io)
     case 'demo': {

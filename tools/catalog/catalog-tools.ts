@@ -26,7 +26,7 @@ export function catalogTools({ catalog }: { catalog: Catalog }): ToolDefinition[
     annotations: READ_ONLY,
     scope: 'catalog:read',
     approval: false,
-    examples: ['tell me about checkout-api', 'show the payments-db resource', 'what is search-service?'],
+    examples: ['tell me about checkout-api', 'show the payments-db resource', 'what is search-service?', 'describe cart-service', 'details of web-storefront', 'info on the order-service component', 'give me an overview of inventory-service', 'what does checkout-api do?', 'show me the entity user-service', 'look up payments-rest-api', 'explain what fraud-service is', 'summary of notification-service', 'what lifecycle is checkout-api in', 'what kind of thing is cart-db', 'is search-service in production?', 'what system is cart-service part of', 'which system does payments-api belong to', 'who is in team-payments', 'members of team-search', 'who works on team-checkout', 'which team is alex.haddad in'],
     async execute({ ref }) {
       const resolved = resolveEntityRef(index, ref)
       return { ref: resolved, entity: index.get(resolved)! }
@@ -54,7 +54,7 @@ export function catalogTools({ catalog }: { catalog: Catalog }): ToolDefinition[
     annotations: READ_ONLY,
     scope: 'catalog:read',
     approval: false,
-    examples: ['list the services team payments owns', 'which APIs are deprecated?', 'show all databases', 'services tagged java'],
+    examples: ['list the services in production', 'which APIs are deprecated?', 'show all databases', 'services tagged java', 'find experimental components', 'list every grpc api', 'show me all the teams', 'list all caches', 'which services are written in go', 'find services matching recommendation', 'list components of type website', 'show deprecated services owned by team-payments', 'list the apis owned by team-checkout', 'what libraries do we have', 'how many services are there', 'list all users', 'search the catalog for fraud', 'find entities about invoices', 'which resources are queues', 'list systems', 'show domains', 'all production services in the checkout system', 'which components are tagged tier-1'],
     async execute({ limit, cursor, ...filters }) {
       const conditions = new Map<string, string[]>()
       const set = (key: string, value: string | undefined) => value !== undefined && conditions.set(key, [value.toLowerCase()])
@@ -89,7 +89,7 @@ export function catalogTools({ catalog }: { catalog: Catalog }): ToolDefinition[
     annotations: READ_ONLY,
     scope: 'catalog:read',
     approval: false,
-    examples: ['who owns checkout-api?', 'which team is responsible for payments-db', 'who do I talk to about search', 'owner of the cart service'],
+    examples: ['who owns checkout-api?', 'which team is responsible for payments-db', 'who do I talk to about search-service', 'owner of cart-service', 'who maintains inventory-service', 'whose service is order-service', 'who is on the team that owns payments-api', 'which team do I contact about fraud-service', 'who should I ping about web-storefront', 'how do I reach the owners of user-service', 'who is responsible for cart-db', 'owning team of checkout-rest-api', 'who to tell about notification-service', 'slack channel for the owners of search-service', 'who can I ask about pricing-service'],
     async execute({ ref }) {
       const resolved = resolveEntityRef(index, ref)
       const owners = index.targets(resolved, 'ownedBy').map((ownerRef) => {
@@ -136,7 +136,7 @@ export function catalogTools({ catalog }: { catalog: Catalog }): ToolDefinition[
     annotations: READ_ONLY,
     scope: 'catalog:read',
     approval: false,
-    examples: ['is this catalog-info.yaml valid?', 'validate my entity yaml'],
+    examples: ['is this catalog-info.yaml valid?', 'validate my entity yaml', 'check this catalog file for errors', 'lint this entity definition', 'what is wrong with this yaml', 'is this descriptor correct'],
     async execute({ yaml }) {
       const result = await catalog.validate(yaml)
       return { valid: result.errors.length === 0, ...result }

@@ -23,7 +23,7 @@ export function graphTools({ catalog }: { catalog: Catalog }): ToolDefinition[] 
     annotations: READ_ONLY,
     scope: 'graph:read',
     approval: false,
-    examples: ['what does checkout-api depend on?', 'dependencies of cart-service', 'which databases does payments use'],
+    examples: ['what does checkout-api depend on?', 'dependencies of cart-service', 'which databases does payments-api use', 'what does order-service call', 'what does web-storefront need to work', 'list the dependencies of search-service', 'show downstream dependencies of checkout-api', 'what services does cart-service rely on', 'which apis does checkout-api consume', 'what are the deps of inventory-service', 'what is under pricing-service', 'transitive dependencies of web-storefront'],
     async execute({ ref, depth }) {
       const resolved = resolveEntityRef(index, ref)
       return { ref: resolved, dependencies: dependenciesOf(index, resolved, depth).map((item) => ({ ...item, kind: kindOf(item.ref) })) }
@@ -40,7 +40,7 @@ export function graphTools({ catalog }: { catalog: Catalog }): ToolDefinition[] 
     annotations: READ_ONLY,
     scope: 'graph:read',
     approval: false,
-    examples: ['what breaks if payments-db goes down?', 'who depends on the auth service', 'blast radius of search-indexer', 'impact of an outage of cart'],
+    examples: ['what breaks if payments-db goes down?', 'who depends on auth-service', 'blast radius of search-indexer', 'impact of an outage of cart-service', 'what is affected if cart-db fails', 'which services use payments-api', 'who calls inventory-service', 'what would be impacted if checkout-api was down', 'upstream consumers of pricing-service', 'what relies on user-service', 'if redis-cache dies what breaks', 'who uses the cart-api', 'which services are affected by an outage in kafka-cluster', 'dependents of order-db', 'who needs search-service'],
     async execute({ ref, depth }) {
       const resolved = resolveEntityRef(index, ref)
       const reached = dependentsOf(index, resolved, depth).map((item) => ({ ...item, kind: kindOf(item.ref) }))
@@ -58,7 +58,7 @@ export function graphTools({ catalog }: { catalog: Catalog }): ToolDefinition[] 
     annotations: READ_ONLY,
     scope: 'graph:read',
     approval: false,
-    examples: ['how is web-storefront connected to payments-db?', 'path from checkout to inventory'],
+    examples: ['how is web-storefront connected to payments-db?', 'path from checkout-api to inventory-service', 'how are cart-service and pricing-service related', 'what connects order-service to payments-api', 'relationship between search-service and search-indexer', 'is there a path between web-storefront and cart-db', 'how does mobile-bff reach payments-db', 'link between team-payments and checkout-api'],
     async execute({ from, to }) {
       const source = resolveEntityRef(index, from)
       const target = resolveEntityRef(index, to)
@@ -77,7 +77,7 @@ export function graphTools({ catalog }: { catalog: Catalog }): ToolDefinition[] 
     annotations: READ_ONLY,
     scope: 'graph:read',
     approval: false,
-    examples: ['what does team payments own?', 'services owned by platform', 'list everything the search team owns'],
+    examples: ['what does team-payments own?', 'services owned by team-platform', 'list everything team-search owns', 'what is team-checkout responsible for', 'which components belong to team-identity', 'show me what team-data maintains', 'what apis does team-checkout own', 'what databases does team-payments own', 'inventory of team-catalog', 'everything owned by payments-engineering'],
     async execute({ group, includeSubgroups, kind }) {
       const resolved = resolveEntityRef(index, group, { defaultKind: group.includes(':') ? undefined : 'group' })
       const items = ownedBy(index, resolved, { includeSubgroups })
@@ -99,7 +99,7 @@ export function graphTools({ catalog }: { catalog: Catalog }): ToolDefinition[] 
     annotations: READ_ONLY,
     scope: 'graph:read',
     approval: false,
-    examples: ['what is in the checkout system?', 'which systems belong to the commerce domain'],
+    examples: ['what is in the checkout-system?', 'which systems belong to the commerce-domain', 'what does the payments-domain contain', 'components of the search-system', 'list the parts of system checkout-system', 'what is inside the data-platform system', 'which services are part of the storefront-system'],
     async execute({ ref }) {
       const resolved = resolveEntityRef(index, ref)
       return { ref: resolved, parts: partsOf(index, resolved).map((item) => ({ ...item, kind: kindOf(item.ref) })) }
@@ -116,7 +116,7 @@ export function graphTools({ catalog }: { catalog: Catalog }): ToolDefinition[] 
     annotations: READ_ONLY,
     scope: 'graph:read',
     approval: false,
-    examples: ['are there dependency cycles?', 'find circular dependencies'],
+    examples: ['are there dependency cycles?', 'find circular dependencies', 'do we have any dependency loops', 'check the graph for cycles', 'which services depend on each other in a circle'],
     async execute() {
       return { cycles: dependencyCycles(index) }
     },

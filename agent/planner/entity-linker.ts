@@ -1,0 +1,175 @@
+import { editDistance } from '../../core/text/edit-distance.ts'
+import type { CatalogIndex } from '../../graph/index/catalog-index.ts'
+import { KNOWN_VOCABULARY, words } from './words.ts'
+
+/** How strongly a surface form names an entity: its name, its title or alias, or part of its name. */
+type Strength = 3 | 2 | 1
+
+interface Surface {
+  ref: string
+  strength: Strength
+}
+
+export interface Mention {
+  /** Word positions [start, end) in the question. */
+  start: number
+  end: number
+  text: string
+  /** Candidate references, best first, with the strength of the match (typos lose a little). */
+  candidates: Array<{ ref: string; score: number }>
+  /** A kind the words around the mention imply ("team payments" → group). */
+  kindHint?: string
+}
+
+/** Words that, after or before a name, say what kind of thing it is. */
+const KIND_WORDS: Record<string, string> = {
+  team: 'group', squad: 'group', group: 'group', department: 'group', org: 'group',
+  service: 'component', svc: 'component', microservice: 'component', website: 'component', library: 'component', app: 'component', component: 'component',
+  api: 'api', apis: 'api', endpoint: 'api',
+  database: 'resource', db: 'resource', cache: 'resource', queue: 'resource', bucket: 'resource', topic: 'resource', resource: 'resource', table: 'resource',
+  system: 'system', domain: 'domain', user: 'user', person: 'user', engineer: 'user',
+}
+
+/** Name parts too generic to name an entity on their own. */
+const GENERIC_PARTS = new Set(['service', 'svc', 'api', 'apis', 'rest', 'grpc', 'db', 'team', 'the', 'app', 'web', 'engineering', 'system', 'domain', 'v1', 'v2', 'default'])
+
+/** The surface forms of every entity in the catalog, rebuilt when the catalog changes. */
+export class EntityLexicon {
+  private readonly surfaces = new Map<string, Surface[]>()
+  private readonly byWordCount = new Map<number, string[]>()
+  readonly revision: number
+
+  constructor(index: CatalogIndex) {
+    this.revision = index.revision
+    for (const ref of index.refs()) {
+      if (ref.startsWith('location:')) continue
+      const entity = index.getStored(ref)!.entity
+      const spec = (entity.spec ?? {}) as { profile?: { displayName?: string } }
+      const nameWords = words(entity.metadata.name)
+      this.add(nameWords.join(' '), ref, 3)
+      for (const text of [entity.metadata.title, spec.profile?.displayName]) if (text) this.add(words(text).join(' '), ref, 2)
+      for (const alias of (entity.metadata.annotations?.['next-portal.io/aliases'] ?? '').split(',')) if (alias.trim()) this.add(words(alias).join(' '), ref, 2)
+      // "cart" for cart-service, "payments" for team-payments: the name without its generic parts.
+      const core = nameWords.filter((word) => !GENERIC_PARTS.has(word))
+      if (core.length > 0 && core.length < nameWords.length) this.add(core.join(' '), ref, 1)
+      if (ref.startsWith('user:') && spec.profile?.displayName) this.add(words(spec.profile.displayName)[0]!, ref, 1)
+    }
+    for (const surface of this.surfaces.keys()) {
+      const count = surface.split(' ').length
+      const list = this.byWordCount.get(count) ?? []
+      list.push(surface)
+      this.byWordCount.set(count, list)
+    }
+  }
+
+  private add(surface: string, ref: string, strength: Strength): void {
+    if (!surface) return
+    const list = this.surfaces.get(surface) ?? []
+    const existing = list.find((item) => item.ref === ref)
+    if (existing) existing.strength = Math.max(existing.strength, strength) as Strength
+    else list.push({ ref, strength })
+    this.surfaces.set(surface, list)
+  }
+
+  /** Exact surface matches, else close ones (one edit, two for long names), each with a score. */
+  lookup(phrase: string): Array<{ ref: string; score: number }> {
+    const exact = this.surfaces.get(phrase)
+    if (exact) return exact.map((item) => ({ ref: item.ref, score: item.strength }))
+    if (phrase.replace(/ /g, '').length < 5) return []
+    const limit = phrase.length >= 10 ? 2 : 1
+    const out: Array<{ ref: string; score: number }> = []
+    for (const surface of this.byWordCount.get(phrase.split(' ').length) ?? []) {
+      const distance = editDistance(surface, phrase, limit)
+      if (distance <= limit) for (const item of this.surfaces.get(surface)!) out.push({ ref: item.ref, score: item.strength - 0.5 * distance })
+    }
+    return out
+  }
+}
+
+const lexicons = new WeakMap<CatalogIndex, EntityLexicon>()
+
+export function lexiconFor(index: CatalogIndex): EntityLexicon {
+  let lexicon = lexicons.get(index)
+  if (!lexicon || lexicon.revision !== index.revision) {
+    lexicon = new EntityLexicon(index)
+    lexicons.set(index, lexicon)
+  }
+  return lexicon
+}
+
+/**
+ * Finds the entities a question names: longest phrases first, names before titles before partial names,
+ * typos forgiven. Never invents: a phrase that matches nothing is not a mention.
+ */
+export function linkEntities(index: CatalogIndex, text: string): Mention[] {
+  const lexicon = lexiconFor(index)
+  const tokens = words(text)
+  const mentions: Mention[] = []
+  const taken = new Array<boolean>(tokens.length).fill(false)
+  for (let length = Math.min(5, tokens.length); length >= 1; length--) {
+    for (let start = 0; start + length <= tokens.length; start++) {
+      if (taken.slice(start, start + length).some(Boolean)) continue
+      const phraseWords = tokens.slice(start, start + length)
+      if (length === 1) {
+        const word = phraseWords[0]!
+        if (GENERIC_PARTS.has(word) || word.length < 3) continue
+        // "search" names the search system in "what does search depend on" but is a verb in "search for…".
+        if (KNOWN_VOCABULARY.has(word) && (start === 0 || ['for', 'all', 'the', 'every'].includes(tokens[start + 1] ?? ''))) continue
+      }
+      const candidates = lexicon.lookup(phraseWords.join(' '))
+      if (candidates.length === 0) continue
+      const merged = new Map<string, number>()
+      for (const candidate of candidates) merged.set(candidate.ref, Math.max(merged.get(candidate.ref) ?? 0, candidate.score))
+      const before = tokens[start - 1]
+      const after = tokens[start + length]
+      const kindHint = (after && KIND_WORDS[after]) || (before && KIND_WORDS[before]) || undefined
+      mentions.push({
+        start,
+        end: start + length,
+        text: phraseWords.join(' '),
+        candidates: [...merged.entries()].map(([ref, score]) => ({ ref, score })).sort((a, b) => b.score - a.score || a.ref.localeCompare(b.ref)),
+        kindHint,
+      })
+      for (let position = start; position < start + length; position++) taken[position] = true
+    }
+  }
+  return mentions.sort((a, b) => a.start - b.start)
+}
+
+export type Resolution = { ref: string } | { ambiguous: string[] } | undefined
+
+/**
+ * Picks the entity a mention means for a slot that prefers some kinds. A clear best wins; a tie between the
+ * strongest candidates is ambiguous and the caller asks back.
+ */
+export function resolveMention(mention: Mention, { preferKinds = [], onlyKinds = [] }: { preferKinds?: string[]; onlyKinds?: string[] } = {}, index?: CatalogIndex): Resolution {
+  const kindOf = (ref: string) => ref.slice(0, ref.indexOf(':'))
+  let candidates = mention.candidates
+  // A slot that only makes sense for some kinds (dependencies of a service, not of a system) narrows first.
+  if (onlyKinds.length > 0) {
+    const fitting = candidates.filter((candidate) => onlyKinds.includes(kindOf(candidate.ref)))
+    if (fitting.length > 0) candidates = fitting
+  }
+  if (mention.kindHint) {
+    const hinted = candidates.filter((candidate) => kindOf(candidate.ref) === mention.kindHint)
+    if (hinted.length > 0) candidates = hinted
+    // "the payments team": among groups, teams before departments.
+    if (mention.kindHint === 'group' && index && hinted.length > 1) {
+      const teams = hinted.filter((candidate) => (index.getStored(candidate.ref)?.entity.spec as { type?: string } | undefined)?.type === 'team')
+      if (teams.length > 0) candidates = teams
+    }
+  }
+  if (candidates.length === 0) return undefined
+  const best = candidates[0]!.score
+  let top = candidates.filter((candidate) => candidate.score === best)
+  if (top.length > 1 && preferKinds.length > 0) {
+    for (const kind of preferKinds) {
+      const preferred = top.filter((candidate) => kindOf(candidate.ref) === kind)
+      if (preferred.length > 0) {
+        top = preferred
+        break
+      }
+    }
+  }
+  return top.length === 1 ? { ref: top[0]!.ref } : { ambiguous: top.map((candidate) => candidate.ref) }
+}

@@ -1,0 +1,111 @@
+import type { ToolDefinition } from '../../tools/define-tool.ts'
+import { canonicalWord, words } from './words.ts'
+
+export const ENTITY_TOKEN = '<entity>'
+
+/** A question's features: canonical words and word pairs, with entity mentions replaced by one token. */
+export function features(tokens: string[]): Map<string, number> {
+  const canonical = tokens.map((token) => (token === ENTITY_TOKEN ? token : canonicalWord(token))).filter((token): token is string => token !== undefined)
+  const out = new Map<string, number>()
+  const add = (feature: string, weight: number) => out.set(feature, (out.get(feature) ?? 0) + weight)
+  canonical.forEach((token, position) => {
+    if (token !== ENTITY_TOKEN) add(token, 1)
+    // Pairs keep word order: "depend on <entity>" (dependents) is not "<entity> depend" (dependencies).
+    if (position > 0) add(`${canonical[position - 1]} ${token}`, 1.5)
+  })
+  return out
+}
+
+/** Replaces the words of each mention span with the entity token. */
+export function maskSpans(tokens: string[], spans: Array<{ start: number; end: number }>): string[] {
+  const out: string[] = []
+  for (let position = 0; position < tokens.length; position++) {
+    const span = spans.find((item) => item.start === position)
+    if (span) {
+      out.push(ENTITY_TOKEN)
+      position = span.end - 1
+    } else out.push(tokens[position]!)
+  }
+  return out
+}
+
+/** Masks words that look like names (hyphenated or with digits) in the tools' own example questions. */
+function maskExample(text: string): string[] {
+  const raw = text.toLowerCase().split(/\s+/)
+  const out: string[] = []
+  for (const piece of raw) {
+    const cleaned = piece.replace(/^[^a-z0-9]+|[^a-z0-9]+$/g, '')
+    if (/^[a-z0-9]+(-[a-z0-9]+)+$/.test(cleaned) || /^[a-z]+:[a-z0-9/-]+$/.test(cleaned)) out.push(ENTITY_TOKEN)
+    else out.push(...words(piece))
+  }
+  return out
+}
+
+interface Vector {
+  weights: Map<string, number>
+  norm: number
+}
+
+export interface IntentScore {
+  tool: string
+  score: number
+}
+
+/**
+ * Ranks tools for a question by similarity to each tool's example questions and description (TF-IDF over
+ * canonical words and word pairs). Built from the registry, so a new tool with examples is understood
+ * without changing the planner.
+ */
+export class IntentClassifier {
+  private readonly examples: Array<{ tool: string; vector: Vector }> = []
+  private readonly idf = new Map<string, number>()
+  readonly vocabulary = new Set<string>()
+
+  constructor(tools: ToolDefinition[]) {
+    const documents: Array<{ tool: string; features: Map<string, number>; weight: number }> = []
+    for (const tool of tools) {
+      for (const example of tool.examples ?? []) documents.push({ tool: tool.name, features: features(maskExample(example)), weight: 1 })
+      documents.push({ tool: tool.name, features: features(maskExample(`${tool.title}. ${tool.description}`)), weight: 0.6 })
+    }
+    const documentFrequency = new Map<string, number>()
+    for (const document of documents) for (const feature of document.features.keys()) documentFrequency.set(feature, (documentFrequency.get(feature) ?? 0) + 1)
+    for (const [feature, count] of documentFrequency) {
+      this.idf.set(feature, Math.log(1 + documents.length / count))
+      if (!feature.includes(' ')) this.vocabulary.add(feature)
+    }
+    for (const document of documents) {
+      const vector = this.vectorize(document.features)
+      for (const [feature, weight] of vector.weights) vector.weights.set(feature, weight * document.weight)
+      vector.norm *= document.weight
+      this.examples.push({ tool: document.tool, vector })
+    }
+  }
+
+  private vectorize(counts: Map<string, number>): Vector {
+    const weights = new Map<string, number>()
+    let sum = 0
+    for (const [feature, count] of counts) {
+      const idf = this.idf.get(feature)
+      if (idf === undefined) continue
+      const weight = count * idf
+      weights.set(feature, weight)
+      sum += weight * weight
+    }
+    return { weights, norm: Math.sqrt(sum) }
+  }
+
+  /** Tools ranked best first, each scored by its best-matching example (0 to 1). */
+  rank(maskedTokens: string[], allowed?: ReadonlySet<string>): IntentScore[] {
+    const question = this.vectorize(features(maskedTokens))
+    const best = new Map<string, number>()
+    if (question.norm === 0) return []
+    for (const example of this.examples) {
+      if (allowed && !allowed.has(example.tool)) continue
+      let dot = 0
+      for (const [feature, weight] of question.weights) dot += weight * (example.vector.weights.get(feature) ?? 0)
+      const cosine = example.vector.norm === 0 ? 0 : dot / (question.norm * example.vector.norm)
+      if (cosine > (best.get(example.tool) ?? 0)) best.set(example.tool, cosine)
+    }
+    return [...best.entries()].map(([tool, score]) => ({ tool, score })).sort((a, b) => b.score - a.score)
+  }
+}

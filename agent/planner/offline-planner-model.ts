@@ -1,0 +1,146 @@
+import type { LanguageModelV4, LanguageModelV4CallOptions, LanguageModelV4Content, LanguageModelV4GenerateResult, LanguageModelV4Prompt, LanguageModelV4StreamPart, LanguageModelV4StreamResult } from '@ai-sdk/provider'
+import { randomUUID } from 'node:crypto'
+import type { CatalogIndex } from '../../graph/index/catalog-index.ts'
+import type { ToolDefinition } from '../../tools/define-tool.ts'
+import { linkEntities, resolveMention } from './entity-linker.ts'
+import { IntentClassifier } from './intent-classifier.ts'
+import { planQuestion } from './plan-question.ts'
+import { writeAnswer, type ToolOutcome } from './write-answer.ts'
+
+export interface OfflinePlannerOptions {
+  index: CatalogIndex
+  tools: ToolDefinition[]
+  generateId?: () => string
+}
+
+const NO_USAGE = {
+  inputTokens: { total: undefined, noCache: undefined, cacheRead: undefined, cacheWrite: undefined },
+  outputTokens: { total: undefined, text: undefined, reasoning: undefined },
+}
+
+function textOf(content: Array<{ type: string; text?: string }>): string {
+  return content.map((part) => (part.type === 'text' ? (part.text ?? '') : '')).join('')
+}
+
+const REF_PATTERN = /\b(component|api|resource|system|domain|group|user|template):[a-z0-9._-]+\/[a-z0-9._-]+/gi
+
+/**
+ * The offline planner as an AI SDK language model: with no network, it reads the conversation, plans tool
+ * calls against the live catalog, and once the results are in, writes the answer from them. The agent loop,
+ * approvals and streaming are the same code as with a hosted model.
+ */
+export class OfflinePlannerModel implements LanguageModelV4 {
+  readonly specificationVersion = 'v4' as const
+  readonly provider = 'next-portal'
+  readonly modelId = 'offline-planner'
+  readonly supportedUrls = {}
+  private readonly index: CatalogIndex
+  private readonly tools: Map<string, ToolDefinition>
+  private readonly classifier: IntentClassifier
+  private readonly generateId: () => string
+
+  constructor({ index, tools, generateId = randomUUID }: OfflinePlannerOptions) {
+    this.index = index
+    this.tools = new Map(tools.map((tool) => [tool.name, tool]))
+    this.classifier = new IntentClassifier(tools)
+    this.generateId = generateId
+  }
+
+  /** Decides the next step: tool calls for a new question, or the answer once its tool results are in. */
+  respond(options: LanguageModelV4CallOptions): { content: LanguageModelV4Content[]; finish: 'tool-calls' | 'stop' } {
+    const prompt = options.prompt
+    const lastUser = prompt.findLastIndex((message) => message.role === 'user')
+    if (lastUser === -1) return { content: [{ type: 'text', text: 'Ask me a question about your software catalog.' }], finish: 'stop' }
+    const question = textOf(prompt[lastUser]!.content as Array<{ type: string; text?: string }>)
+    const after = prompt.slice(lastUser + 1)
+    const outcomes = this.outcomes(after)
+    if (outcomes.length > 0) {
+      const answer = writeAnswer(outcomes, this.index)
+      return { content: [{ type: 'text', text: answer.text }], finish: 'stop' }
+    }
+    const offered = new Set((options.tools ?? []).map((tool) => tool.name))
+    const available = new Map([...this.tools].filter(([name]) => offered.size === 0 || offered.has(name)))
+    const plan = planQuestion(question, { index: this.index, classifier: this.classifier, tools: available, previousRefs: this.previousRefs(prompt.slice(0, lastUser)) })
+    if (plan.type === 'reply') return { content: [{ type: 'text', text: plan.text }], finish: 'stop' }
+    return {
+      content: plan.calls.map((call) => ({ type: 'tool-call' as const, toolCallId: this.generateId(), toolName: call.toolName, input: JSON.stringify(call.input) })),
+      finish: 'tool-calls',
+    }
+  }
+
+  /** The tool calls made since the question and what they returned. */
+  private outcomes(messages: LanguageModelV4Prompt): ToolOutcome[] {
+    const calls = new Map<string, { toolName: string; input: Record<string, unknown> }>()
+    const outcomes: ToolOutcome[] = []
+    for (const message of messages) {
+      if (message.role === 'assistant') {
+        for (const part of message.content) if (part.type === 'tool-call') calls.set(part.toolCallId, { toolName: part.toolName, input: (typeof part.input === 'string' ? JSON.parse(part.input) : part.input) as Record<string, unknown> })
+      }
+      if (message.role === 'tool') {
+        for (const part of message.content) {
+          if (part.type !== 'tool-result') continue
+          const call = calls.get(part.toolCallId) ?? { toolName: part.toolName, input: {} }
+          const output = part.output
+          if (output.type === 'json') outcomes.push({ ...call, output: output.value })
+          else if (output.type === 'text') outcomes.push({ ...call, output: output.value })
+          else if (output.type === 'error-text') outcomes.push({ ...call, error: output.value })
+          else if (output.type === 'error-json') outcomes.push({ ...call, error: JSON.stringify(output.value) })
+          else if (output.type === 'execution-denied') outcomes.push({ ...call, error: `not run: ${output.reason ?? 'the approval was denied'}` })
+        }
+      }
+    }
+    return outcomes
+  }
+
+  /** What earlier turns were about, most recent first: tool inputs, then entities named in the questions. */
+  private previousRefs(messages: LanguageModelV4Prompt): string[] {
+    const refs: string[] = []
+    for (const message of [...messages].reverse()) {
+      if (message.role === 'assistant') {
+        for (const part of message.content) {
+          if (part.type === 'tool-call') {
+            const input = (typeof part.input === 'string' ? JSON.parse(part.input) : part.input) as Record<string, unknown>
+            for (const value of Object.values(input)) if (typeof value === 'string' && this.index.has(value)) refs.push(value)
+          }
+        }
+        // The first entity an earlier answer cites is what it was about.
+        const cited = textOf(message.content as Array<{ type: string; text?: string }>).match(REF_PATTERN)?.[0]?.toLowerCase()
+        if (cited && this.index.has(cited)) refs.push(cited)
+      }
+      if (message.role === 'user') {
+        for (const mention of linkEntities(this.index, textOf(message.content as Array<{ type: string; text?: string }>))) {
+          const resolved = resolveMention(mention, { preferKinds: ['component', 'resource', 'api', 'system', 'group'] }, this.index)
+          if (resolved && 'ref' in resolved) refs.push(resolved.ref)
+        }
+      }
+    }
+    return [...new Set(refs)]
+  }
+
+  async doGenerate(options: LanguageModelV4CallOptions): Promise<LanguageModelV4GenerateResult> {
+    const { content, finish } = this.respond(options)
+    return { content, finishReason: { unified: finish, raw: finish }, usage: NO_USAGE, warnings: [] } as LanguageModelV4GenerateResult
+  }
+
+  async doStream(options: LanguageModelV4CallOptions): Promise<LanguageModelV4StreamResult> {
+    const { content, finish } = this.respond(options)
+    const parts: LanguageModelV4StreamPart[] = [{ type: 'stream-start', warnings: [] }]
+    for (const part of content) {
+      if (part.type === 'text') {
+        const id = this.generateId()
+        parts.push({ type: 'text-start', id })
+        // Sentence by sentence, so a chat surface can show the answer as it comes.
+        for (const piece of part.text.match(/[^.!?\n]+[.!?\n]*\s*/g) ?? [part.text]) parts.push({ type: 'text-delta', id, delta: piece })
+        parts.push({ type: 'text-end', id })
+      } else parts.push(part as LanguageModelV4StreamPart)
+    }
+    parts.push({ type: 'finish', usage: NO_USAGE, finishReason: { unified: finish, raw: finish } })
+    const stream = new ReadableStream<LanguageModelV4StreamPart>({
+      start(controller) {
+        for (const part of parts) controller.enqueue(part)
+        controller.close()
+      },
+    })
+    return { stream }
+  }
+}

@@ -1,0 +1,45 @@
+/**
+ * The planner's view of text: lower-case word tokens, light stemming, and a small table of synonyms that folds
+ * the many ways people say the same platform thing ("goes down", "outage", "breaks") into one word. These are
+ * English, not tool names: tools teach the planner through their descriptions and examples.
+ */
+const SYNONYMS: Record<string, string> = {
+  owner: 'own', owns: 'own', owned: 'own', owning: 'own', ownership: 'own', responsible: 'own', responsibility: 'own', maintain: 'own', maintains: 'own', maintainer: 'own', maintainers: 'own', maintained: 'own',
+  depend: 'depend', depends: 'depend', dependent: 'dependent', dependents: 'dependent', dependency: 'dependency', dependencies: 'dependency', deps: 'dependency', relies: 'depend', rely: 'depend', relying: 'depend', needs: 'depend', need: 'depend', uses: 'use', using: 'use', used: 'use', calls: 'call', calling: 'call', called: 'call', consumes: 'use', consume: 'use', consumers: 'consumer', consumer: 'consumer',
+  down: 'outage', outage: 'outage', outages: 'outage', fails: 'outage', fail: 'outage', failing: 'outage', failure: 'outage', dies: 'outage', die: 'outage', dead: 'outage', offline: 'outage', unavailable: 'outage', crashes: 'outage', crash: 'outage', breaks: 'break', break: 'break', broken: 'break', breaking: 'break', impact: 'impact', impacted: 'impact', impacts: 'impact', affected: 'impact', affect: 'impact', affects: 'impact', blast: 'impact', radius: 'impact',
+  team: 'team', teams: 'team', squad: 'team', squads: 'team', group: 'team', groups: 'team',
+  contact: 'contact', reach: 'contact', ping: 'contact', talk: 'contact', tell: 'contact', notify: 'contact', call_: 'contact', email: 'contact', slack: 'contact', oncall: 'contact',
+  service: 'service', services: 'service', svc: 'service', microservice: 'service', microservices: 'service', component: 'service', components: 'service', app: 'service', apps: 'service',
+  api: 'api', apis: 'api', endpoint: 'api', endpoints: 'api', interface: 'api',
+  db: 'database', dbs: 'database', database: 'database', databases: 'database', datastore: 'database',
+  connected: 'connect', connect: 'connect', connection: 'connect', connects: 'connect', related: 'connect', relate: 'connect', relationship: 'connect', link: 'connect', linked: 'connect', path: 'path', route: 'path', chain: 'path', between: 'between',
+  list: 'list', show: 'show', find: 'find', search: 'find', which: 'which', all: 'all', every: 'all',
+  cycle: 'cycle', cycles: 'cycle', circular: 'cycle', loop: 'cycle', loops: 'cycle', cyclic: 'cycle',
+  valid: 'validate', validate: 'validate', validation: 'validate', lint: 'validate', check: 'check', correct: 'validate',
+  contain: 'contain', contains: 'contain', inside: 'contain', part: 'contain', parts: 'contain', belong: 'contain', belongs: 'contain', member: 'member', members: 'member', in: 'in',
+  about: 'about', describe: 'describe', details: 'describe', detail: 'describe', info: 'describe', information: 'describe', explain: 'describe', what: 'what', whats: 'what',
+}
+
+const STOP = new Set(['the', 'a', 'an', 'is', 'are', 'was', 'were', 'be', 'to', 'of', 'for', 'me', 'i', 'you', 'please', 'can', 'could', 'would', 'should', 'do', 'does', 'did', 'it', 'its', 'this', 'that', 'there', 'any', 'some', 'my', 'our', 'we', 'hey', 'hi', 'pls', 'plz', 'thanks', 'thx', 'and', 'or', 'so', 'then', 'just', 'quick', 'question', 'q', 'tell', 'give', 'get', 'know', 'want', 'like', 'let', 'us'])
+
+/** Words of a text, lower-case, apostrophes dropped, hyphenated names split. */
+export function words(text: string): string[] {
+  return text.toLowerCase().replace(/['’]/g, '').split(/[^a-z0-9]+/).filter(Boolean)
+}
+
+function stem(word: string): string {
+  if (word.length > 5 && word.endsWith('ing')) return word.slice(0, -3)
+  if (word.length > 4 && word.endsWith('ies')) return `${word.slice(0, -3)}y`
+  if (word.length > 3 && word.endsWith('s') && !word.endsWith('ss')) return word.slice(0, -1)
+  return word
+}
+
+/** A word in canonical form: synonyms folded, else stemmed. Stop words become undefined. */
+export function canonicalWord(word: string): string | undefined {
+  if (SYNONYMS[word]) return SYNONYMS[word]
+  if (STOP.has(word)) return undefined
+  const stemmed = stem(word)
+  return SYNONYMS[stemmed] ?? stemmed
+}
+
+export const KNOWN_VOCABULARY = new Set(Object.keys(SYNONYMS))

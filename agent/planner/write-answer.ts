@@ -1,0 +1,141 @@
+import type { CatalogIndex } from '../../graph/index/catalog-index.ts'
+
+export interface ToolOutcome {
+  toolName: string
+  input: Record<string, unknown>
+  output?: unknown
+  /** The tool's error message, when it failed. */
+  error?: string
+}
+
+export interface WrittenAnswer {
+  text: string
+  citations: string[]
+}
+
+type Json = any
+
+/** A human name for an entity: its title or display name, with the reference beside it. */
+function label(index: CatalogIndex, ref: string): string {
+  const entity = index.getStored(ref)?.entity
+  const title = entity?.metadata.title ?? ((entity?.spec as { profile?: { displayName?: string } } | undefined)?.profile?.displayName)
+  return title && title.toLowerCase() !== entity?.metadata.name.toLowerCase() ? `${title} (${ref})` : ref
+}
+
+function list(items: string[], max = 12): string {
+  if (items.length <= max) return items.join(', ')
+  return `${items.slice(0, max).join(', ')} and ${items.length - max} more`
+}
+
+/**
+ * Writes the answer from tool results only: every fact and name in it comes from an output, and every entity
+ * it names is cited. Text inside outputs (descriptions, docs) is quoted as data, never followed.
+ */
+export function writeAnswer(outcomes: ToolOutcome[], index: CatalogIndex): WrittenAnswer {
+  const citations = new Set<string>()
+  const cite = (ref: string) => {
+    citations.add(ref)
+    return label(index, ref)
+  }
+  // Who belongs to a group, and which groups a person belongs to.
+  const relationLines = (ref: string): string[] => {
+    const members = index.targets(ref, 'hasMember')
+    const groups = index.targets(ref, 'memberOf')
+    const children = index.targets(ref, 'parentOf')
+    return [
+      members.length > 0 ? `Members: ${list(members.map(cite), 20)}.` : '',
+      children.length > 0 ? `Subgroups: ${list(children.map(cite))}.` : '',
+      groups.length > 0 ? `Member of ${list(groups.map(cite))}.` : '',
+    ]
+  }
+  const paragraphs = outcomes.map((outcome) => {
+    if (outcome.error !== undefined) return `I couldn't run ${outcome.toolName}: ${outcome.error}`
+    const output = outcome.output as Json
+    switch (outcome.toolName) {
+      case 'catalog_who_owns': {
+        const subject = cite(output.ref)
+        if (output.owners.length === 0) return `${subject} has no owner in the catalog.`
+        return output.owners
+          .map((owner: Json) => {
+            const name = owner.inCatalog === false ? owner.ref : cite(owner.ref)
+            citations.add(owner.ref)
+            const contacts = owner.contacts.map((contact: Json) => contact.value)
+            const members = owner.members.map((member: Json) => `${member.name}${member.slackUserId ? ` (<@${member.slackUserId}>)` : member.email ? ` (${member.email})` : ''}`)
+            return [
+              `${subject} is owned by ${name}${owner.inCatalog === false ? ', which is not in the catalog yet' : ''}.`,
+              contacts.length > 0 ? `Reach them at ${list(contacts)}.` : '',
+              members.length > 0 ? `Members: ${list(members, 8)}.` : '',
+            ].filter(Boolean).join(' ')
+          })
+          .join('\n')
+      }
+      case 'graph_dependents': {
+        const subject = cite(output.ref)
+        if (output.dependents.length === 0) return `Nothing in the catalog depends on ${subject}.`
+        const direct = output.dependents.filter((item: Json) => item.depth === 1).map((item: Json) => cite(item.ref))
+        const indirect = output.dependents.filter((item: Json) => item.depth > 1 && item.kind !== 'api').map((item: Json) => cite(item.ref))
+        for (const owner of output.owners) citations.add(owner)
+        return [
+          `If ${subject} goes down, ${output.dependents.length} entities are affected.`,
+          `Directly: ${list(direct)}.`,
+          indirect.length > 0 ? `Further up: ${list(indirect)}.` : '',
+          output.owners.length > 0 ? `Teams to tell: ${list(output.owners.map((owner: string) => label(index, owner)))}.` : '',
+        ].filter(Boolean).join(' ')
+      }
+      case 'graph_dependencies': {
+        const subject = cite(output.ref)
+        if (output.dependencies.length === 0) return `${subject} has no dependencies in the catalog.`
+        const direct = output.dependencies.filter((item: Json) => item.depth === 1).map((item: Json) => cite(item.ref))
+        const further = output.dependencies.filter((item: Json) => item.depth > 1 && item.kind !== 'api').map((item: Json) => cite(item.ref))
+        return [`${subject} depends directly on ${list(direct)}.`, further.length > 0 ? `Through those it also needs ${list(further)}.` : ''].filter(Boolean).join(' ')
+      }
+      case 'graph_path': {
+        const from = cite(output.from)
+        const to = cite(output.to)
+        if (!output.found) return `I found no chain of relations between ${from} and ${to}.`
+        const chain = [output.from, ...output.steps.map((step: Json) => `—${step.relation}→ ${step.to}`)]
+        for (const step of output.steps) citations.add(step.to)
+        return `${from} connects to ${to} in ${output.steps.length} step${output.steps.length === 1 ? '' : 's'}: ${chain.join(' ')}`
+      }
+      case 'graph_owned_by': {
+        const group = cite(output.group)
+        if (output.items.length === 0) return `${group} owns nothing in the catalog${output.groups.length > 1 ? ' (including its subgroups)' : ''}.`
+        const byKind = Object.entries(output.byKind as Record<string, number>).map(([kind, count]) => `${count} ${kind}${count === 1 ? '' : 's'}`)
+        return `${group} owns ${output.items.length} entities (${byKind.join(', ')}): ${list(output.items.map((item: Json) => cite(item.ref)), 20)}.`
+      }
+      case 'graph_parts': {
+        const subject = cite(output.ref)
+        if (output.parts.length === 0) return `${subject} has no parts in the catalog.`
+        return `${subject} contains ${output.parts.length} entities: ${list(output.parts.map((part: Json) => cite(part.ref)), 20)}.`
+      }
+      case 'graph_cycles':
+        return output.cycles.length === 0 ? 'There are no dependency cycles in the catalog.' : `I found ${output.cycles.length} dependency cycle(s): ${output.cycles.map((cycle: string[]) => cycle.map(cite).join(' ↔ ')).join('; ')}.`
+      case 'catalog_get_entity': {
+        const entity = output.entity
+        const spec = entity.spec ?? {}
+        const owner = index.targets(output.ref, 'ownedBy')[0]
+        const system = index.targets(output.ref, 'partOf').find((ref) => ref.startsWith('system:'))
+        return [
+          `${cite(output.ref)} is a ${[spec.lifecycle, spec.type, entity.kind].filter(Boolean).join(' ')}.`,
+          entity.metadata.description ? `Its description reads: "${entity.metadata.description}"` : '',
+          owner ? `Owner: ${cite(owner)}.` : '',
+          system ? `Part of ${cite(system)}.` : '',
+          entity.metadata.tags?.length ? `Tags: ${entity.metadata.tags.join(', ')}.` : '',
+          ...relationLines(output.ref),
+        ].filter(Boolean).join(' ')
+      }
+      case 'catalog_query': {
+        if (output.totalItems === 0) return 'No entities in the catalog match that.'
+        const shown = output.items.map((item: Json) => cite(item.ref))
+        return `${output.totalItems} match${output.totalItems === 1 ? 'es' : ''}: ${list(shown, 25)}${output.totalItems > output.items.length ? ` (showing ${output.items.length})` : ''}.`
+      }
+      case 'catalog_validate':
+        return output.valid
+          ? `The YAML is valid (${list(output.entities)})${output.warnings.length ? `, with warnings: ${output.warnings.map((warning: Json) => `${warning.field ?? ''} ${warning.message}`.trim()).join('; ')}` : ''}.`
+          : `The YAML has ${output.errors.length} problem(s): ${output.errors.map((error: Json) => `${[error.entity, error.field].filter(Boolean).join(' ')}: ${error.message}`).join('; ')}.`
+      default:
+        return `${outcome.toolName} returned: ${JSON.stringify(output).slice(0, 2000)}`
+    }
+  })
+  return { text: paragraphs.join('\n\n'), citations: [...citations] }
+}
