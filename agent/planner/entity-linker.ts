@@ -110,13 +110,17 @@ export function linkEntities(index: CatalogIndex, text: string): Mention[] {
     for (let start = 0; start + length <= tokens.length; start++) {
       if (taken.slice(start, start + length).some(Boolean)) continue
       const phraseWords = tokens.slice(start, start + length)
+      let candidates = lexicon.lookup(phraseWords.join(' '))
       if (length === 1) {
         const word = phraseWords[0]!
-        if (GENERIC_PARTS.has(word) || word.length < 3) continue
-        // "search" names the search system in "what does search depend on" but is a verb in "search for…".
-        if (KNOWN_VOCABULARY.has(word) && (start === 0 || ['for', 'all', 'the', 'every'].includes(tokens[start + 1] ?? ''))) continue
+        if (word.length < 2) continue
+        // A common word ("web", "search") names an entity only when it is that entity's exact name, and not
+        // when it is the verb of the sentence ("search for…").
+        if (GENERIC_PARTS.has(word) || KNOWN_VOCABULARY.has(word) || word.length < 3) {
+          if (start === 0 || ['for', 'all', 'the', 'every'].includes(tokens[start + 1] ?? '')) continue
+          candidates = candidates.filter((candidate) => candidate.score >= 3)
+        }
       }
-      const candidates = lexicon.lookup(phraseWords.join(' '))
       if (candidates.length === 0) continue
       const merged = new Map<string, number>()
       for (const candidate of candidates) merged.set(candidate.ref, Math.max(merged.get(candidate.ref) ?? 0, candidate.score))
@@ -162,7 +166,9 @@ export function resolveMention(mention: Mention, { preferKinds = [], onlyKinds =
   if (candidates.length === 0) return undefined
   const best = candidates[0]!.score
   let top = candidates.filter((candidate) => candidate.score === best)
-  if (top.length > 1 && preferKinds.length > 0) {
+  // Equally good names of different entities are a question for the user, unless the slot prefers a kind
+  // among weaker matches (a partial name that is a service and an API of the same service).
+  if (top.length > 1 && preferKinds.length > 0 && best < 3) {
     for (const kind of preferKinds) {
       const preferred = top.filter((candidate) => kindOf(candidate.ref) === kind)
       if (preferred.length > 0) {

@@ -1,0 +1,74 @@
+import { beforeAll, describe, expect, it } from 'vitest'
+import { memoryCatalog, SMALL_ORG } from '../../core/testing/memory-catalog.ts'
+import type { Catalog } from '../../graph/catalog/catalog.ts'
+import { catalogTools } from '../../tools/catalog/catalog-tools.ts'
+import { defineTool, READ_ONLY, type ToolDefinition } from '../../tools/define-tool.ts'
+import { graphTools } from '../../tools/graph/graph-tools.ts'
+import { linkEntities } from './entity-linker.ts'
+import { IntentClassifier } from './intent-classifier.ts'
+import { planQuestion, type Plan } from './plan-question.ts'
+import { z } from 'zod'
+
+describe('planQuestion on a small organisation', () => {
+  let catalog: Catalog
+  let tools: ToolDefinition[]
+  const plan = (question: string, previousRefs: string[] = [], list = tools): Plan =>
+    planQuestion(question, { index: catalog.index, classifier: new IntentClassifier(list), tools: new Map(list.map((tool) => [tool.name, tool])), previousRefs })
+
+  beforeAll(async () => {
+    catalog = await memoryCatalog(SMALL_ORG)
+    tools = [...catalogTools({ catalog }), ...graphTools({ catalog })]
+  })
+
+  it('links names, titles and typos to entities that exist', () => {
+    expect(linkEntities(catalog.index, 'what does the Web Storefront need?').map((mention) => mention.candidates[0]!.ref)).toEqual(['component:default/web'])
+    expect(linkEntities(catalog.index, 'who owns fraud-chek').map((mention) => mention.candidates[0]!.ref)).toEqual(['component:default/fraud-check'])
+    expect(linkEntities(catalog.index, 'who owns the flux capacitor')).toEqual([])
+  })
+
+  it('routes by intent and fills the entity slot with the right kind', () => {
+    expect(plan('what breaks if payments-db goes down?')).toEqual({ type: 'calls', calls: [{ toolName: 'graph_dependents', input: { ref: 'resource:default/payments-db' } }] })
+    expect(plan('what does fraud-check depend on, directly?')).toEqual({ type: 'calls', calls: [{ toolName: 'graph_dependencies', input: { ref: 'component:default/fraud-check', depth: 1 } }] })
+    expect(plan('what does the fraud team own?')).toEqual({ type: 'calls', calls: [{ toolName: 'graph_owned_by', input: { group: 'group:default/fraud' } }] })
+    expect(plan('how is web connected to payments-db?')).toEqual({ type: 'calls', calls: [{ toolName: 'graph_path', input: { from: 'component:default/web', to: 'resource:default/payments-db' } }] })
+  })
+
+  it('turns list questions into catalog_query filters', () => {
+    expect(plan('list the experimental services')).toEqual({ type: 'calls', calls: [{ toolName: 'catalog_query', input: { kind: 'component', type: 'service', lifecycle: 'experimental' } }] })
+    expect(plan('which components are tagged java?')).toEqual({ type: 'calls', calls: [{ toolName: 'catalog_query', input: { kind: 'component', tag: 'java' } }] })
+  })
+
+  it('asks back with the candidates when a name fits several entities equally', () => {
+    const result = plan('tell me about payments')
+    expect(result.type).toBe('reply')
+    expect(result.type === 'reply' && result.text).toMatch(/could mean component:default\/payments, group:default\/payments/)
+  })
+
+  it('uses the conversation for "it"', () => {
+    expect(plan('and who owns it?', ['resource:default/payments-db'])).toEqual({ type: 'calls', calls: [{ toolName: 'catalog_who_owns', input: { ref: 'resource:default/payments-db' } }] })
+  })
+
+  it('validates pasted YAML', () => {
+    const result = plan('is this ok?\n```yaml\napiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: x\n```')
+    expect(result).toEqual({ type: 'calls', calls: [{ toolName: 'catalog_validate', input: { yaml: 'apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: x\n' } }] })
+  })
+
+  it('learns a new tool from its examples, with no planner change', () => {
+    const restart = defineTool({
+      name: 'remediation_restart',
+      title: 'Restart a service',
+      description: 'Restarts the pods of a service after approval.',
+      input: z.object({ ref: z.string() }),
+      output: z.object({ requested: z.boolean() }),
+      annotations: { ...READ_ONLY, readOnlyHint: false, destructiveHint: true },
+      scope: 'remediation:request',
+      approval: true,
+      examples: ['restart the checkout-api pods', 'bounce cart-service', 'please restart payments-api'],
+      async execute() {
+        return { requested: true }
+      },
+    })
+    expect(plan('restart the web pods').type).toBe('reply')
+    expect(plan('restart the web pods', [], [...tools, restart] as ToolDefinition[])).toEqual({ type: 'calls', calls: [{ toolName: 'remediation_restart', input: { ref: 'component:default/web' } }] })
+  })
+})
