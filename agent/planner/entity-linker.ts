@@ -33,6 +33,9 @@ const KIND_WORDS: Record<string, string> = {
 /** Name parts too generic to name an entity on their own. */
 const GENERIC_PARTS = new Set(['service', 'svc', 'api', 'apis', 'rest', 'grpc', 'db', 'team', 'the', 'app', 'web', 'engineering', 'system', 'domain', 'v1', 'v2', 'default'])
 
+/** Words that name kinds, lifecycles or "things" in general: never fuzzy-matched to an entity. */
+const NEVER_NAMES = new Set(['services', 'websites', 'website', 'databases', 'database', 'apis', 'teams', 'systems', 'domains', 'resources', 'resource', 'components', 'component', 'caches', 'cache', 'queues', 'queue', 'buckets', 'bucket', 'libraries', 'library', 'users', 'people', 'entities', 'entity', 'everything', 'stuff', 'things', 'experimental', 'production', 'deprecated', 'groups', 'group', 'members', 'owners', 'owner', 'catalog', 'depends', 'dependencies', 'dependents'])
+
 /** The surface forms of every entity in the catalog, rebuilt when the catalog changes. */
 export class EntityLexicon {
   private readonly surfaces = new Map<string, Surface[]>()
@@ -106,6 +109,15 @@ export function linkEntities(index: CatalogIndex, text: string): Mention[] {
   const tokens = words(text)
   const mentions: Mention[] = []
   const taken = new Array<boolean>(tokens.length).fill(false)
+  // A reference written out in full ("system:default/api-platform") is taken as it is.
+  for (const match of text.matchAll(/\b([a-z]+):([a-z0-9-]+)\/([a-z0-9._-]+)/gi)) {
+    const ref = match[0].toLowerCase()
+    if (!index.has(ref)) continue
+    const start = words(text.slice(0, match.index)).length
+    const end = start + words(match[0]).length
+    mentions.push({ start, end, text: words(match[0]).join(' '), candidates: [{ ref, score: 4 }] })
+    for (let position = start; position < end; position++) taken[position] = true
+  }
   for (let length = Math.min(5, tokens.length); length >= 1; length--) {
     for (let start = 0; start + length <= tokens.length; start++) {
       if (taken.slice(start, start + length).some(Boolean)) continue
@@ -114,11 +126,14 @@ export function linkEntities(index: CatalogIndex, text: string): Mention[] {
       if (length === 1) {
         const word = phraseWords[0]!
         if (word.length < 2) continue
+        if (NEVER_NAMES.has(word)) candidates = candidates.filter((candidate) => candidate.score >= 3)
         // A common word ("web", "search") names an entity only when it is that entity's exact name, and not
         // when it is the verb of the sentence ("search for…").
-        if (GENERIC_PARTS.has(word) || KNOWN_VOCABULARY.has(word) || word.length < 3) {
+        const kindWordNext = KIND_WORDS[tokens[start + 1] ?? ''] !== undefined || KIND_WORDS[tokens[start - 1] ?? ''] !== undefined
+        if ((GENERIC_PARTS.has(word) || KNOWN_VOCABULARY.has(word) || word.length < 3) && !kindWordNext) {
           if (start === 0 || ['for', 'all', 'the', 'every'].includes(tokens[start + 1] ?? '')) continue
-          candidates = candidates.filter((candidate) => candidate.score >= 3)
+          // Only an exact name makes it a mention; the other candidates stay so that ambiguity shows.
+          if (!candidates.some((candidate) => candidate.score >= 3)) continue
         }
       }
       if (candidates.length === 0) continue
@@ -149,8 +164,10 @@ export type Resolution = { ref: string } | { ambiguous: string[] } | undefined
 export function resolveMention(mention: Mention, { preferKinds = [], onlyKinds = [] }: { preferKinds?: string[]; onlyKinds?: string[] } = {}, index?: CatalogIndex): Resolution {
   const kindOf = (ref: string) => ref.slice(0, ref.indexOf(':'))
   let candidates = mention.candidates
-  // A slot that only makes sense for some kinds (dependencies of a service, not of a system) narrows first.
-  if (onlyKinds.length > 0) {
+  // A slot that only makes sense for some kinds (dependencies of a service, not of a system) narrows first,
+  // unless the words say the kind ("the payments team").
+  const hinted = mention.kindHint ? candidates.filter((candidate) => kindOf(candidate.ref) === mention.kindHint) : []
+  if (onlyKinds.length > 0 && hinted.length === 0) {
     const fitting = candidates.filter((candidate) => onlyKinds.includes(kindOf(candidate.ref)))
     if (fitting.length > 0) candidates = fitting
   }
@@ -165,16 +182,17 @@ export function resolveMention(mention: Mention, { preferKinds = [], onlyKinds =
   }
   if (candidates.length === 0) return undefined
   const best = candidates[0]!.score
-  let top = candidates.filter((candidate) => candidate.score === best)
-  // Equally good names of different entities are a question for the user, unless the slot prefers a kind
-  // among weaker matches (a partial name that is a service and an API of the same service).
-  if (top.length > 1 && preferKinds.length > 0 && best < 3) {
+  const top = candidates.filter((candidate) => candidate.score === best)
+  // One bare word that is one entity's name and part of others' ("search": the system, search-service,
+  // team-search) is a question for the user, as are equally good names of different entities.
+  const bareWord = !mention.text.includes(' ') && !mention.kindHint
+  const exact = mention.candidates.filter((candidate) => candidate.score === 3)
+  if (bareWord && exact.length > 0 && mention.candidates.length > 1) return { ambiguous: mention.candidates.slice(0, 5).map((candidate) => candidate.ref) }
+  // Part of a name only ("the ledger"): the slot's preferred kind decides between a service and its API.
+  if (top.length > 1 && best < 3) {
     for (const kind of preferKinds) {
       const preferred = top.filter((candidate) => kindOf(candidate.ref) === kind)
-      if (preferred.length > 0) {
-        top = preferred
-        break
-      }
+      if (preferred.length === 1) return { ref: preferred[0]!.ref }
     }
   }
   return top.length === 1 ? { ref: top[0]!.ref } : { ambiguous: top.map((candidate) => candidate.ref) }

@@ -1,5 +1,8 @@
 import type { ToolDefinition } from '../../tools/define-tool.ts'
-import { canonicalWord, words } from './words.ts'
+import { KNOWN_VOCABULARY, canonicalWord, words } from './words.ts'
+
+/** Words worth correcting towards that tools' examples may not contain. */
+const EXTRA_WORDS = ['databases', 'database', 'services', 'service', 'websites', 'website', 'libraries', 'library', 'caches', 'queues', 'buckets', 'resources', 'components', 'production', 'experimental', 'deprecated', 'dependencies', 'dependency', 'dependents', 'depends', 'depend', 'owns', 'owner', 'owned', 'responsible', 'everything', 'which', 'what', 'where', 'their', 'there', 'levels', 'level', 'directly', 'breaks', 'down', 'team', 'teams', 'members', 'connected', 'between']
 
 export const ENTITY_TOKEN = '<entity>'
 
@@ -60,8 +63,11 @@ export class IntentClassifier {
   private readonly examples: Array<{ tool: string; vector: Vector }> = []
   private readonly idf = new Map<string, number>()
   readonly vocabulary = new Set<string>()
+  /** Every word the planner knows as written, for spelling correction. */
+  readonly dictionary = new Set<string>([...KNOWN_VOCABULARY, ...EXTRA_WORDS])
 
   constructor(tools: ToolDefinition[]) {
+    for (const tool of tools) for (const word of words(`${tool.title} ${tool.description} ${(tool.examples ?? []).join(' ')}`)) if (!/\d/.test(word)) this.dictionary.add(word)
     const documents: Array<{ tool: string; features: Map<string, number>; weight: number }> = []
     for (const tool of tools) {
       for (const example of tool.examples ?? []) documents.push({ tool: tool.name, features: features(maskExample(example)), weight: 1 })

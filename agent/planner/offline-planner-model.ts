@@ -4,7 +4,7 @@ import type { CatalogIndex } from '../../graph/index/catalog-index.ts'
 import type { ToolDefinition } from '../../tools/define-tool.ts'
 import { linkEntities, resolveMention } from './entity-linker.ts'
 import { IntentClassifier } from './intent-classifier.ts'
-import { planQuestion } from './plan-question.ts'
+import { planQuestion, type PlannedCall } from './plan-question.ts'
 import { writeAnswer, type ToolOutcome } from './write-answer.ts'
 
 export interface OfflinePlannerOptions {
@@ -60,7 +60,8 @@ export class OfflinePlannerModel implements LanguageModelV4 {
     }
     const offered = new Set((options.tools ?? []).map((tool) => tool.name))
     const available = new Map([...this.tools].filter(([name]) => offered.size === 0 || offered.has(name)))
-    const plan = planQuestion(question, { index: this.index, classifier: this.classifier, tools: available, previousRefs: this.previousRefs(prompt.slice(0, lastUser)) })
+    const history = prompt.slice(0, lastUser)
+    const plan = planQuestion(question, { index: this.index, classifier: this.classifier, tools: available, previousRefs: this.previousRefs(history), previousCall: this.previousCall(history, available) })
     if (plan.type === 'reply') return { content: [{ type: 'text', text: plan.text }], finish: 'stop' }
     return {
       content: plan.calls.map((call) => ({ type: 'tool-call' as const, toolCallId: this.generateId(), toolName: call.toolName, input: JSON.stringify(call.input) })),
@@ -92,6 +93,20 @@ export class OfflinePlannerModel implements LanguageModelV4 {
     return outcomes
   }
 
+  /** The call that answered the previous question: recorded in the conversation, or planned again from its text. */
+  private previousCall(history: LanguageModelV4Prompt, tools: Map<string, ToolDefinition>): PlannedCall | undefined {
+    const previousUser = history.findLastIndex((message) => message.role === 'user')
+    if (previousUser === -1) return undefined
+    for (const message of history.slice(previousUser + 1).reverse()) {
+      if (message.role !== 'assistant') continue
+      const call = [...message.content].reverse().find((part) => part.type === 'tool-call')
+      if (call && call.type === 'tool-call') return { toolName: call.toolName, input: (typeof call.input === 'string' ? JSON.parse(call.input) : call.input) as Record<string, unknown> }
+    }
+    const earlier = history.slice(0, previousUser)
+    const plan = planQuestion(textOf(history[previousUser]!.content as Array<{ type: string; text?: string }>), { index: this.index, classifier: this.classifier, tools, previousRefs: this.previousRefs(earlier) })
+    return plan.type === 'calls' ? plan.calls.at(-1) : undefined
+  }
+
   /** What earlier turns were about, most recent first: tool inputs, then entities named in the questions. */
   private previousRefs(messages: LanguageModelV4Prompt): string[] {
     const refs: string[] = []
@@ -103,9 +118,8 @@ export class OfflinePlannerModel implements LanguageModelV4 {
             for (const value of Object.values(input)) if (typeof value === 'string' && this.index.has(value)) refs.push(value)
           }
         }
-        // The first entity an earlier answer cites is what it was about.
-        const cited = textOf(message.content as Array<{ type: string; text?: string }>).match(REF_PATTERN)?.[0]?.toLowerCase()
-        if (cited && this.index.has(cited)) refs.push(cited)
+        // The entities an earlier answer cites, first the one it was about, then the others ("they" = its owner).
+        for (const cited of textOf(message.content as Array<{ type: string; text?: string }>).match(REF_PATTERN) ?? []) if (this.index.has(cited.toLowerCase())) refs.push(cited.toLowerCase())
       }
       if (message.role === 'user') {
         for (const mention of linkEntities(this.index, textOf(message.content as Array<{ type: string; text?: string }>))) {

@@ -3,7 +3,8 @@ import { similarRefs } from '../../graph/index/resolve-entity.ts'
 import type { ToolDefinition } from '../../tools/define-tool.ts'
 import { linkEntities, resolveMention, type Mention } from './entity-linker.ts'
 import { ENTITY_TOKEN, maskSpans, type IntentClassifier } from './intent-classifier.ts'
-import { canonicalWord, words } from './words.ts'
+import { COMMON_TYPOS, KNOWN_VOCABULARY, canonicalWord, numberWord, words } from './words.ts'
+import { editDistance } from '../../core/text/edit-distance.ts'
 
 export interface PlannedCall {
   toolName: string
@@ -19,21 +20,27 @@ export interface PlannerContext {
   tools: Map<string, ToolDefinition>
   /** Entities the conversation was about, most recent first: what "it" and "that" refer to. */
   previousRefs: string[]
+  /** The call that answered the previous question, for follow-ups like "same for cart-service". */
+  previousCall?: PlannedCall
 }
 
 const MAX_QUESTION = 4000
 const MIN_INTENT_SCORE = 0.18
 
-/** Topics people ask a platform about; when no registered tool speaks of one, the planner says so. */
-const TOPICS: Record<string, string[]> = {
-  'costs and spend': ['cost', 'costs', 'spend', 'spent', 'spending', 'bill', 'billing', 'budget', 'budgets', 'expensive', 'money', 'pay', 'dollars', 'finops', 'savings', 'cheaper'],
-  'carbon footprint': ['carbon', 'co2', 'emissions', 'emission', 'footprint', 'green'],
-  'incidents and alerts': ['incident', 'incidents', 'alert', 'alerts', 'paged', 'pagerduty', 'postmortem', 'sev1', 'sev2'],
-  'root-cause analysis': ['slow', 'slower', 'slowness', 'latency', 'degraded', 'spike', 'anomaly', 'anomalies', 'rca'],
-  'remediation (restarts, scaling, rollbacks)': ['restart', 'reboot', 'scale', 'rollback', 'roll', 'redeploy', 'bounce', 'failover', 'flush', 'kill', 'replicas', 'pods'],
-  'deployments': ['deploy', 'deployed', 'deployment', 'deployments', 'release', 'released', 'shipped'],
-  'Backstage migration': ['migrate', 'migration', 'backstage'],
-  'documentation search': ['docs', 'documentation', 'runbook', 'readme', 'howto'],
+/**
+ * Topics people ask a platform about; when no registered tool speaks of one, the planner says so. Strong
+ * words settle it; weak ones ("release", "billing") are also names and everyday words, so they count only
+ * when nothing else in the question points to a tool.
+ */
+const TOPICS: Record<string, { strong: string[]; weak: string[] }> = {
+  'costs and spend': { strong: ['cost', 'costs', 'spend', 'spent', 'spending', 'budget', 'budgets', 'finops', 'savings', 'cheaper', 'expensive'], weak: ['bill', 'money', 'dollars', 'pay'] },
+  'carbon footprint': { strong: ['carbon', 'co2', 'emissions', 'emission', 'footprint'], weak: ['green'] },
+  'incidents and alerts': { strong: ['incident', 'incidents', 'alert', 'alerts', 'paged', 'pagerduty', 'postmortem', 'sev1', 'sev2'], weak: [] },
+  'root-cause analysis': { strong: ['slow', 'slower', 'slowness', 'latency', 'anomaly', 'anomalies', 'rca'], weak: ['degraded', 'spike', 'errors'] },
+  'remediation (restarts, scaling, rollbacks)': { strong: ['restart', 'reboot', 'rollback', 'redeploy', 'failover', 'replicas', 'pods'], weak: ['scale', 'roll', 'bounce', 'flush', 'kill'] },
+  'deployments': { strong: ['deployed', 'deployments'], weak: ['deploy', 'deployment', 'release', 'released', 'shipped'] },
+  'Backstage migration': { strong: ['migrate', 'migration'], weak: ['backstage'] },
+  'documentation search': { strong: ['docs', 'documentation', 'runbook', 'readme'], weak: ['howto'] },
 }
 
 /** Where an entity goes in each tool's input, and which kinds make sense there. */
@@ -53,41 +60,55 @@ function capabilities(tools: Map<string, ToolDefinition>): string {
   return [...tools.values()].map((tool) => `- ${tool.title}: e.g. "${tool.examples?.[0] ?? tool.description}"`).join('\n')
 }
 
-/** Splits "what breaks if X goes down and who owns it?" into clauses that may each need a tool. */
+const QUESTION_START = '(?:who|whom|whose|what|whats|which|where|how|does|do|is|are|can|could|list|show|tell|give|find|check|its|their|also|any|compare)\\b'
+
+/**
+ * Splits "what breaks if X goes down and who owns it?" into clauses that may each need a tool. A conjunction
+ * splits only when a new question follows it, so "how are cart-service and pricing-db related" stays whole.
+ */
 function clauses(question: string): string[] {
+  // "how are cart-service and pricing-db related": one question about two entities.
+  if (/\b(between|connect(ed|s)?|relat(ed|ion|ionship)|path|link(ed)?)\b/i.test(question)) return [question.trim().replace(/[?]+$/, '')]
   return question
-    .split(/\?+\s*|;\s*|\s+(?:and then|and also|also|and|plus|then)\s+/i)
-    .map((part) => part.trim())
+    .split(new RegExp(`\\?+\\s*(?=\\S)|;\\s*|,?\\s+(?:and then|and also|also|and|plus|then)\\s+(?=${QUESTION_START})|,?\\s+and\\s+(?=(?:of\\s+)?[a-z0-9]+(?:-[a-z0-9]+)+\\s*[?.!]*$)`, 'i'))
+    .map((part) => part.trim().replace(/[?]+$/, ''))
     .filter((part) => part.length > 0)
 }
 
-function unsupportedTopic(question: string, tools: Map<string, ToolDefinition>): string | undefined {
-  const asked = new Set(words(question))
+function unsupportedTopic(tokens: string[], tools: Map<string, ToolDefinition>, { strongOnly }: { strongOnly: boolean }): string | undefined {
+  const asked = new Set(tokens)
   const toolText = new Set([...tools.values()].flatMap((tool) => words(`${tool.name} ${tool.title} ${tool.description} ${(tool.examples ?? []).join(' ')}`)))
-  for (const [topic, vocabulary] of Object.entries(TOPICS)) {
-    const hits = vocabulary.filter((word) => asked.has(word))
+  for (const [topic, { strong, weak }] of Object.entries(TOPICS)) {
+    const hits = [...strong, ...(strongOnly ? [] : weak)].filter((word) => asked.has(word))
     if (hits.length > 0 && !hits.some((word) => toolText.has(word))) return topic
   }
   return undefined
 }
 
 /** The words of a question that look like a name the catalog lacks (for "not found" answers). */
-function unknownNames(question: string, mentions: Mention[]): string[] {
+function unknownNames(question: string, mentions: Mention[], dictionary: ReadonlySet<string>): string[] {
   const linked = new Set(mentions.flatMap((mention) => mention.text.split(' ')))
   const hyphenated = question.match(/[A-Za-z0-9][A-Za-z0-9_.]*(?:-[A-Za-z0-9_.]+)+/g) ?? []
   const names = hyphenated.filter((name) => !words(name).every((word) => linked.has(word)))
   if (names.length > 0) return names
   // "who owns zebra?": the last word that is neither vocabulary nor a stop word.
-  const tail = words(question).filter((word) => canonicalWord(word) === word && !linked.has(word) && word.length > 2)
+  const tail = words(question).filter((word) => canonicalWord(word) === word && !KNOWN_VOCABULARY.has(word) && !dictionary.has(word) && !linked.has(word) && word.length > 2)
   return tail.slice(-1)
 }
 
-function depthFrom(text: string): number | undefined {
-  const lower = text.toLowerCase()
-  const explicit = /\b(?:depth|level|levels|hops?)\s*(?:of\s*)?(\d{1,2})\b|\b(\d{1,2})\s*(?:levels?|hops?|deep)\b/.exec(lower)
-  if (explicit) return Math.min(20, Math.max(1, Number(explicit[1] ?? explicit[2])))
-  if (/\b(directly|direct|immediate|first[- ]level)\b/.test(lower)) return 1
-  if (/\b(transitive(ly)?|all the way|recursively|everything|entire|whole)\b/.test(lower)) return 10
+function depthFrom(tokens: string[]): number | undefined {
+  for (let position = 0; position < tokens.length; position++) {
+    const word = tokens[position]!
+    const next = tokens[position + 1] ?? ''
+    const previous = tokens[position - 1] ?? ''
+    // "2 levels", "two hops deep", "depth 3", "depth of 3"
+    if (/^(levels?|hops?|deep|layers?)$/.test(next) && numberWord(word) !== undefined) return Math.min(20, Math.max(1, numberWord(word)!))
+    if (/^(depth|level|levels)$/.test(previous) && numberWord(word) !== undefined) return Math.min(20, Math.max(1, numberWord(word)!))
+    if (previous === 'of' && tokens[position - 2] === 'depth' && numberWord(word) !== undefined) return Math.min(20, Math.max(1, numberWord(word)!))
+  }
+  const text = tokens.join(' ')
+  if (/\b(directly|direct|immediate|first level)\b/.test(text)) return 1
+  if (/\b(transitive|transitively|all the way|recursively|entire|whole)\b/.test(text)) return 10
   return undefined
 }
 
@@ -111,15 +132,14 @@ const KIND_WORDS: Array<[RegExp, { kind?: string; type?: string }]> = [
 
 const API_TYPES = ['openapi', 'grpc', 'asyncapi', 'graphql', 'trpc']
 
-/** Filters for catalog_query from the words of a question. */
-function queryFilters(text: string, mentions: Mention[], index: CatalogIndex): Record<string, unknown> {
+/** Filters for catalog_query from the words of a question (spelling already corrected). */
+function queryFilters(text: string, original: string, mentions: Mention[], index: CatalogIndex): Record<string, unknown> {
   const lower = text.toLowerCase()
   const input: Record<string, unknown> = {}
-  const tag = /\b(?:tagged(?: with)?|with (?:the )?tag|tag)\s+["']?([a-z0-9:+#-]+)/.exec(lower) ?? /\b([a-z0-9+#-]+)[- ]tagged\b/.exec(lower)
+  const tagMatch = /\b(?:tagged(?: with)?|with (?:the )?tag|tag)\s+["']?([a-z0-9:+#-]+)/.exec(original.toLowerCase()) ?? /\b([a-z0-9+#-]+)[- ]tagged\b/.exec(original.toLowerCase())
   const apiType = API_TYPES.find((type) => new RegExp(`\\b${type}\\b`).test(lower))
-  const withoutTag = tag ? lower.replace(tag[0], ' ') : lower
   for (const [pattern, filter] of KIND_WORDS) {
-    if (pattern.test(withoutTag)) {
+    if (pattern.test(lower)) {
       if (filter.kind) input.kind = filter.kind
       if (filter.type) input.type = filter.type
       break
@@ -131,23 +151,38 @@ function queryFilters(text: string, mentions: Mention[], index: CatalogIndex): R
   }
   const lifecycle = /\b(production|experimental|deprecated)\b/.exec(lower)
   if (lifecycle) input.lifecycle = lifecycle[1]
-  if (tag) input.tag = tag[1]
+  const mentioned = new Set(mentions.flatMap((mention) => mention.text.split(' ')))
+  if (tagMatch) input.tag = tagMatch[1]
   else {
-    const language = /\b(?:written in|in|using)\s+(go|golang|java|kotlin|python|node|typescript|rust|scala|ruby)\b/.exec(lower)
+    // Any word that is a tag in the catalog ("go services", "java components", "tier-1 apis").
+    const candidates = original.toLowerCase().match(/[a-z0-9][a-z0-9+#-]*/g) ?? []
+    const tag = candidates.find((word) => !mentioned.has(word) && !/^(service|services|api|apis|rest)$/.test(word) && index.withValue('metadata.tags', word).size > 0 && !(lifecycle && word === lifecycle[1]) && word !== input.type)
+    const language = /\b(?:written in|in|using)\s+(golang|go|java|kotlin|python|node|typescript|rust|scala|ruby)\b/.exec(lower)
     if (language) input.tag = language[1] === 'golang' ? 'go' : language[1]
+    else if (tag) input.tag = tag
   }
   for (const mention of mentions) {
     const owner = resolveMention(mention, { onlyKinds: ['group'] }, index)
-    if (owner && 'ref' in owner && owner.ref.startsWith('group:') && (mention.kindHint === 'group' || /\bown|belong|team\b/.test(lower))) {
+    if (owner && 'ref' in owner && owner.ref.startsWith('group:')) {
       input.owner = owner.ref
       continue
     }
     const system = resolveMention(mention, { onlyKinds: ['system'] }, index)
     if (system && 'ref' in system && system.ref.startsWith('system:')) input.system = system.ref
   }
-  const textFilter = /\b(?:matching|named|called|containing|about|mentioning|for)\s+["']?([a-z0-9][a-z0-9 -]{1,40}?)["']?(?:\s*$|[?.!,])/.exec(lower)
-  if (textFilter && !input.owner && !input.system) input.text = textFilter[1]!.trim()
+  const quoted = QUOTED.exec(original)
+  const textFilter = quoted?.[1] ?? TEXT_SEARCH.exec(original.toLowerCase())?.[1]
+  if (textFilter) input.text = textFilter.trim()
   return input
+}
+
+/** A quoted term: the quote opens after a space or the start and closes before a space, punctuation or the end. */
+const QUOTED = /(?:^|\s)["'‘“]([^"'’”]{2,40})["'’”](?=$|[\s?.!,])/
+const TEXT_SEARCH = /\b(?:matching|containing|mentioning|mentions?|search(?: the catalog)? for|look(?:ing)? for)\s+([a-z0-9][a-z0-9 -]{1,40}?)\s*[?.!]*$/
+
+/** Whether a question asks for a list narrowed by attributes (lifecycle, tag, a resource or component type). */
+function hasAttributeFilter(filters: Record<string, unknown>): boolean {
+  return filters.lifecycle !== undefined || filters.tag !== undefined || filters.text !== undefined || (filters.type !== undefined && filters.type !== 'service')
 }
 
 function reply(text: string, citations: string[] = []): Plan {
@@ -172,87 +207,229 @@ export function planQuestion(question: string, context: PlannerContext): Plan {
     return reply(`I answer questions about the software catalog by calling the platform's tools:\n${capabilities(tools)}`)
   }
 
-  const allowed = new Set(tools.keys())
+  // Tools that need input the question does not carry are not candidates (validation needs YAML).
+  const allowed = new Set([...tools.keys()].filter((name) => name !== 'catalog_validate'))
+  const dictionary = classifier.dictionary
   const calls: PlannedCall[] = []
   let lastRefs = context.previousRefs
+  let previousCall = context.previousCall
   let firstProblem: Plan | undefined
 
-  const parts = clauses(trimmed)
-  for (const [position, part] of parts.entries()) {
-    const tokens = words(part)
+  for (const part of clauses(trimmed)) {
     const mentions = linkEntities(index, part)
-    const ranked = classifier.rank(maskSpans(tokens, mentions.map((mention) => widenOverKindWord(tokens, mention))).map((token) => (PRONOUNS.has(token) ? ENTITY_TOKEN : token)), allowed)
-    const top = ranked[0]
-    if (!top || top.score < MIN_INTENT_SCORE) {
-      if (position === 0 && parts.length === 1) {
-        const topic = unsupportedTopic(part, tools)
-        if (topic) return reply(`I can't help with ${topic} yet: no tool in this portal covers it. I can answer:\n${capabilities(tools)}`)
-      }
-      continue
-    }
-    // "what did team payments spend?" names a team, but asks about spend: a topic no tool covers.
-    const topic = unsupportedTopic(part, tools)
+    const tokens = correctSpelling(words(part), mentions, dictionary)
+    const spans = mentions.map((mention) => widenOverKindWord(tokens, mention))
+    const masked = maskSpans(tokens, spans).map((token) => (PRONOUNS.has(token) ? ENTITY_TOKEN : token))
+    const outside = masked.filter((token) => token !== ENTITY_TOKEN)
+    const ranked = classifier.rank(masked, allowed)
+    let top = ranked[0]
+    const topic = unsupportedTopic(outside, tools, { strongOnly: (top?.score ?? 0) >= 0.4 })
     if (topic) {
       firstProblem ??= reply(`I can't help with ${topic} yet: no tool in this portal covers it. I can answer:\n${capabilities(tools)}`)
       continue
     }
-    const tool = tools.get(top.tool)!
-    const input: Record<string, unknown> = {}
-    const usesPronoun = tokens.some((token) => PRONOUNS.has(token))
-    const slots = ENTITY_SLOTS[tool.name] ?? genericSlots(tool)
-    let missing = false
-    const remaining = [...mentions]
-    for (const slot of slots) {
-      const mention = remaining.shift()
-      if (mention) {
-        const resolved = resolveMention(mention, slot, index)
-        if (resolved && 'ref' in resolved) {
-          input[slot.slot] = resolved.ref
-          continue
-        }
-        if (resolved && 'ambiguous' in resolved) {
-          firstProblem ??= reply(`"${mention.text}" could mean ${resolved.ambiguous.join(', ')}. Which one do you mean?`, resolved.ambiguous)
-          missing = true
-          break
-        }
-      }
-      // A follow-up ("and who owns it?") refers to what the conversation was about.
-      const previous = lastRefs.find((ref) => !slot.onlyKinds || slot.onlyKinds.includes(ref.slice(0, ref.indexOf(':'))))
-      if (previous && (usesPronoun || mentions.length === 0) && !Object.values(input).includes(previous)) {
-        input[slot.slot] = previous
+    const filters = queryFilters(outside.join(' '), part, mentions, index)
+    // Text in quotes, or "…that mention refunds": something to search for, not an entity to describe.
+    const quoted = QUOTED.test(part) || TEXT_SEARCH.test(part.toLowerCase())
+
+    // A follow-up that asks the previous question again, changed: "same for cart-service", "only the direct
+    // ones", "go 5 levels deep", "which of those are databases?", "and for the email queue?".
+    const followUp = previousCall && (!top || top.score < MIN_INTENT_SCORE || (FOLLOW_UP.test(part.trim()) && top.score < 0.35))
+    if (followUp && previousCall) {
+      const followed = followUpCall(previousCall, { mentions, tokens, filters, index, tools })
+      if (followed) {
+        const { call, refines } = followed
+        // "…? direct deps only" refines the call this same question just planned.
+        if (refines && calls.at(-1) === previousCall) calls.pop()
+        addCall(calls, call)
+        previousCall = call
+        lastRefs = [...refsOf(call.input), ...lastRefs]
         continue
       }
-      missing = true
-      break
     }
-    if (missing) {
-      if (!firstProblem) {
-        const unknown = unknownNames(part, mentions)
-        if (unknown.length > 0) {
-          const suggestions = similarRefs(index, unknown[0]!.toLowerCase())
-          firstProblem = reply(`I couldn't find "${unknown[0]}" in the catalog${suggestions.length ? `. Did you mean ${suggestions.join(', ')}?` : '. Check the name, or search the catalog with a part of it.'}`, suggestions)
-        } else firstProblem = reply(`Which entity do you mean? Name the service, API, resource, system or team, e.g. "${tool.examples?.[0] ?? tool.title}".`)
-      }
+    if (!top || top.score < MIN_INTENT_SCORE) continue
+    // A name-like word the catalog does not have ("warp-drive-service") must not be answered about something else.
+    const unknown = unknownNames(part, mentions, dictionary).filter((name) => name.includes('-'))
+    if (unknown.length > 0 && !QUOTED.test(part) && !TEXT_SEARCH.test(part.toLowerCase())) {
+      firstProblem ??= notFound(part, mentions, dictionary, index, tools.get(top.tool)!)
       continue
     }
-    if (tool.name === 'catalog_query') Object.assign(input, queryFilters(part, mentions, index))
-    if (tool.name === 'graph_owned_by') {
-      const kind = queryFilters(part, [], index).kind
-      if (typeof kind === 'string' && kind !== 'group' && kind !== 'user') input.kind = kind
+
+    let tool = tools.get(top.tool)!
+    // Text in quotes is something to search for, not an entity to describe.
+    if (quoted && filters.text !== undefined && tools.has('catalog_query')) tool = tools.get('catalog_query')!
+    // Lists narrowed by attributes are catalog queries, also when they name a team or a system.
+    const listish = ['catalog_query', 'graph_owned_by', 'graph_parts', 'graph_dependencies', 'catalog_get_entity'].includes(tool.name)
+    if (listish && !quoted) {
+      if (filters.owner !== undefined && hasAttributeFilter(filters) && tools.has('catalog_query')) tool = tools.get('catalog_query')!
+      else if (filters.owner !== undefined && tool.name === 'catalog_query' && tools.has('graph_owned_by')) tool = tools.get('graph_owned_by')!
+      else if (filters.system !== undefined && (filters.kind !== undefined || hasAttributeFilter(filters)) && tool.name !== 'catalog_get_entity' && tools.has('catalog_query')) tool = tools.get('catalog_query')!
+      else if (filters.system !== undefined && tool.name === 'catalog_query' && tools.has('graph_parts')) tool = tools.get('graph_parts')!
     }
-    if (tool.name === 'graph_dependencies' || tool.name === 'graph_dependents') {
-      const depth = depthFrom(part)
-      if (depth !== undefined) input.depth = depth
+    // "which resources does warehouse-service use": a kind word, but the question is about one service.
+    if (tool.name === 'catalog_query' && !quoted && filters.owner === undefined && filters.system === undefined && mentions.length > 0) {
+      const next = ranked.find((candidate) => candidate.tool !== 'catalog_query' && candidate.score >= MIN_INTENT_SCORE)
+      if (next) {
+        tool = tools.get(next.tool)!
+        top = next
+      }
     }
-    if (!calls.some((call) => call.toolName === tool.name && JSON.stringify(call.input) === JSON.stringify(input))) calls.push({ toolName: tool.name, input })
-    const refs = Object.values(input).filter((value): value is string => typeof value === 'string' && value.includes(':'))
-    if (refs.length > 0) lastRefs = [...refs, ...lastRefs]
+
+    const inputs: Array<Record<string, unknown>> = []
+    if (tool.name === 'catalog_query') inputs.push(Object.fromEntries(Object.entries(filters).filter(([, value]) => value !== undefined)))
+    else {
+      const filled = fillSlots(tool, { mentions, tokens, lastRefs, index })
+      if ('problem' in filled) {
+        // "Which APIs are gRPC?": no entity, but filters — a catalog query.
+        if (filled.problem === 'missing' && mentions.length === 0 && (filters.kind !== undefined || hasAttributeFilter(filters)) && tools.has('catalog_query')) {
+          addCall(calls, { toolName: 'catalog_query', input: Object.fromEntries(Object.entries(filters).filter(([, value]) => value !== undefined)) })
+          continue
+        }
+        if (filled.problem === 'ambiguous') firstProblem ??= reply(filled.text, filled.citations)
+        else firstProblem ??= notFound(part, mentions, dictionary, index, tool)
+        continue
+      }
+      // Several entities for a one-entity tool: one call each ("who owns payments-db and ledger-db?").
+      inputs.push(filled.input, ...filled.extra)
+    }
+    for (const input of inputs) {
+      let call: PlannedCall = { toolName: tool.name, input }
+      const rerouted = reroute(call.toolName, call.input)
+      if (rerouted && tools.has(rerouted.toolName)) call = rerouted
+      if (call.toolName === 'graph_owned_by' && typeof filters.kind === 'string' && filters.kind !== 'group' && filters.kind !== 'user') call.input.kind = filters.kind
+      if (call.toolName === 'graph_dependencies' || call.toolName === 'graph_dependents') {
+        const depth = depthFrom(tokens)
+        if (depth !== undefined) call.input.depth = depth
+      }
+      addCall(calls, call)
+      previousCall = call
+      lastRefs = [...refsOf(call.input), ...lastRefs]
+    }
   }
   if (calls.length > 0) return { type: 'calls', calls }
   if (firstProblem) return firstProblem
-  const topic = unsupportedTopic(trimmed, tools)
-  if (topic) return reply(`I can't help with ${topic} yet: no tool in this portal covers it. I can answer:\n${capabilities(tools)}`)
   return reply(`I'm not sure what you're asking. I can answer:\n${capabilities(tools)}`)
+}
+
+const FOLLOW_UP = /^(and\b|same\b|what about\b|how about\b|only\b|just\b|go\b|any of\b|which of\b|of those\b|what else\b|now\b|then\b|also\b)/i
+
+function refsOf(input: Record<string, unknown>): string[] {
+  return Object.values(input).filter((value): value is string => typeof value === 'string' && /^[a-z]+:[^/]+\//.test(value))
+}
+
+function addCall(calls: PlannedCall[], call: PlannedCall): void {
+  if (!calls.some((existing) => existing.toolName === call.toolName && JSON.stringify(existing.input) === JSON.stringify(call.input))) calls.push(call)
+}
+
+function notFound(part: string, mentions: Mention[], dictionary: ReadonlySet<string>, index: CatalogIndex, tool: ToolDefinition): Plan {
+  const unknown = unknownNames(part, mentions, dictionary)
+  if (unknown.length > 0) {
+    const suggestions = similarRefs(index, unknown[0]!.toLowerCase())
+    return reply(`I couldn't find "${unknown[0]}" in the catalog${suggestions.length ? `. Did you mean ${suggestions.join(', ')}?` : '. Check the name, or search the catalog with a part of it.'}`, suggestions)
+  }
+  return reply(`Which entity do you mean? Name the service, API, resource, system or team, e.g. "${tool.examples?.[0] ?? tool.title}".`)
+}
+
+type Filled = { input: Record<string, unknown>; extra: Array<Record<string, unknown>> } | { problem: 'ambiguous'; text: string; citations: string[] } | { problem: 'missing' }
+
+/**
+ * Puts the entities a clause names into the tool's entity inputs, in order. "It" takes the entity the
+ * conversation was about, in the position it was said ("how does it connect to ledger-db?").
+ */
+function fillSlots(tool: ToolDefinition, { mentions, tokens, lastRefs, index }: { mentions: Mention[]; tokens: string[]; lastRefs: string[]; index: CatalogIndex }): Filled {
+  const slots = ENTITY_SLOTS[tool.name] ?? genericSlots(tool)
+  const pronounAt = tokens.findIndex((token) => PRONOUNS.has(token))
+  const resolvedRefs: string[] = []
+  const ordered: Array<{ position: number; ref?: string; mention?: Mention }> = mentions.map((mention) => ({ position: mention.start, mention }))
+  const pronounSlot = slots[Math.min(mentions.filter((mention) => mention.start < pronounAt).length, slots.length - 1)]
+  const pronounRef = lastRefs.find((ref) => !pronounSlot?.onlyKinds || pronounSlot.onlyKinds.includes(ref.slice(0, ref.indexOf(':')))) ?? lastRefs[0]
+  if (pronounAt !== -1 && pronounRef && (mentions.length < slots.length || mentions.length === 0)) ordered.push({ position: pronounAt, ref: pronounRef })
+  ordered.sort((left, right) => left.position - right.position)
+  for (const [position, slot] of slots.entries()) {
+    const item = ordered[position]
+    if (!item) break
+    if (item.ref) {
+      resolvedRefs.push(item.ref)
+      continue
+    }
+    const resolved = resolveMention(item.mention!, slot, index)
+    if (resolved && 'ambiguous' in resolved) return { problem: 'ambiguous', text: `"${item.mention!.text}" could mean ${resolved.ambiguous.join(', ')}. Which one do you mean?`, citations: resolved.ambiguous }
+    if (!resolved) return { problem: 'missing' }
+    resolvedRefs.push(resolved.ref)
+  }
+  // Nothing named at all: a follow-up about the entity of the previous turn.
+  if (resolvedRefs.length < slots.length && mentions.length === 0) {
+    for (const ref of lastRefs) if (resolvedRefs.length < slots.length && !resolvedRefs.includes(ref)) resolvedRefs.push(ref)
+  }
+  if (resolvedRefs.length < slots.length) return { problem: 'missing' }
+  const input = Object.fromEntries(slots.map((slot, position) => [slot.slot, resolvedRefs[position]]))
+  const extra: Array<Record<string, unknown>> = []
+  if (slots.length === 1) {
+    for (const item of ordered.slice(1)) {
+      const resolved = item.ref ? { ref: item.ref } : resolveMention(item.mention!, slots[0]!, index)
+      if (resolved && 'ref' in resolved && resolved.ref !== input[slots[0]!.slot]) extra.push({ [slots[0]!.slot]: resolved.ref })
+    }
+  }
+  return { input, extra }
+}
+
+/** The previous call, changed by what a follow-up says: a new entity, a depth, or list filters. */
+function followUpCall(previous: PlannedCall, { mentions, tokens, filters, index, tools }: { mentions: Mention[]; tokens: string[]; filters: Record<string, unknown>; index: CatalogIndex; tools: Map<string, ToolDefinition> }): { call: PlannedCall; refines: boolean } | undefined {
+  const tool = tools.get(previous.toolName)
+  if (!tool) return undefined
+  const depth = depthFrom(tokens)
+  if (depth !== undefined && (previous.toolName === 'graph_dependencies' || previous.toolName === 'graph_dependents')) return { call: { toolName: previous.toolName, input: { ...previous.input, depth } }, refines: true }
+  const owner = (previous.input.group ?? previous.input.owner) as string | undefined
+  if (owner && mentions.length === 0 && (hasAttributeFilter(filters) || filters.kind !== undefined) && tools.has('catalog_query')) {
+    const input: Record<string, unknown> = { owner }
+    for (const [key, value] of Object.entries(filters)) if (value !== undefined && key !== 'owner') input[key] = value
+    return { call: { toolName: 'catalog_query', input }, refines: true }
+  }
+  if (owner && mentions.length === 0 && previous.toolName !== 'catalog_query') return { call: { toolName: 'graph_owned_by', input: { group: owner } }, refines: true }
+  if (mentions.length > 0 && previous.toolName !== 'catalog_query') {
+    const slots = ENTITY_SLOTS[tool.name] ?? genericSlots(tool)
+    if (slots.length !== 1) return undefined
+    const resolved = resolveMention(mentions[0]!, slots[0]!, index)
+    if (!resolved || !('ref' in resolved)) return undefined
+    const input = { ...previous.input, [slots[0]!.slot]: resolved.ref }
+    return { call: reroute(tool.name, input) ?? { toolName: tool.name, input }, refines: false }
+  }
+  return undefined
+}
+
+/** A tool whose entity turned out to be of a kind it does not take hands over to the tool that does. */
+function reroute(toolName: string, input: Record<string, unknown>): PlannedCall | undefined {
+  const ref = (input.ref ?? input.group) as string | undefined
+  if (!ref) return undefined
+  const kind = ref.slice(0, ref.indexOf(':'))
+  // "who is on the payments team?", "who is Yara?": people and teams are described, not owned.
+  if (toolName === 'catalog_who_owns' && (kind === 'group' || kind === 'user')) return { toolName: 'catalog_get_entity', input: { ref } }
+  if (toolName === 'graph_parts' && kind === 'group') return { toolName: 'graph_owned_by', input: { group: ref } }
+  if (toolName === 'graph_parts' && kind !== 'system' && kind !== 'domain') return { toolName: 'catalog_get_entity', input: { ref } }
+  if ((toolName === 'graph_dependencies' || toolName === 'graph_dependents') && kind === 'group') return { toolName: 'graph_owned_by', input: { group: ref } }
+  if (toolName === 'graph_owned_by' && kind !== 'group') return { toolName: 'catalog_get_entity', input: { ref } }
+  return undefined
+}
+
+/** Fixes misspelt words the planner knows ("dependncies", "databses"), leaving names alone. */
+function correctSpelling(tokens: string[], mentions: Mention[], dictionary: ReadonlySet<string>): string[] {
+  const inMention = new Set(mentions.flatMap((mention) => Array.from({ length: mention.end - mention.start }, (_, offset) => mention.start + offset)))
+  return tokens.map((token, position) => {
+    if (COMMON_TYPOS[token]) return COMMON_TYPOS[token]!
+    if (inMention.has(position) || dictionary.has(token) || token.length < 5 || /\d/.test(token)) return token
+    const limit = token.length >= 8 ? 2 : 1
+    let best: string | undefined
+    let bestDistance = limit + 1
+    for (const word of dictionary) {
+      if (Math.abs(word.length - token.length) > limit) continue
+      const distance = editDistance(word, token, limit)
+      if (distance < bestDistance) {
+        best = word
+        bestDistance = distance
+      }
+    }
+    return best ?? token
+  })
 }
 
 const KIND_NOUNS = new Set(['team', 'squad', 'service', 'svc', 'api', 'db', 'database', 'system', 'domain', 'resource', 'component', 'cache', 'queue', 'bucket', 'website', 'library', 'app'])

@@ -17,6 +17,8 @@ const SYNONYMS: Record<string, string> = {
   cycle: 'cycle', cycles: 'cycle', circular: 'cycle', loop: 'cycle', loops: 'cycle', cyclic: 'cycle',
   valid: 'validate', validate: 'validate', validation: 'validate', lint: 'validate', check: 'check', correct: 'validate',
   contain: 'contain', contains: 'contain', inside: 'contain', part: 'contain', parts: 'contain', belong: 'contain', belongs: 'contain', member: 'member', members: 'member', in: 'in',
+  require: 'depend', requires: 'depend', required: 'depend', content: 'contain', contents: 'contain', consist: 'contain', consists: 'contain',
+  accountable: 'own', portfolio: 'own', stewards: 'own', steward: 'own',
   about: 'about', describe: 'describe', details: 'describe', detail: 'describe', info: 'describe', information: 'describe', explain: 'describe', what: 'what', whats: 'what',
 }
 
@@ -24,7 +26,7 @@ const STOP = new Set(['the', 'a', 'an', 'is', 'are', 'was', 'were', 'be', 'to', 
 
 /** Words of a text, lower-case, apostrophes dropped, hyphenated names split. */
 export function words(text: string): string[] {
-  return text.toLowerCase().replace(/['’]/g, '').split(/[^a-z0-9]+/).filter(Boolean)
+  return text.toLowerCase().replace(/['’]s\b/g, '').replace(/['’]/g, '').split(/[^a-z0-9]+/).filter(Boolean)
 }
 
 function stem(word: string): string {
@@ -43,3 +45,13 @@ export function canonicalWord(word: string): string | undefined {
 }
 
 export const KNOWN_VOCABULARY = new Set(Object.keys(SYNONYMS))
+
+const NUMBER_WORDS: Record<string, number> = { one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10 }
+
+/** "two levels" → 2. */
+export function numberWord(word: string): number | undefined {
+  return NUMBER_WORDS[word] ?? (/^\d+$/.test(word) ? Number(word) : undefined)
+}
+
+/** Short misspellings too close to other words for edit distance to fix safely. */
+export const COMMON_TYPOS: Record<string, string> = { wat: 'what', waht: 'what', teh: 'the', hwo: 'who', whos: 'who', wich: 'which', whcih: 'which', dose: 'does', dependecies: 'dependencies', ownes: 'owns', onws: 'owns' }

@@ -23,7 +23,7 @@ export function graphTools({ catalog }: { catalog: Catalog }): ToolDefinition[] 
     annotations: READ_ONLY,
     scope: 'graph:read',
     approval: false,
-    examples: ['what does checkout-api depend on?', 'dependencies of cart-service', 'which databases does payments-api use', 'what does order-service call', 'what does web-storefront need to work', 'list the dependencies of search-service', 'show downstream dependencies of checkout-api', 'what services does cart-service rely on', 'which apis does checkout-api consume', 'what are the deps of inventory-service', 'what is under pricing-service', 'transitive dependencies of web-storefront'],
+    examples: ['what does checkout-api depend on?', 'dependencies of cart-service', 'which databases does payments-api use', 'what does order-service call', 'what does web-storefront need to work', 'list the dependencies of search-service', 'show downstream dependencies of checkout-api', 'what services does cart-service rely on', 'which apis does checkout-api consume', 'what are the deps of inventory-service', 'what is under pricing-service', 'transitive dependencies of web-storefront', "what are delivery-service's dependencies?", "which services does mobile-bff talk to", "enumerate the services that billing-service requires", "which resources does warehouse-service use", "what is checkout-api built on", "what does payments-api need", "which databases does order-service read from", "what does analytics-ingest consume?", "what does order-service use", "which apis does cart-service consume"],
     async execute({ ref, depth }) {
       const resolved = resolveEntityRef(index, ref)
       return { ref: resolved, dependencies: dependenciesOf(index, resolved, depth).map((item) => ({ ...item, kind: kindOf(item.ref) })) }
@@ -40,7 +40,7 @@ export function graphTools({ catalog }: { catalog: Catalog }): ToolDefinition[] 
     annotations: READ_ONLY,
     scope: 'graph:read',
     approval: false,
-    examples: ['what breaks if payments-db goes down?', 'who depends on auth-service', 'blast radius of search-indexer', 'impact of an outage of cart-service', 'what is affected if cart-db fails', 'which services use payments-api', 'who calls inventory-service', 'what would be impacted if checkout-api was down', 'upstream consumers of pricing-service', 'what relies on user-service', 'if redis-cache dies what breaks', 'who uses the cart-api', 'which services are affected by an outage in kafka-cluster', 'dependents of order-db', 'who needs search-service'],
+    examples: ['what breaks if payments-db goes down?', 'who depends on auth-service', 'blast radius of search-indexer', 'impact of an outage of cart-service', 'what is affected if cart-db fails', 'which services use payments-api', 'who calls inventory-service', 'what would be impacted if checkout-api was down', 'upstream consumers of pricing-service', 'what relies on user-service', 'if redis-cache dies what breaks', 'who uses the cart-api', 'which services are affected by an outage in kafka-cluster', 'dependents of order-db', 'who needs search-service', "list everything that depends on the ledger-api", "what depends on payments-db", "who would notice if ledger-db went away", "which components consume the cart-api", "what would break if platform-sdk had a bad release", "what goes down with pricing-db?", "what stops working if cart-db is down", "everything that uses payments-api"],
     async execute({ ref, depth }) {
       const resolved = resolveEntityRef(index, ref)
       const reached = dependentsOf(index, resolved, depth).map((item) => ({ ...item, kind: kindOf(item.ref) }))
@@ -77,7 +77,7 @@ export function graphTools({ catalog }: { catalog: Catalog }): ToolDefinition[] 
     annotations: READ_ONLY,
     scope: 'graph:read',
     approval: false,
-    examples: ['what does team-payments own?', 'services owned by team-platform', 'list everything team-search owns', 'what is team-checkout responsible for', 'which components belong to team-identity', 'show me what team-data maintains', 'what apis does team-checkout own', 'what databases does team-payments own', 'inventory of team-catalog', 'everything owned by payments-engineering'],
+    examples: ['what does team-payments own?', 'services owned by team-platform', 'list everything team-search owns', 'what is team-checkout responsible for', 'which components belong to team-identity', 'show me what team-data maintains', 'what apis does team-checkout own', 'what databases does team-payments own', 'inventory of team-catalog', 'everything owned by payments-engineering', "show me team-data's stuff", "portfolio of the fulfillment-team", "what systems does team-checkout own", "enumerate all entities that team-identity is accountable for", "what else does team-search own", "what is under team-billing"],
     async execute({ group, includeSubgroups, kind }) {
       const resolved = resolveEntityRef(index, group, { defaultKind: group.includes(':') ? undefined : 'group' })
       const items = ownedBy(index, resolved, { includeSubgroups })
@@ -99,7 +99,7 @@ export function graphTools({ catalog }: { catalog: Catalog }): ToolDefinition[] 
     annotations: READ_ONLY,
     scope: 'graph:read',
     approval: false,
-    examples: ['what is in the checkout-system?', 'which systems belong to the commerce-domain', 'what does the payments-domain contain', 'components of the search-system', 'list the parts of system checkout-system', 'what is inside the data-platform system', 'which services are part of the storefront-system'],
+    examples: ['what is in the checkout-system?', 'which systems belong to the commerce-domain', 'what does the payments-domain contain', 'components of the search-system', 'list the parts of system checkout-system', 'what is inside the data-platform system', 'which services are part of the storefront-system', "list the contents of the payment-processing system", "what systems are in the payments-domain domain", "what makes up the billing-system system", "what's inside the fulfillment-system system", "what does the customer-identity system contain", "describe the structure of the payments-domain domain", "which systems does the search-discovery domain have", "list what belongs to system:default/api-platform"],
     async execute({ ref }) {
       const resolved = resolveEntityRef(index, ref)
       return { ref: resolved, parts: partsOf(index, resolved).map((item) => ({ ...item, kind: kindOf(item.ref) })) }
