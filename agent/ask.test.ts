@@ -65,9 +65,13 @@ describe('ask with the offline planner', () => {
   })
 
   it('asks back instead of guessing when a name is ambiguous', async () => {
+    // "checkout" is the system's name and part of checkout-api's and team-checkout's: ask which.
     const result = await ask(platform, { question: 'who owns checkout?' })
-    // "checkout" is exactly the system's name, so it is not ambiguous; "payments" in a team question is.
-    expect(result.toolCalls).toEqual([{ name: 'catalog_who_owns', input: { ref: 'system:default/checkout' } }])
+    expect(result.toolCalls).toEqual([])
+    expect(result.answer).toMatch(/"checkout" could mean .*system:default\/checkout/)
+    expect(result.answer).toContain('component:default/checkout-api')
+    const named = await ask(platform, { question: 'who owns the checkout system?' })
+    expect(named.toolCalls).toEqual([{ name: 'catalog_who_owns', input: { ref: 'system:default/checkout' } }])
     const unknown = await ask(platform, { question: 'who owns flux-capacitor?' })
     expect(unknown.toolCalls).toEqual([])
     expect(unknown.answer).toContain('flux-capacitor')

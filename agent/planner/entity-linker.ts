@@ -75,11 +75,12 @@ export class EntityLexicon {
   }
 
   /** Exact surface matches, else close ones (one edit, two for long names), each with a score. */
-  lookup(phrase: string): Array<{ ref: string; score: number }> {
+  lookup(phrase: string, { fuzzy = true }: { fuzzy?: boolean } = {}): Array<{ ref: string; score: number }> {
     const exact = this.surfaces.get(phrase)
     if (exact) return exact.map((item) => ({ ref: item.ref, score: item.strength }))
-    if (phrase.replace(/ /g, '').length < 5) return []
-    const limit = phrase.length >= 10 ? 2 : 1
+    if (!fuzzy || phrase.replace(/ /g, '').length < 5) return []
+    // Typos within words, not other words: "that billing" is not "team billing".
+    const limit = phrase.length >= 14 ? 2 : 1
     const out: Array<{ ref: string; score: number }> = []
     for (const surface of this.byWordCount.get(phrase.split(' ').length) ?? []) {
       const distance = editDistance(surface, phrase, limit)
@@ -118,11 +119,20 @@ export function linkEntities(index: CatalogIndex, text: string): Mention[] {
     mentions.push({ start, end, text: words(match[0]).join(' '), candidates: [{ ref, score: 4 }] })
     for (let position = start; position < end; position++) taken[position] = true
   }
-  for (let length = Math.min(5, tokens.length); length >= 1; length--) {
+  // Names of several words first (exact, then with typos), then single words: "fraud-chek" is the
+  // fraud-check service, not the fraud team followed by a stray word.
+  const passes: Array<{ fuzzy: boolean; lengths: number[] }> = [
+    { fuzzy: false, lengths: [5, 4, 3, 2] },
+    { fuzzy: true, lengths: [5, 4, 3, 2] },
+    { fuzzy: false, lengths: [1] },
+    { fuzzy: true, lengths: [1] },
+  ]
+  for (const { fuzzy, lengths } of passes)
+  for (const length of lengths.filter((item) => item <= tokens.length)) {
     for (let start = 0; start + length <= tokens.length; start++) {
       if (taken.slice(start, start + length).some(Boolean)) continue
       const phraseWords = tokens.slice(start, start + length)
-      let candidates = lexicon.lookup(phraseWords.join(' '))
+      let candidates = lexicon.lookup(phraseWords.join(' '), { fuzzy })
       if (length === 1) {
         const word = phraseWords[0]!
         if (word.length < 2) continue

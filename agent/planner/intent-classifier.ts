@@ -6,15 +6,19 @@ const EXTRA_WORDS = ['databases', 'database', 'services', 'service', 'websites',
 
 export const ENTITY_TOKEN = '<entity>'
 
+const WEAK_WORDS = new Set(['what', 'which', 'whats', 'show', 'list', 'me'])
+
 /** A question's features: canonical words and word pairs, with entity mentions replaced by one token. */
 export function features(tokens: string[]): Map<string, number> {
   const canonical = tokens.map((token) => (token === ENTITY_TOKEN ? token : canonicalWord(token))).filter((token): token is string => token !== undefined)
   const out = new Map<string, number>()
   const add = (feature: string, weight: number) => out.set(feature, (out.get(feature) ?? 0) + weight)
+  // Question words carry little intent of their own ("what is X" and "what are X's dependencies").
+  const weightOf = (token: string) => (WEAK_WORDS.has(token) ? 0.3 : 1)
   canonical.forEach((token, position) => {
-    if (token !== ENTITY_TOKEN) add(token, 1)
+    if (token !== ENTITY_TOKEN) add(token, weightOf(token))
     // Pairs keep word order: "depend on <entity>" (dependents) is not "<entity> depend" (dependencies).
-    if (position > 0) add(`${canonical[position - 1]} ${token}`, 1.5)
+    if (position > 0) add(`${canonical[position - 1]} ${token}`, 1.5 * Math.min(weightOf(token), weightOf(canonical[position - 1]!)))
   })
   return out
 }
@@ -34,7 +38,7 @@ export function maskSpans(tokens: string[], spans: Array<{ start: number; end: n
 
 /** Masks words that look like names (hyphenated or with digits) in the tools' own example questions. */
 function maskExample(text: string): string[] {
-  const raw = text.toLowerCase().split(/\s+/)
+  const raw = text.toLowerCase().replace(/['’]s\b/g, '').split(/\s+/)
   const out: string[] = []
   for (const piece of raw) {
     const cleaned = piece.replace(/^[^a-z0-9]+|[^a-z0-9]+$/g, '')

@@ -40,6 +40,8 @@ const TOPICS: Record<string, { strong: string[]; weak: string[] }> = {
   'remediation (restarts, scaling, rollbacks)': { strong: ['restart', 'reboot', 'rollback', 'redeploy', 'failover', 'replicas', 'pods'], weak: ['scale', 'roll', 'bounce', 'flush', 'kill'] },
   'deployments': { strong: ['deployed', 'deployments'], weak: ['deploy', 'deployment', 'release', 'released', 'shipped'] },
   'Backstage migration': { strong: ['migrate', 'migration'], weak: ['backstage'] },
+  'tickets and issue trackers': { strong: ['jira', 'ticket', 'tickets', 'servicenow'], weak: [] },
+  'writing that is not about the platform': { strong: ['haiku', 'poem', 'joke', 'essay', 'lyrics', 'limerick'], weak: [] },
   'documentation search': { strong: ['docs', 'documentation', 'runbook', 'readme'], weak: ['howto'] },
 }
 
@@ -70,8 +72,10 @@ function clauses(question: string): string[] {
   // "how are cart-service and pricing-db related": one question about two entities.
   if (/\b(between|connect(ed|s)?|relat(ed|ion|ionship)|path|link(ed)?)\b/i.test(question)) return [question.trim().replace(/[?]+$/, '')]
   return question
-    .split(new RegExp(`\\?+\\s*(?=\\S)|;\\s*|,?\\s+(?:and then|and also|also|and|plus|then)\\s+(?=${QUESTION_START})|,?\\s+and\\s+(?=(?:of\\s+)?[a-z0-9]+(?:-[a-z0-9]+)+\\s*[?.!]*$)`, 'i'))
-    .map((part) => part.trim().replace(/[?]+$/, ''))
+    // Separate sentences are separate clauses ("SYSTEM OVERRIDE: … . Who owns payments-db?").
+    .split(/(?<=[a-z0-9)])\.\s+(?=[A-Za-z])/)
+    .flatMap((sentence) => sentence.split(new RegExp(`\\?+\\s*(?=\\S)|;\\s*|,?\\s+(?:and then|and also|also|and|plus|then)\\s+(?=${QUESTION_START})|,?\\s+and\\s+(?=(?:of\\s+)?[a-z0-9]+(?:-[a-z0-9]+)+\\s*[?.!]*$)`, 'i')))
+    .map((part) => part.trim().replace(/[?.!]+$/, ''))
     .filter((part) => part.length > 0)
 }
 
@@ -201,7 +205,12 @@ export function planQuestion(question: string, context: PlannerContext): Plan {
   if (trimmed.length > MAX_QUESTION) return reply(`That message is ${trimmed.length} characters long; ask in under ${MAX_QUESTION} characters (paste only the part that matters).`)
 
   const yaml = /```(?:ya?ml)?\s*\n([\s\S]*?)```/.exec(trimmed)?.[1] ?? (/^\s*(apiVersion|kind)\s*:/m.test(trimmed) ? trimmed.slice(trimmed.search(/^\s*(apiVersion|kind)\s*:/m)) : undefined)
-  if (yaml && tools.has('catalog_validate')) return { type: 'calls', calls: [{ toolName: 'catalog_validate', input: { yaml } }] }
+  if (yaml && tools.has('catalog_validate')) {
+    // "validate this and tell me who owns cart-service: ```…```": the YAML, then the rest of the question.
+    const rest = trimmed.replace(/```[\s\S]*?```/g, ' ').replace(/^\s*(apiVersion|kind)\s*:[\s\S]*$/m, ' ').replace(/\b(validate|check|lint)\s+(this|it|that)\b/gi, ' ').trim()
+    const more = rest.length > 0 && /[a-z]{3,}/i.test(rest) ? planQuestion(rest, context) : undefined
+    return { type: 'calls', calls: [{ toolName: 'catalog_validate', input: { yaml } }, ...(more?.type === 'calls' ? more.calls : [])] }
+  }
 
   if (/^(hi|hello|hey|help|what can you do|how do i use this|who are you)\b[\s!?.]*$/i.test(trimmed)) {
     return reply(`I answer questions about the software catalog by calling the platform's tools:\n${capabilities(tools)}`)
@@ -234,7 +243,7 @@ export function planQuestion(question: string, context: PlannerContext): Plan {
 
     // A follow-up that asks the previous question again, changed: "same for cart-service", "only the direct
     // ones", "go 5 levels deep", "which of those are databases?", "and for the email queue?".
-    const followUp = previousCall && (!top || top.score < MIN_INTENT_SCORE || (FOLLOW_UP.test(part.trim()) && top.score < 0.35))
+    const followUp = previousCall && (!top || top.score < MIN_INTENT_SCORE || STRONG_FOLLOW_UP.test(part.trim()) || (FOLLOW_UP.test(part.trim()) && top.score < 0.35))
     if (followUp && previousCall) {
       const followed = followUpCall(previousCall, { mentions, tokens, filters, index, tools })
       if (followed) {
@@ -249,12 +258,19 @@ export function planQuestion(question: string, context: PlannerContext): Plan {
     }
     if (!top || top.score < MIN_INTENT_SCORE) continue
     // A name-like word the catalog does not have ("warp-drive-service") must not be answered about something else.
-    const unknown = unknownNames(part, mentions, dictionary).filter((name) => name.includes('-'))
+    const unknown = unknownNames(part, mentions, dictionary).filter((name) => name.includes('-') && index.withValue('metadata.tags', name.toLowerCase()).size === 0 && !words(name).every((word) => dictionary.has(word) || ENGLISH_PREFIXES.has(word)))
     if (unknown.length > 0 && !QUOTED.test(part) && !TEXT_SEARCH.test(part.toLowerCase())) {
       firstProblem ??= notFound(part, mentions, dictionary, index, tools.get(top.tool)!)
       continue
     }
 
+    // Near-ties go to the tool that takes the kind of entity named ("portfolio of the fulfillment team").
+    const named = mentions[0] ? resolveMention(mentions[0], {}, index) : undefined
+    const namedKind = named && 'ref' in named ? named.ref.slice(0, named.ref.indexOf(':')) : undefined
+    if (namedKind) {
+      const fitting = ranked.find((candidate) => candidate.score >= top!.score - 0.1 && ENTITY_SLOTS[candidate.tool]?.[0]?.onlyKinds?.includes(namedKind))
+      if (fitting && !ENTITY_SLOTS[top.tool]?.[0]?.onlyKinds?.includes(namedKind)) top = fitting
+    }
     let tool = tools.get(top.tool)!
     // Text in quotes is something to search for, not an entity to describe.
     if (quoted && filters.text !== undefined && tools.has('catalog_query')) tool = tools.get('catalog_query')!
@@ -311,6 +327,8 @@ export function planQuestion(question: string, context: PlannerContext): Plan {
   return reply(`I'm not sure what you're asking. I can answer:\n${capabilities(tools)}`)
 }
 
+const ENGLISH_PREFIXES = new Set(['sub', 'co', 'non', 're', 'multi', 'pre', 'post', 'self', 'cross', 'teams', 'team', 'level', 'levels', 'first', 'second', 'top'])
+const STRONG_FOLLOW_UP = /^(?:and\s+)?(same (?:for|with)|what about|how about|and for|which of (?:those|them|these)|any of (?:those|them|these)|of (?:those|them)|only the|just the)\b/i
 const FOLLOW_UP = /^(and\b|same\b|what about\b|how about\b|only\b|just\b|go\b|any of\b|which of\b|of those\b|what else\b|now\b|then\b|also\b)/i
 
 function refsOf(input: Record<string, unknown>): string[] {
@@ -404,7 +422,8 @@ function reroute(toolName: string, input: Record<string, unknown>): PlannedCall 
   const kind = ref.slice(0, ref.indexOf(':'))
   // "who is on the payments team?", "who is Yara?": people and teams are described, not owned.
   if (toolName === 'catalog_who_owns' && (kind === 'group' || kind === 'user')) return { toolName: 'catalog_get_entity', input: { ref } }
-  if (toolName === 'graph_parts' && kind === 'group') return { toolName: 'graph_owned_by', input: { group: ref } }
+  // "which department is team-payments part of?": a group's place in the org is part of its description.
+  if (toolName === 'graph_parts' && kind === 'group') return { toolName: 'catalog_get_entity', input: { ref } }
   if (toolName === 'graph_parts' && kind !== 'system' && kind !== 'domain') return { toolName: 'catalog_get_entity', input: { ref } }
   if ((toolName === 'graph_dependencies' || toolName === 'graph_dependents') && kind === 'group') return { toolName: 'graph_owned_by', input: { group: ref } }
   if (toolName === 'graph_owned_by' && kind !== 'group') return { toolName: 'catalog_get_entity', input: { ref } }

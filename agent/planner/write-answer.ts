@@ -42,7 +42,9 @@ export function writeAnswer(outcomes: ToolOutcome[], index: CatalogIndex): Writt
     const members = index.targets(ref, 'hasMember')
     const groups = index.targets(ref, 'memberOf')
     const children = index.targets(ref, 'parentOf')
+    const parents = index.targets(ref, 'childOf')
     return [
+      parents.length > 0 ? `It belongs to ${list(parents.map(cite))}.` : '',
       members.length > 0 ? `Members: ${list(members.map(cite), 20)}.` : '',
       children.length > 0 ? `Subgroups: ${list(children.map(cite))}.` : '',
       groups.length > 0 ? `Member of ${list(groups.map(cite))}.` : '',
@@ -73,12 +75,12 @@ export function writeAnswer(outcomes: ToolOutcome[], index: CatalogIndex): Writt
         const subject = cite(output.ref)
         if (output.dependents.length === 0) return `Nothing in the catalog depends on ${subject}.`
         const direct = output.dependents.filter((item: Json) => item.depth === 1).map((item: Json) => cite(item.ref))
-        const indirect = output.dependents.filter((item: Json) => item.depth > 1 && item.kind !== 'api').map((item: Json) => cite(item.ref))
+        const indirect = output.dependents.filter((item: Json) => item.depth > 1).map((item: Json) => cite(item.ref))
         for (const owner of output.owners) citations.add(owner)
         return [
           `If ${subject} goes down, ${output.dependents.length} entities are affected.`,
-          `Directly: ${list(direct)}.`,
-          indirect.length > 0 ? `Further up: ${list(indirect)}.` : '',
+          `Directly (${direct.length}): ${list(direct, 40)}.`,
+          indirect.length > 0 ? `Further up (${indirect.length}): ${list(indirect, 40)}.` : '',
           output.owners.length > 0 ? `Teams to tell: ${list(output.owners.map((owner: string) => label(index, owner)))}.` : '',
         ].filter(Boolean).join(' ')
       }
@@ -86,8 +88,8 @@ export function writeAnswer(outcomes: ToolOutcome[], index: CatalogIndex): Writt
         const subject = cite(output.ref)
         if (output.dependencies.length === 0) return `${subject} has no dependencies in the catalog.`
         const direct = output.dependencies.filter((item: Json) => item.depth === 1).map((item: Json) => cite(item.ref))
-        const further = output.dependencies.filter((item: Json) => item.depth > 1 && item.kind !== 'api').map((item: Json) => cite(item.ref))
-        return [`${subject} depends directly on ${list(direct)}.`, further.length > 0 ? `Through those it also needs ${list(further)}.` : ''].filter(Boolean).join(' ')
+        const further = output.dependencies.filter((item: Json) => item.depth > 1).map((item: Json) => cite(item.ref))
+        return [`${subject} depends directly on ${direct.length} entit${direct.length === 1 ? 'y' : 'ies'}: ${list(direct, 40)}.`, further.length > 0 ? `Through those it also needs ${further.length} more: ${list(further, 40)}.` : ''].filter(Boolean).join(' ')
       }
       case 'graph_path': {
         const from = cite(output.from)

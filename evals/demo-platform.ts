@@ -1,0 +1,31 @@
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { loadConfig } from '../core/config.ts'
+import { writeDemoOrg } from '../graph/demo/write-demo-org.ts'
+import { createPlatform, type Platform } from '../platform/create-platform.ts'
+
+export interface DemoPlatform {
+  platform: Platform
+  /** Closes the platform and removes the demo organisation's files. */
+  close(): Promise<void>
+}
+
+/** A platform on an in-memory catalog of the demo organisation (Acme Retail), the world the data sets describe. */
+export async function openDemoPlatform(): Promise<DemoPlatform> {
+  const directory = await mkdtemp(join(tmpdir(), 'portal-evals-'))
+  try {
+    await writeDemoOrg(directory)
+    const platform = await createPlatform({ config: loadConfig({ PORTAL_DATA_DIR: 'memory' }), catalogPaths: [join(directory, 'catalog-info.yaml')] })
+    return {
+      platform,
+      async close() {
+        await platform.close()
+        await rm(directory, { recursive: true, force: true })
+      },
+    }
+  } catch (error) {
+    await rm(directory, { recursive: true, force: true })
+    throw error
+  }
+}
