@@ -35,7 +35,7 @@ const MIN_INTENT_SCORE = 0.18
 const TOPICS: Record<string, { strong: string[]; weak: string[] }> = {
   'costs and spend': { strong: ['cost', 'costs', 'spend', 'spent', 'spending', 'budget', 'budgets', 'finops', 'savings', 'cheaper', 'expensive'], weak: ['bill', 'money', 'dollars', 'pay'] },
   'carbon footprint': { strong: ['carbon', 'co2', 'emissions', 'emission', 'footprint'], weak: ['green'] },
-  'incidents and alerts': { strong: ['incident', 'incidents', 'alert', 'alerts', 'paged', 'pagerduty', 'postmortem', 'sev1', 'sev2'], weak: [] },
+  'incidents and alerts': { strong: ['incident', 'incidents', 'alert', 'alerts', 'paged', 'pagerduty', 'postmortem', 'sev1', 'sev2'], weak: ['page', 'paging'] },
   'root-cause analysis': { strong: ['slow', 'slower', 'slowness', 'latency', 'anomaly', 'anomalies', 'rca'], weak: ['degraded', 'spike', 'errors'] },
   'remediation (restarts, scaling, rollbacks)': { strong: ['restart', 'reboot', 'rollback', 'redeploy', 'failover', 'replicas', 'pods'], weak: ['scale', 'roll', 'bounce', 'flush', 'kill'] },
   'deployments': { strong: ['deployed', 'deployments'], weak: ['deploy', 'deployment', 'release', 'released', 'shipped'] },
@@ -56,7 +56,8 @@ const ENTITY_SLOTS: Record<string, Array<{ slot: string; onlyKinds?: string[]; p
   graph_parts: [{ slot: 'ref', onlyKinds: ['system', 'domain'], preferKinds: ['system', 'domain'] }],
 }
 
-const PRONOUNS = new Set(['it', 'its', 'that', 'this', 'they', 'them', 'there', 'those', 'these', 'same', 'one'])
+/** Words that stand for the entity the conversation is about. */
+const PRONOUNS = new Set(['it', 'its', 'they', 'them', 'their', 'theirs', 'those', 'these'])
 
 function capabilities(tools: Map<string, ToolDefinition>): string {
   return [...tools.values()].map((tool) => `- ${tool.title}: e.g. "${tool.examples?.[0] ?? tool.description}"`).join('\n')
@@ -208,8 +209,8 @@ export function planQuestion(question: string, context: PlannerContext): Plan {
   if (yaml && tools.has('catalog_validate')) {
     // "validate this and tell me who owns cart-service: ```…```": the YAML, then the rest of the question.
     const rest = trimmed.replace(/```[\s\S]*?```/g, ' ').replace(/^\s*(apiVersion|kind)\s*:[\s\S]*$/m, ' ').replace(/\b(validate|check|lint)\s+(this|it|that)\b/gi, ' ').trim()
-    const more = rest.length > 0 && /[a-z]{3,}/i.test(rest) ? planQuestion(rest, context) : undefined
-    return { type: 'calls', calls: [{ toolName: 'catalog_validate', input: { yaml } }, ...(more?.type === 'calls' ? more.calls : [])] }
+    const more = rest.length > 0 && /[a-z]{3,}/i.test(rest) && linkEntities(index, rest).length > 0 ? planQuestion(rest, context) : undefined
+    return { type: 'calls', calls: [{ toolName: 'catalog_validate', input: { yaml } }, ...(more?.type === 'calls' ? more.calls.filter((call) => call.toolName !== 'catalog_query') : [])] }
   }
 
   if (/^(hi|hello|hey|help|what can you do|how do i use this|who are you)\b[\s!?.]*$/i.test(trimmed)) {
@@ -335,8 +336,11 @@ function refsOf(input: Record<string, unknown>): string[] {
   return Object.values(input).filter((value): value is string => typeof value === 'string' && /^[a-z]+:[^/]+\//.test(value))
 }
 
+/** Adds a call; a second clause about the same tool and entities refines the first ("…? direct deps only"). */
 function addCall(calls: PlannedCall[], call: PlannedCall): void {
-  if (!calls.some((existing) => existing.toolName === call.toolName && JSON.stringify(existing.input) === JSON.stringify(call.input))) calls.push(call)
+  const sameTarget = calls.find((existing) => existing.toolName === call.toolName && JSON.stringify(refsOf(existing.input)) === JSON.stringify(refsOf(call.input)))
+  if (sameTarget) Object.assign(sameTarget.input, call.input)
+  else calls.push(call)
 }
 
 function notFound(part: string, mentions: Mention[], dictionary: ReadonlySet<string>, index: CatalogIndex, tool: ToolDefinition): Plan {

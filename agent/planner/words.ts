@@ -58,4 +58,4 @@ export function numberWord(word: string): number | undefined {
 }
 
 /** Short misspellings too close to other words for edit distance to fix safely. */
-export const COMMON_TYPOS: Record<string, string> = { wat: 'what', waht: 'what', teh: 'the', hwo: 'who', whos: 'who', wich: 'which', whcih: 'which', dose: 'does', dependecies: 'dependencies', ownes: 'owns', onws: 'owns' }
+export const COMMON_TYPOS: Record<string, string> = { abt: 'about', whta: 'what', wut: 'what', hw: 'how', wat: 'what', waht: 'what', teh: 'the', hwo: 'who', whos: 'who', wich: 'which', whcih: 'which', dose: 'does', dependecies: 'dependencies', ownes: 'owns', onws: 'owns' }
