@@ -9,6 +9,8 @@ import { createPlatform, type Platform } from '../platform/create-platform.ts'
 import { ask } from './ask.ts'
 import { offlinePlanner } from './model-provider.ts'
 import { startFakeOpenAiServer } from './testing/fake-openai-server.ts'
+import { z } from 'zod'
+import { defineTool } from '../tools/define-tool.ts'
 
 let directory: string
 let platform: Platform
@@ -105,6 +107,46 @@ describe('ask with the offline planner', () => {
     const deltas: string[] = []
     for await (const part of result.fullStream) if (part.type === 'tool-call' || part.type === 'text-delta') deltas.push(part.type)
     expect(deltas).toContain('tool-call')
+  })
+})
+
+describe('conversations and approvals', () => {
+  it('keeps a stored thread, so a follow-up in a later request knows what "it" is', async () => {
+    await ask(platform, { question: 'who owns cart-service?', threadId: 'slack:C1:171' })
+    const followUp = await ask(platform, { question: 'and what does it depend on?', threadId: 'slack:C1:171' })
+    expect(followUp.toolCalls).toEqual([{ name: 'graph_dependencies', input: { ref: 'component:default/cart-service' } }])
+    expect((await platform.conversations.load('slack:C1:171')).map((turn) => turn.role)).toEqual(['user', 'assistant', 'user', 'assistant'])
+    const other = await ask(platform, { question: 'and what does it depend on?', threadId: 'slack:C1:999' })
+    expect(other.toolCalls).toEqual([])
+  })
+
+  it('never runs a tool that needs approval: it returns a signed approval request instead', async () => {
+    const isolated = await createPlatform({ config: loadConfig({ PORTAL_DATA_DIR: 'memory' }), catalogPaths: [path.join(directory, 'demo', 'catalog-info.yaml')] })
+    let ran = 0
+    isolated.tools.register(
+      defineTool({
+        name: 'remediation_restart',
+        title: 'Restart a service',
+        description: 'Restarts the pods of a service.',
+        input: z.object({ ref: z.string() }),
+        output: z.object({ restarted: z.boolean() }),
+        annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
+        scope: 'remediation:request',
+        approval: true,
+        examples: ['restart the checkout-api pods', 'bounce cart-service', 'please restart payments-api'],
+        async execute() {
+          ran++
+          return { restarted: true }
+        },
+      }) as never,
+    )
+    try {
+      const result = await ask(isolated, { question: 'restart the cart-service pods' })
+      expect(ran).toBe(0)
+      expect(result.approvals).toEqual([{ approvalId: expect.any(String), toolName: 'remediation_restart', input: { ref: 'component:default/cart-service' } }])
+    } finally {
+      await isolated.close()
+    }
   })
 })
 

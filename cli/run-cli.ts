@@ -21,7 +21,7 @@ Commands:
                                           import catalog-info files, directories or Location trees
   tool [<name>] [--input '<json>'] [--json]
                                           run a registry tool (without a name: list the tools)
-  ask "<question>" [--model <id>] [--json]
+  ask "<question>" [--model <id>] [--thread <id>] [--json]
                                           answer a question with the agent (offline planner unless a model is named)
   demo generate [--scale N] [--seed S] --out <dir>
                                           write the demo organisation as Backstage YAML
@@ -68,6 +68,7 @@ async function dispatch(argv: string[], io: CliIo, signal?: AbortSignal): Promis
         seed: { type: 'string' },
         out: { type: 'string' },
         model: { type: 'string' },
+        thread: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     })
@@ -99,7 +100,7 @@ async function dispatch(argv: string[], io: CliIo, signal?: AbortSignal): Promis
       if (!question.trim()) throw new UsageError('ask needs a question, e.g. portal ask "who owns checkout-api?"')
       return withPlatform(config, catalogPaths, io, async (platform) => {
         const settings = modelSettingsFromEnvironment(io.env)
-        const result = await ask(platform, { question, ...settings, model: values.model ?? settings.model })
+        const result = await ask(platform, { question, ...settings, model: values.model ?? settings.model, threadId: values.thread })
         if (values.json) io.stdout(`${JSON.stringify(result, null, 2)}\n`)
         else io.stdout(`${result.answer}\n${result.fallbackReason ? `\n(answered offline: ${result.fallbackReason})\n` : ''}`)
         return 0

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto'
 import { z } from 'zod'
 import { InputError, issuesFromZod } from './errors.ts'
 
@@ -8,6 +9,8 @@ const configSchema = z.object({
   DATABASE_URL: z.string().url().optional(),
   PORTAL_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
   /** Load the demo organisation when the store is empty at start (`false` to start empty). */
+  /** Signs tool approval requests so a client cannot forge one; every replica must share it. */
+  PORTAL_APPROVAL_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   PORTAL_DEMO: z.enum(['true', 'false']).default('true').transform((value) => value === 'true'),
 })
 
@@ -18,6 +21,7 @@ export type PortalConfig = {
   databaseUrl?: string
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent'
   loadDemo: boolean
+  approvalSecret: string
 }
 
 /** Reads configuration from the environment; a bad value fails start-up with the variable's name. */
@@ -33,5 +37,7 @@ export function loadConfig(environment: Record<string, string | undefined> = pro
     databaseUrl: values.DATABASE_URL,
     logLevel: values.PORTAL_LOG_LEVEL,
     loadDemo: values.PORTAL_DEMO,
+    // Without a configured secret, one per process: approvals then only verify on the replica that issued them.
+    approvalSecret: values.PORTAL_APPROVAL_SECRET ?? randomBytes(32).toString('hex'),
   }
 }

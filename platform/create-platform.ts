@@ -9,6 +9,7 @@ import { SqlCatalogRepository } from '../graph/catalog/sql-catalog-repository.ts
 import { catalogTools } from '../tools/catalog/catalog-tools.ts'
 import { graphTools } from '../tools/graph/graph-tools.ts'
 import { ToolRegistry } from '../tools/tool-registry.ts'
+import { MemoryConversationStore, SqlConversationStore, type ConversationStore } from '../agent/conversations/conversation-store.ts'
 
 export interface Platform {
   config: PortalConfig
@@ -17,6 +18,7 @@ export interface Platform {
   bus: EventBus
   catalog: Catalog
   tools: ToolRegistry
+  conversations: ConversationStore
   close(): Promise<void>
 }
 
@@ -47,12 +49,14 @@ export async function createPlatform({ config, catalogPaths, store: givenStore }
     if (report.errors.length > 0) throw new CatalogLoadError(report)
   }
   const tools = new ToolRegistry().register(...catalogTools({ catalog }), ...graphTools({ catalog }))
+  const conversations = store ? new SqlConversationStore(store) : new MemoryConversationStore()
   return {
     config,
     store,
     bus,
     catalog,
     tools,
+    conversations,
     async close() {
       await bus.close()
       // A store handed in by the caller is the caller's to close.

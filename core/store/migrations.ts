@@ -53,6 +53,21 @@ export const migrations: Migration[] = [
       );
     `,
   },
+  {
+    version: 3,
+    name: 'conversation-turns',
+    sql: `
+      create table conversation_turns (
+        thread_id text not null,
+        position integer not null,
+        role text not null check (role in ('user', 'assistant')),
+        text text not null,
+        tool_calls jsonb not null default '[]',
+        created_at timestamptz not null default now(),
+        primary key (thread_id, position)
+      );
+    `,
+  },
 ]
 
 /** Applies the migrations a store has not seen yet, in order, each in its own transaction. */
