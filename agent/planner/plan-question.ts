@@ -283,6 +283,8 @@ export function planQuestion(question: string, context: PlannerContext): Plan {
       else if (filters.system !== undefined && (filters.kind !== undefined || hasAttributeFilter(filters)) && tool.name !== 'catalog_get_entity' && tools.has('catalog_query')) tool = tools.get('catalog_query')!
       else if (filters.system !== undefined && tool.name === 'catalog_query' && tools.has('graph_parts')) tool = tools.get('graph_parts')!
     }
+    // "list team-search's components": a team and a plural kind is what the team owns, not the team itself.
+    if (tool.name === 'catalog_get_entity' && filters.owner !== undefined && PLURAL_KINDS.test(outside.join(' ')) && tools.has('graph_owned_by')) tool = tools.get('graph_owned_by')!
     // "which resources does warehouse-service use": a kind word, but the question is about one service.
     if (tool.name === 'catalog_query' && !quoted && filters.owner === undefined && filters.system === undefined && mentions.length > 0) {
       const next = ranked.find((candidate) => candidate.tool !== 'catalog_query' && candidate.score >= MIN_INTENT_SCORE)
@@ -328,6 +330,7 @@ export function planQuestion(question: string, context: PlannerContext): Plan {
   return reply(`I'm not sure what you're asking. I can answer:\n${capabilities(tools)}`)
 }
 
+const PLURAL_KINDS = /\b(services|components|apis|resources|databases|systems|caches|queues|buckets|websites|libraries|entities)\b/
 const ENGLISH_PREFIXES = new Set(['sub', 'co', 'non', 're', 'multi', 'pre', 'post', 'self', 'cross', 'teams', 'team', 'level', 'levels', 'first', 'second', 'top'])
 const STRONG_FOLLOW_UP = /^(?:and\s+)?(same (?:for|with)|what about|how about|and for|which of (?:those|them|these)|any of (?:those|them|these)|of (?:those|them)|only the|just the)\b/i
 const FOLLOW_UP = /^(and\b|same\b|what about\b|how about\b|only\b|just\b|go\b|any of\b|which of\b|of those\b|what else\b|now\b|then\b|also\b)/i
@@ -387,7 +390,12 @@ function fillSlots(tool: ToolDefinition, { mentions, tokens, lastRefs, index }: 
   const input = Object.fromEntries(slots.map((slot, position) => [slot.slot, resolvedRefs[position]]))
   const extra: Array<Record<string, unknown>> = []
   if (slots.length === 1) {
-    for (const item of ordered.slice(1)) {
+    // Only names joined as a list ("payments-db and ledger-db") are several subjects; "does X rely on Y" is not.
+    for (const [position, item] of ordered.entries()) {
+      if (position === 0) continue
+      const previous = ordered[position - 1]!
+      const between = tokens.slice(previous.mention?.end ?? previous.position + 1, item.mention?.start ?? item.position)
+      if (!between.every((word) => ['and', 'or', 'of', 'the', 'plus', 'also', 'for'].includes(word))) continue
       const resolved = item.ref ? { ref: item.ref } : resolveMention(item.mention!, slots[0]!, index)
       if (resolved && 'ref' in resolved && resolved.ref !== input[slots[0]!.slot]) extra.push({ [slots[0]!.slot]: resolved.ref })
     }

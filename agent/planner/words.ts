@@ -23,6 +23,7 @@ const SYNONYMS: Record<string, string> = {
   composed: 'contain', made: 'contain', makes: 'contain', comprise: 'contain', comprises: 'contain', includes: 'contain', include: 'contain',
   talks: 'call', invokes: 'call', invoke: 'call', reads: 'use', writes: 'use', backed: 'use', backing: 'use',
   accountable: 'own', portfolio: 'own', stewards: 'own', steward: 'own',
+  rundown: 'describe', overview: 'describe', summary: 'describe', summarize: 'describe', summarise: 'describe', lowdown: 'describe', profile: 'describe',
   about: 'about', describe: 'describe', details: 'describe', detail: 'describe', info: 'describe', information: 'describe', explain: 'describe', what: 'what', whats: 'what',
 }
 
@@ -30,7 +31,7 @@ const STOP = new Set(['the', 'a', 'an', 'is', 'are', 'was', 'were', 'be', 'to', 
 
 /** Words of a text, lower-case, apostrophes dropped, hyphenated names split. */
 export function words(text: string): string[] {
-  return text.toLowerCase().replace(/['’]s\b/g, '').replace(/['’]/g, '').split(/[^a-z0-9]+/).filter(Boolean)
+  return text.toLowerCase().replace(/\bon[- ]call\b/g, 'oncall').replace(/['’]s\b/g, '').replace(/['’]/g, '').split(/[^a-z0-9]+/).filter(Boolean)
 }
 
 function stem(word: string): string {
