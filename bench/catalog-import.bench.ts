@@ -1,4 +1,7 @@
 import { spawn } from 'node:child_process'
+import { mkdtemp, rm } from 'node:fs/promises'
+import os from 'node:os'
+import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import pg from 'pg'
 import type { BenchContext } from './bench-context.ts'
@@ -44,10 +47,13 @@ function runImportChild(request: ImportChildRequest, timeoutMs: number): Promise
   })
 }
 
-async function importInto(request: ImportChildRequest, timeoutMs: number): Promise<EngineResult> {
-  progress(`importing ${request.file} into ${request.engine}`)
+async function importInto(engine: ImportChildRequest['engine'], file: string, timeoutMs: number, databaseUrl?: string): Promise<EngineResult> {
+  progress(`importing ${file} into ${engine}`)
+  // Made and removed here, not in the child, so that a killed import leaves no data directory behind.
+  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'portal-bench-pglite-'))
+  const request: ImportChildRequest = { file, engine, dataDir, databaseUrl }
   const started = performance.now()
-  const outcome = await runImportChild(request, timeoutMs)
+  const outcome = await runImportChild(request, timeoutMs).finally(() => rm(dataDir, { recursive: true, force: true }))
   const processMs = roundTo(performance.now() - started, 1)
   const target = TARGET_MS[request.engine]
   if ('timedOut' in outcome) return { engine: request.engine, timedOut: true, timeoutMs, target: `under ${target / 1000} s`, targetMs: target, meetsTarget: false }
@@ -95,7 +101,7 @@ async function createScratchDatabase(serverUrl: string): Promise<{ url: string; 
 export async function catalogImportBenchmark(context: BenchContext): Promise<BenchResult> {
   const catalog = await context.demoCatalog()
   const timeoutMs = environmentNumber('BENCH_IMPORT_TIMEOUT_MS', 600_000)
-  const pglite = await importInto({ file: catalog.file, engine: 'pglite' }, timeoutMs)
+  const pglite = await importInto('pglite', catalog.file, timeoutMs)
 
   let postgres: BenchResult
   const serverUrl = process.env.BENCH_DATABASE_URL
@@ -104,7 +110,7 @@ export async function catalogImportBenchmark(context: BenchContext): Promise<Ben
     const database = await createScratchDatabase(serverUrl)
     progress(`created database ${database.name}`)
     try {
-      postgres = { ...(await importInto({ file: catalog.file, engine: 'postgres', databaseUrl: database.url }, timeoutMs)), database: database.name }
+      postgres = { ...(await importInto('postgres', catalog.file, timeoutMs, database.url)), database: database.name }
     } finally {
       await database.drop()
       progress(`dropped database ${database.name}`)

@@ -1,10 +1,13 @@
 import http from 'node:http'
+import type { Hono } from 'hono'
 import { createHttpApp } from '../server/create-http-app.ts'
 import { serveHttp } from '../server/serve-http.ts'
 import type { BenchContext } from './bench-context.ts'
 import { environmentNumber, progress, roundTo, type BenchResult } from './benchmark.ts'
+import { ENDPOINTS, type EndpointName, type RequestSpec } from './catalog-query-endpoints.ts'
 import { cycleTo, deterministicSample } from './deterministic-sample.ts'
 import { httpRequest } from './http-client.ts'
+import { runHttpLoadInWorker, type HttpLoadResult } from './http-load.ts'
 import { againstTarget, summarizeLatencies } from './latency-summary.ts'
 
 const REQUESTS = 2000
@@ -13,91 +16,41 @@ const GROUP_SAMPLE = 200
 const CONCURRENCIES = [1, 8] as const
 const TARGET_P99_MS = 20
 
-interface RequestSpec {
-  path: string
-  method: 'GET' | 'POST'
-  body?: string
-}
-
-/** How many entities a response carried, and how many matched in all. */
-type CountItems = (body: string) => { items: number; totalItems: number }
-
-interface Endpoint {
-  describe: string
-  requestFor(group: { ref: string; name: string }): RequestSpec
-  count: CountItems
-}
-
-const ENDPOINTS: Record<'byQuery' | 'toolQuery', Endpoint> = {
-  byQuery: {
-    describe: 'GET /api/catalog/entities/by-query?filter=relations.ownedby=<group ref>&limit=50',
-    requestFor: ({ ref }) => ({ method: 'GET', path: `/api/catalog/entities/by-query?${new URLSearchParams({ filter: `relations.ownedby=${ref}`, limit: '50' })}` }),
-    count: (body) => {
-      const parsed = JSON.parse(body) as { items: unknown[]; totalItems: number }
-      return { items: parsed.items.length, totalItems: parsed.totalItems }
-    },
-  },
-  toolQuery: {
-    describe: 'POST /api/tools/catalog_query {"owner": "<group name>"}',
-    requestFor: ({ name }) => ({ method: 'POST', path: '/api/tools/catalog_query', body: JSON.stringify({ owner: name }) }),
-    count: (body) => {
-      const parsed = JSON.parse(body) as { output: { items: unknown[]; totalItems: number } }
-      return { items: parsed.output.items.length, totalItems: parsed.output.totalItems }
-    },
-  },
-}
-
-/** `requests` spread over `concurrency` callers sharing one queue, each waiting for its answer before the next. */
-async function load(baseUrl: string, specs: RequestSpec[], count: CountItems, concurrency: number, deadline: number): Promise<BenchResult> {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency })
-  const durations: number[] = []
-  let failures = 0
-  let firstFailure: string | undefined
-  let items = 0
-  let totalItems = 0
-  let next = 0
-  let truncated = false
-  const started = performance.now()
-  const caller = async () => {
-    while (next < specs.length) {
-      if (performance.now() > deadline) {
-        truncated = true
-        return
-      }
-      const spec = specs[next++]!
-      const requestStarted = performance.now()
-      const response = await httpRequest(agent, `${baseUrl}${spec.path}`, { method: spec.method, body: spec.body })
-      durations.push(performance.now() - requestStarted)
-      if (response.status !== 200) {
-        failures++
-        firstFailure ??= `${response.status} ${response.body.slice(0, 300)}`
-        continue
-      }
-      const counted = count(response.body)
-      items += counted.items
-      totalItems += counted.totalItems
-    }
-  }
-  await Promise.all(Array.from({ length: concurrency }, caller))
-  const elapsedMs = performance.now() - started
-  agent.destroy()
-  const succeeded = Math.max(1, durations.length - failures)
+function describeLoad(load: HttpLoadResult, concurrency: number): BenchResult {
+  const succeeded = Math.max(1, load.durations.length - load.failures)
+  const summary = summarizeLatencies(load.durations)
   return {
     concurrency,
-    ...summarizeLatencies(durations),
-    throughputPerSecond: Math.round(durations.length / (elapsedMs / 1000)),
-    failures,
-    ...(firstFailure ? { firstFailure } : {}),
-    meanItems: roundTo(items / succeeded, 1),
-    meanTotalItems: roundTo(totalItems / succeeded, 1),
-    truncated,
+    ...summary,
+    throughputPerSecond: Math.round(load.durations.length / (load.elapsedMs / 1000)),
+    failures: load.failures,
+    ...(load.firstFailure ? { firstFailure: load.firstFailure } : {}),
+    meanItems: roundTo(load.items / succeeded, 1),
+    meanTotalItems: roundTo(load.totalItems / succeeded, 1),
+    truncated: load.truncated,
+    target: `p99 under ${TARGET_P99_MS} ms`,
+    ...againstTarget(summary.p99Ms, TARGET_P99_MS),
   }
+}
+
+/** The same requests handed straight to the app (`app.request`, no socket): the server's own work alone. */
+async function inProcess(app: Hono, specs: RequestSpec[], budgetMs: number): Promise<BenchResult> {
+  const durations: number[] = []
+  const deadline = performance.now() + budgetMs
+  for (const spec of specs) {
+    if (performance.now() > deadline) break
+    const started = performance.now()
+    const response = await app.request(spec.path, { method: spec.method, body: spec.body })
+    await response.text()
+    durations.push(performance.now() - started)
+  }
+  return { ...summarizeLatencies(durations), truncated: durations.length < specs.length }
 }
 
 /**
  * The Backstage by-query endpoint and the `catalog_query` tool over HTTP, on the in-memory 100,000-entity
  * catalog: 2,000 requests by owner over a fixed sample of groups, one caller at a time and then eight.
- * The client runs in the same process as the server, so its own work is part of every latency.
+ * The callers run in a worker thread (the server keeps the main thread); `inProcess` is the handler alone.
  */
 export async function catalogQueryHttpBenchmark(context: BenchContext): Promise<BenchResult> {
   const { platform, loadMs, catalog } = await context.memoryPlatform()
@@ -105,7 +58,8 @@ export async function catalogQueryHttpBenchmark(context: BenchContext): Promise<
   const budgetMs = environmentNumber('BENCH_PHASE_BUDGET_MS', 120_000)
   const owners = [...index.refsOfKind('group')].filter((ref) => index.targets(ref, 'ownerOf').length > 0)
   const groups = deterministicSample(owners, GROUP_SAMPLE, 21).map((ref) => ({ ref, name: ref.slice(ref.indexOf('/') + 1) }))
-  const server = await serveHttp(createHttpApp(platform), { port: 0 })
+  const app = createHttpApp(platform)
+  const server = await serveHttp(app, { port: 0 })
   progress(`HTTP server on ${server.url}; ${groups.length} owning groups sampled of ${owners.length}`)
   try {
     // The first filtered query after a catalog change builds the value index for its key over every entity.
@@ -117,17 +71,17 @@ export async function catalogQueryHttpBenchmark(context: BenchContext): Promise<
     progress(`first by-query request (cold value index): ${Math.round(coldFirstRequestMs)} ms, status ${cold.status}`)
 
     const results: Record<string, BenchResult> = {}
-    for (const [name, endpoint] of Object.entries(ENDPOINTS)) {
-      const specs = cycleTo(groups, REQUESTS).map((group) => endpoint.requestFor(group))
-      const warmUp = cycleTo(groups, WARM_UP_REQUESTS).map((group) => endpoint.requestFor(group))
-      const byConcurrency: BenchResult = { request: endpoint.describe }
+    for (const endpoint of Object.keys(ENDPOINTS) as EndpointName[]) {
+      const specs = cycleTo(groups, REQUESTS).map((group) => ENDPOINTS[endpoint].requestFor(group))
+      const warmUp = cycleTo(groups, WARM_UP_REQUESTS).map((group) => ENDPOINTS[endpoint].requestFor(group))
+      const measured: BenchResult = { request: ENDPOINTS[endpoint].describe, inProcess: await inProcess(app, specs, budgetMs) }
       for (const concurrency of CONCURRENCIES) {
-        await load(server.url, warmUp, endpoint.count, concurrency, performance.now() + budgetMs)
-        progress(`${name}: ${specs.length} requests at concurrency ${concurrency}`)
-        const measured = await load(server.url, specs, endpoint.count, concurrency, performance.now() + budgetMs)
-        byConcurrency[`concurrency${concurrency}`] = { ...measured, target: `p99 under ${TARGET_P99_MS} ms`, ...againstTarget(measured.p99Ms as number, TARGET_P99_MS) }
+        const load = { baseUrl: server.url, endpoint, concurrency, budgetMs }
+        await runHttpLoadInWorker({ ...load, specs: warmUp })
+        progress(`${endpoint}: ${specs.length} requests at concurrency ${concurrency}`)
+        measured[`concurrency${concurrency}`] = describeLoad(await runHttpLoadInWorker({ ...load, specs }), concurrency)
       }
-      results[name] = byConcurrency
+      results[endpoint] = measured
     }
     return {
       catalog: { entities: index.size, file: catalog.file },

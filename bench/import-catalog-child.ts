@@ -2,9 +2,6 @@
  * One catalog import in a process of its own (started by `catalog-import.bench.ts`), so that its peak RSS and
  * `maxRSS` belong to that import alone and a run that overstays its budget can be killed. Prints one JSON line.
  */
-import { mkdtemp, rm } from 'node:fs/promises'
-import os from 'node:os'
-import path from 'node:path'
 import { loadConfig } from '../core/config.ts'
 import { createPlatform } from '../platform/create-platform.ts'
 import { MEBIBYTE, roundTo } from './benchmark.ts'
@@ -13,6 +10,8 @@ import { maxRssMiB, startRssSampler } from './rss-sampler.ts'
 export interface ImportChildRequest {
   file: string
   engine: 'pglite' | 'postgres'
+  /** An empty directory for PGlite's data; the parent creates and removes it (also after a killed run). */
+  dataDir: string
   /** For `postgres`: the database to import into (created empty for this run). */
   databaseUrl?: string
 }
@@ -38,49 +37,44 @@ export interface ImportChildResult {
 
 async function main(): Promise<void> {
   const request = JSON.parse(process.argv[2] ?? '') as ImportChildRequest
-  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'portal-bench-pglite-'))
+  const config = loadConfig({
+    PORTAL_DATA_DIR: request.dataDir,
+    DATABASE_URL: request.engine === 'postgres' ? request.databaseUrl : undefined,
+    PORTAL_LOG_LEVEL: 'silent',
+    PORTAL_DEMO: 'false',
+  })
+  const setupStarted = performance.now()
+  const platform = await createPlatform({ config })
+  const setupMs = roundTo(performance.now() - setupStarted, 1)
   try {
-    const config = loadConfig({
-      PORTAL_DATA_DIR: dataDir,
-      DATABASE_URL: request.engine === 'postgres' ? request.databaseUrl : undefined,
-      PORTAL_LOG_LEVEL: 'silent',
-      PORTAL_DEMO: 'false',
-    })
-    const setupStarted = performance.now()
-    const platform = await createPlatform({ config })
-    const setupMs = roundTo(performance.now() - setupStarted, 1)
-    try {
-      // Started with --expose-gc: begin from a collected heap so the peak reflects the import.
-      ;(globalThis as { gc?: () => void }).gc?.()
-      const rssBeforeImportMiB = roundTo(process.memoryUsage.rss() / MEBIBYTE, 1)
-      const sampler = await startRssSampler(50)
-      const started = performance.now()
-      const report = await platform.catalog.import([request.file])
-      const importMs = roundTo(performance.now() - started, 1)
-      const rss = await sampler.stop()
-      const stored = await platform.store!.query<{ count: string | number }>('select count(*) as count from entities')
-      const result: ImportChildResult = {
-        engine: request.engine,
-        importMs,
-        entities: Object.values(report.entities).reduce((sum, count) => sum + count, 0),
-        indexedEntities: platform.catalog.index.size,
-        storedEntities: Number(stored.rows[0]?.count ?? 0),
-        errors: report.errors.length,
-        warnings: report.warnings.length,
-        firstErrors: report.errors.slice(0, 5).map((error) => [error.file, error.entity, error.field, error.message].filter(Boolean).join(': ')),
-        changes: report.changes,
-        setupMs,
-        rssBeforeImportMiB,
-        peakRssMiB: rss.peakRssMiB,
-        rssSamples: rss.samples,
-        maxRssMiB: maxRssMiB(),
-      }
-      process.stdout.write(`${JSON.stringify(result)}\n`)
-    } finally {
-      await platform.close()
+    // Started with --expose-gc: begin from a collected heap so the peak reflects the import.
+    ;(globalThis as { gc?: () => void }).gc?.()
+    const rssBeforeImportMiB = roundTo(process.memoryUsage.rss() / MEBIBYTE, 1)
+    const sampler = await startRssSampler(50)
+    const started = performance.now()
+    const report = await platform.catalog.import([request.file])
+    const importMs = roundTo(performance.now() - started, 1)
+    const rss = await sampler.stop()
+    const stored = await platform.store!.query<{ count: string | number }>('select count(*) as count from entities')
+    const result: ImportChildResult = {
+      engine: request.engine,
+      importMs,
+      entities: Object.values(report.entities).reduce((sum, count) => sum + count, 0),
+      indexedEntities: platform.catalog.index.size,
+      storedEntities: Number(stored.rows[0]?.count ?? 0),
+      errors: report.errors.length,
+      warnings: report.warnings.length,
+      firstErrors: report.errors.slice(0, 5).map((error) => [error.file, error.entity, error.field, error.message].filter(Boolean).join(': ')),
+      changes: report.changes,
+      setupMs,
+      rssBeforeImportMiB,
+      peakRssMiB: rss.peakRssMiB,
+      rssSamples: rss.samples,
+      maxRssMiB: maxRssMiB(),
     }
+    process.stdout.write(`${JSON.stringify(result)}\n`)
   } finally {
-    await rm(dataDir, { recursive: true, force: true })
+    await platform.close()
   }
 }
 

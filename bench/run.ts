@@ -57,7 +57,10 @@ async function main(): Promise<number> {
       progress(`── ${name}`)
       const benchmarkStarted = performance.now()
       try {
-        results[name] = { ...(await BENCHMARKS[name]!(context)), durationMs: roundTo(performance.now() - benchmarkStarted, 1) }
+        const loadBefore = os.loadavg()[0]!
+        const result = await BENCHMARKS[name]!(context)
+        // Other work on the machine skews timings; the load average beside them says how much there was.
+        results[name] = { ...result, durationMs: roundTo(performance.now() - benchmarkStarted, 1), loadAverage1m: { start: roundTo(loadBefore, 2), end: roundTo(os.loadavg()[0]!, 2) } }
       } catch (error) {
         failed = true
         progress(`${name} failed: ${(error as Error).stack ?? error}`)

@@ -12,6 +12,9 @@ import { serveHttp } from '../server/serve-http.ts'
 import { ask } from '../agent/ask.ts'
 import { modelSettingsFromEnvironment } from '../agent/model-provider.ts'
 import { UsageError, type CliIo } from './cli-io.ts'
+import { createToken, listTokens, revokeToken } from '../core/auth/index.ts'
+import { SCOPES } from '../core/identity.ts'
+import { serveMcpStdio } from '../mcp-server/index.ts'
 
 const HELP = `Usage: portal [--catalog <path>]... <command>
 
@@ -21,6 +24,10 @@ Commands:
                                           import catalog-info files, directories or Location trees
   tool [<name>] [--input '<json>'] [--json]
                                           run a registry tool (without a name: list the tools)
+  mcp                                     serve MCP over stdio (for Claude Desktop, Cursor, VS Code)
+  token create --name <n> --scopes <a,b> [--subject <s>] [--json]
+                                          create an API token for /mcp (shown once)
+  token list [--json] | token revoke <name>
   ask "<question>" [--model <id>] [--thread <id>] [--json]
                                           answer a question with the agent (offline planner unless a model is named)
   demo generate [--scale N] [--seed S] --out <dir>
@@ -69,6 +76,9 @@ async function dispatch(argv: string[], io: CliIo, signal?: AbortSignal): Promis
         out: { type: 'string' },
         model: { type: 'string' },
         thread: { type: 'string' },
+        name: { type: 'string' },
+        scopes: { type: 'string' },
+        subject: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     })
@@ -106,6 +116,10 @@ async function dispatch(argv: string[], io: CliIo, signal?: AbortSignal): Promis
         return 0
       })
     }
+    case 'mcp':
+      return serveMcp(config, catalogPaths, io)
+    case 'token':
+      return runToken(rest, values, config, catalogPaths, io)
     case 'tool':
       return runTool(rest[0], values.input, values.json ?? false, config, catalogPaths, io)
     case 'demo': {
@@ -161,19 +175,66 @@ async function runTool(name: string | undefined, inputText: string | undefined, 
   })
 }
 
+async function serveMcp(config: PortalConfig, catalogPaths: string[] | undefined, io: CliIo): Promise<number> {
+  const platform = await createPlatform({ config, catalogPaths })
+  // stdout carries only MCP messages; everything else goes to stderr.
+  if (!catalogPaths && config.loadDemo) {
+    const report = await loadDemoIfEmpty(platform)
+    if (report) io.stderr('Loaded the demo organisation\n')
+  }
+  const server = serveMcpStdio(platform, { identity: localOperator() })
+  await server.closed
+  await platform.close()
+  return 0
+}
+
+async function runToken(rest: string[], values: { name?: string; scopes?: string; subject?: string; json?: boolean }, config: PortalConfig, catalogPaths: string[] | undefined, io: CliIo): Promise<number> {
+  if (catalogPaths) throw new UsageError('tokens live in the data directory or DATABASE_URL; run token commands without --catalog')
+  const [action, positional] = rest
+  return withPlatform(config, undefined, io, async (platform) => {
+    const store = platform.store!
+    switch (action) {
+      case 'create': {
+        if (!values.name) throw new UsageError('token create needs --name <name>')
+        if (!values.scopes) throw new UsageError(`token create needs --scopes <a,b>, from: ${SCOPES.join(', ')}`)
+        const { token, info } = await createToken(store, { name: values.name, scopes: values.scopes, subject: values.subject })
+        io.stdout(values.json ? `${JSON.stringify({ token, ...info }, null, 2)}\n` : `Created token "${info.name}" (${info.scopes.join(', ')}) for ${info.subject}.\nIt is shown only this once; store it now:\n${token}\n`)
+        return 0
+      }
+      case 'list': {
+        const tokens = await listTokens(store)
+        io.stdout(values.json ? `${JSON.stringify(tokens, null, 2)}\n` : tokens.map((item) => `${item.name.padEnd(24)} ${item.revokedAt ? 'revoked' : 'active '} ${item.scopes.join(',')}  last used ${item.lastUsedAt?.toISOString() ?? 'never'}\n`).join('') || 'No tokens.\n')
+        return 0
+      }
+      case 'revoke': {
+        const name = positional ?? values.name
+        if (!name) throw new UsageError('token revoke needs a name: portal token revoke <name>')
+        const info = await revokeToken(store, name)
+        io.stdout(`Revoked "${info.name}"; requests with it now get 401.\n`)
+        return 0
+      }
+      default:
+        throw new UsageError('the token commands are: token create | token list | token revoke <name>')
+    }
+  })
+}
+
 async function start(config: PortalConfig, catalogPaths: string[] | undefined, io: CliIo, signal?: AbortSignal): Promise<number> {
   const platform = await createPlatform({ config, catalogPaths })
   if (!catalogPaths && config.loadDemo) {
     const report = await loadDemoIfEmpty(platform)
     if (report) io.stderr(`Loaded the demo organisation: ${Object.entries(report.entities).map(([kind, count]) => `${count} ${kind}`).join(', ')}\n`)
   }
-  const server = await serveHttp(createHttpApp(platform), { host: config.host, port: config.port })
+  // Aborting closes open MCP streams, which would otherwise keep the HTTP server from closing.
+  const streams = new AbortController()
+  const server = await serveHttp(createHttpApp(platform, { signal: streams.signal }), { host: config.host, port: config.port })
   io.stdout(`NEXT Portal is serving ${platform.catalog.index.size} entities at ${server.url}\n`)
   await new Promise<void>((resolve) => {
     if (signal?.aborted) return resolve()
     signal?.addEventListener('abort', () => resolve(), { once: true })
     if (!signal) for (const name of ['SIGINT', 'SIGTERM'] as const) process.once(name, () => resolve())
   })
+  streams.abort()
   await server.close()
   await platform.close()
   return 0

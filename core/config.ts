@@ -11,6 +11,14 @@ const configSchema = z.object({
   /** Load the demo organisation when the store is empty at start (`false` to start empty). */
   /** Signs tool approval requests so a client cannot forge one; every replica must share it. */
   PORTAL_APPROVAL_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  /** Extra `Host` values /mcp answers (behind a proxy or on another interface), comma-separated. */
+  PORTAL_MCP_ALLOWED_HOSTS: z.string().optional(),
+  /** Browser origins allowed to call /mcp, comma-separated. */
+  PORTAL_MCP_ALLOWED_ORIGINS: z.string().optional(),
+  /** Serve /mcp without a token (read scopes only) to callers on loopback. */
+  PORTAL_MCP_ANONYMOUS_LOOPBACK: z.enum(['true', 'false']).default('false').transform((value) => value === 'true'),
+  /** The portal's public base URL behind a proxy, e.g. https://portal.example.com. */
+  PORTAL_PUBLIC_URL: z.string().url().optional(),
   PORTAL_DEMO: z.enum(['true', 'false']).default('true').transform((value) => value === 'true'),
 })
 
@@ -22,6 +30,7 @@ export type PortalConfig = {
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent'
   loadDemo: boolean
   approvalSecret: string
+  mcp: { allowedHosts?: string[]; allowedOrigins?: string[]; allowAnonymousLoopback: boolean; publicUrl?: string }
 }
 
 /** Reads configuration from the environment; a bad value fails start-up with the variable's name. */
@@ -39,5 +48,16 @@ export function loadConfig(environment: Record<string, string | undefined> = pro
     loadDemo: values.PORTAL_DEMO,
     // Without a configured secret, one per process: approvals then only verify on the replica that issued them.
     approvalSecret: values.PORTAL_APPROVAL_SECRET ?? randomBytes(32).toString('hex'),
+    mcp: {
+      allowedHosts: list(values.PORTAL_MCP_ALLOWED_HOSTS),
+      allowedOrigins: list(values.PORTAL_MCP_ALLOWED_ORIGINS),
+      allowAnonymousLoopback: values.PORTAL_MCP_ANONYMOUS_LOOPBACK,
+      publicUrl: values.PORTAL_PUBLIC_URL,
+    },
   }
+}
+
+function list(value: string | undefined): string[] | undefined {
+  const items = value?.split(',').map((item) => item.trim()).filter(Boolean)
+  return items && items.length > 0 ? items : undefined
 }

@@ -1,0 +1,38 @@
+import { McpServer } from '@modelcontextprotocol/server'
+import { hasScope, type Identity } from '../core/identity.ts'
+import type { Platform } from '../platform/create-platform.ts'
+import packageJson from '../package.json' with { type: 'json' }
+import { registerCatalogResources } from './register-catalog-resources.ts'
+import { registerPrompts } from './register-prompts.ts'
+import { registerRegistryTools } from './register-registry-tools.ts'
+import type { RequestApproval } from './request-approval.ts'
+
+export interface CreateMcpServerOptions {
+  /** Takes calls to tools that need approval; until the approvals service exists, they are refused. */
+  requestApproval?: RequestApproval
+  /** Entities per `resources/list` page. */
+  resourcePageSize?: number
+  /** Aborts every tool call of this server besides the protocol's own cancellation (per-request HTTP servers). */
+  signal?: AbortSignal
+}
+
+const INSTRUCTIONS = `NEXT Portal: the software catalog of this organisation — services, APIs, resources, systems, teams and people — with its dependency graph and docs.
+Tools answer who owns what, what depends on what, and what breaks if something goes down; pass entity references such as "checkout" or "component:default/checkout".
+Resources: catalog://{kind}/{namespace}/{name} is an entity as JSON; docs://{kind}/{namespace}/{name} its docs.
+Prompts: triage-incident, onboard-to-team, review-team-costs.
+Actions that change production run only after an approval; they are never run directly.`
+
+/**
+ * The MCP server for one caller: every registry tool, resource and prompt the identity may use. Built per
+ * HTTP request and per stdio connection (the SDK's factory model), so no caller's state leaks to another.
+ */
+export function createMcpServer(platform: Pick<Platform, 'catalog' | 'tools'>, identity: Identity, { requestApproval, resourcePageSize, signal }: CreateMcpServerOptions = {}): McpServer {
+  const server = new McpServer({ name: 'next-portal', title: 'NEXT Portal', version: packageJson.version }, { instructions: INSTRUCTIONS })
+  const available = registerRegistryTools(server, { tools: platform.tools, identity, requestApproval, signal })
+  // Resources and prompts read the catalog, so they come with the scope that reads it.
+  if (hasScope(identity, 'catalog:read')) {
+    registerCatalogResources(server, { catalog: platform.catalog, pageSize: resourcePageSize })
+    registerPrompts(server, { catalog: platform.catalog, tools: platform.tools, available })
+  }
+  return server
+}

@@ -1,0 +1,71 @@
+import type { CallToolResult, McpServer, ServerContext } from '@modelcontextprotocol/server'
+import { hasScope, type Identity } from '../core/identity.ts'
+import type { ToolContext } from '../tools/define-tool.ts'
+import type { ToolRegistry } from '../tools/tool-registry.ts'
+import { registrySchema } from './registry-schema.ts'
+import { approvalsUnavailable, type RequestApproval } from './request-approval.ts'
+import { toolErrorResult } from './tool-error-result.ts'
+
+export interface RegistryToolsOptions {
+  tools: ToolRegistry
+  identity: Identity
+  requestApproval?: RequestApproval
+  /** Aborts calls besides the protocol's own cancellation. */
+  signal?: AbortSignal
+}
+
+/**
+ * Every registry tool the identity may call, as an MCP tool: its name, title, description, the registry's
+ * JSON Schemas, and its annotations. A call runs through `ToolRegistry.call` (scope, input and output
+ * checks) and answers with `structuredContent` plus text; a failure is an `isError` result. Tools that need
+ * approval never run here: the call goes to `requestApproval`. Returns the names registered.
+ */
+export function registerRegistryTools(server: McpServer, { tools, identity, requestApproval = approvalsUnavailable, signal }: RegistryToolsOptions): string[] {
+  const registered: string[] = []
+  for (const tool of tools.list()) {
+    // A caller is shown only what it may call; over HTTP a call to a hidden tool meets a scope challenge first.
+    if (!hasScope(identity, tool.scope)) continue
+    const schemas = tools.jsonSchema(tool.name)
+    server.registerTool(
+      tool.name,
+      {
+        title: tool.title,
+        description: tool.description,
+        inputSchema: registrySchema(schemas.input),
+        outputSchema: registrySchema(schemas.output),
+        annotations: { title: tool.title, ...tool.annotations },
+      },
+      async (input, context): Promise<CallToolResult> => {
+        try {
+          if (tool.approval) return await requestApproval({ tool, input: tools.parseInput(tool.name, input), identity })
+          const result = await tools.call(tool.name, input, { identity, signal: signal ? AbortSignal.any([context.mcpReq.signal, signal]) : context.mcpReq.signal, reportProgress: progressReporter(context) })
+          return { content: textContent(result.output, result.text), structuredContent: result.output as Record<string, unknown> }
+        } catch (error) {
+          return toolErrorResult(tool.name, error)
+        }
+      },
+    )
+    registered.push(tool.name)
+  }
+  return registered
+}
+
+/**
+ * The readable rendering first, then the JSON: clients that show the model only `content` (many do, and
+ * the spec asks for the serialized structured result for them) still get every field.
+ */
+function textContent(output: unknown, text: string): CallToolResult['content'] {
+  const json = JSON.stringify(output, null, 2)
+  return text === json ? [{ type: 'text', text }] : [{ type: 'text', text }, { type: 'text', text: json }]
+}
+
+/** Forwards a tool's progress as `notifications/progress`, only when the caller asked with a progress token. */
+function progressReporter(context: ServerContext): ToolContext['reportProgress'] {
+  const progressToken = context.mcpReq._meta?.progressToken
+  if (progressToken === undefined) return undefined
+  return (progress, total, message) => {
+    const params = { progressToken, progress, ...(total !== undefined ? { total } : {}), ...(message !== undefined ? { message } : {}) }
+    // Progress is advisory: a notification that cannot be delivered must not fail the call.
+    context.mcpReq.notify({ method: 'notifications/progress', params }).catch(() => {})
+  }
+}
