@@ -1,7 +1,8 @@
 import { readdir, readFile, stat } from 'node:fs/promises'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { parseAllDocuments, parse as parseYaml } from 'yaml'
+import { parse as parseYaml } from 'yaml'
+import { parseDocuments } from './parse-documents.ts'
 import type { CatalogProblem } from '../model/catalog-problem.ts'
 import { ANNOTATION_MANAGED_BY_LOCATION, ANNOTATION_MANAGED_BY_ORIGIN_LOCATION, type Entity } from '../model/entity.ts'
 import { entityRefOf } from '../model/entity-relations.ts'
@@ -151,14 +152,12 @@ export async function readCatalog(targets: Array<string | { name: string; text: 
       problems.push({ severity: options.optional ? 'warning' : 'error', file, message: `could not be read: ${(error as Error).message}` })
       return
     }
-    const documents = parseAllDocuments(text, { prettyErrors: true })
-    const list = Array.isArray(documents) ? documents : [documents]
-    for (const [index, document] of list.entries()) {
-      if (document.errors.length > 0) {
-        for (const error of document.errors) problems.push({ severity: 'error', file, message: `YAML document ${index + 1}: ${error.message.split('\n')[0]}` })
+    for (const [index, document] of parseDocuments(text).entries()) {
+      if ('errors' in document) {
+        for (const error of document.errors) problems.push({ severity: 'error', file, message: `YAML document ${index + 1}: ${error}` })
         continue
       }
-      const raw = document.toJS({ maxAliasCount: 100 }) as unknown
+      const raw = document.value
       if (raw === null || raw === undefined) continue
       const isMapping = typeof raw === 'object' && !Array.isArray(raw)
       if (options.fromDirectory && (!isMapping || (!('kind' in (raw as object)) && !('apiVersion' in (raw as object))))) {
