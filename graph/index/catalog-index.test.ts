@@ -56,3 +56,22 @@ describe('CatalogIndex', () => {
     expect(index.relationsOf('widget:default/w')).toEqual([])
   })
 })
+
+describe('CatalogIndex value indexes', () => {
+  it('stay correct through changes without being rebuilt, also for entities at the other end of a relation', () => {
+    const index = new CatalogIndex([service('api', 'team-a'), service('web', 'team-a'), group('team-a', {}), group('team-b', {})])
+    // Build the indexes first, as a query would.
+    expect([...index.withValue('relations.ownedby', 'group:default/team-a')].sort()).toEqual(['component:default/api', 'component:default/web'])
+    expect([...index.withValue('relations.ownerof', 'component:default/api')]).toEqual(['group:default/team-a'])
+    expect([...index.withValue('metadata.name', 'api')]).toEqual(['component:default/api'])
+    index.apply({ upserted: [service('api', 'team-b')], removed: ['component:default/web'] })
+    expect([...index.withValue('relations.ownedby', 'group:default/team-a')]).toEqual([])
+    expect([...index.withValue('relations.ownedby', 'group:default/team-b')]).toEqual(['component:default/api'])
+    // The groups' own flattening changed too: ownerOf moved from team-a to team-b.
+    expect([...index.withValue('relations.ownerof', 'component:default/api')]).toEqual(['group:default/team-b'])
+    expect([...index.withValue('metadata.name', 'web')]).toEqual([])
+    index.apply({ upserted: [service('new-one', 'team-a')], removed: [] })
+    expect([...index.withValue('metadata.name', 'new-one')]).toEqual(['component:default/new-one'])
+    expect([...index.withValue('relations.ownerof', 'component:default/new-one')]).toEqual(['group:default/team-a'])
+  })
+})

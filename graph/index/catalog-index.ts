@@ -16,15 +16,33 @@ export class CatalogIndex {
   private readonly edges = new Map<string, Map<string, Map<string, number>>>()
   private readonly byKind = new Map<string, Set<string>>()
   private readonly flatCache = new Map<string, Map<string, string[]>>()
-  private valueIndexes = new Map<string, Map<string, Set<string>>>()
+  private readonly valueIndexes = new Map<string, Map<string, Set<string>>>()
   private version = 0
 
   constructor(entities: StoredEntity[] = []) {
     this.apply({ upserted: entities, removed: [] })
   }
 
-  /** Applies a change: upserted entities replace their previous versions; removed references disappear. */
+  /**
+   * Applies a change: upserted entities replace their previous versions; removed references disappear. Value
+   * indexes already built are updated for the entities whose flattening changed (the changed ones and every
+   * entity at the other end of their relations), so the first query after a change does not rebuild them.
+   */
   apply({ upserted, removed }: { upserted: StoredEntity[]; removed: string[] }): void {
+    if (upserted.length === 0 && removed.length === 0) return
+    const affected = new Set<string>()
+    const touch = (ref: string) => {
+      affected.add(ref)
+      for (const relation of this.emitted.get(ref) ?? []) {
+        affected.add(relation.source)
+        affected.add(relation.target)
+      }
+    }
+    for (const ref of removed) touch(ref)
+    for (const entity of upserted) touch(entity.ref)
+    const before = new Map<string, Map<string, string[]>>()
+    if (this.valueIndexes.size > 0) for (const ref of affected) if (this.stored.has(ref)) before.set(ref, this.flattened(ref))
+
     for (const ref of removed) this.remove(ref)
     for (const entity of upserted) {
       this.remove(entity.ref)
@@ -37,12 +55,20 @@ export class CatalogIndex {
       this.emitted.set(entity.ref, relations)
       for (const relation of relations) this.addEdge(relation)
     }
-    if (upserted.length > 0 || removed.length > 0) {
-      // Relations of other entities may have changed too; cached flattenings include relations, so all go.
-      this.flatCache.clear()
-      this.valueIndexes = new Map()
-      this.version++
+    for (const entity of upserted) touch(entity.ref)
+    for (const ref of affected) this.flatCache.delete(ref)
+    for (const [key, index] of this.valueIndexes) {
+      for (const ref of affected) {
+        for (const value of before.get(ref)?.get(key) ?? []) index.get(value)?.delete(ref)
+        if (!this.stored.has(ref)) continue
+        for (const value of this.flattened(ref).get(key) ?? []) {
+          const set = index.get(value) ?? new Set()
+          set.add(ref)
+          index.set(value, set)
+        }
+      }
     }
+    this.version++
   }
 
   private remove(ref: string): void {
