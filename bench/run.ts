@@ -8,11 +8,13 @@ import { environmentNumber, progress, roundTo, type Benchmark, type BenchResult 
 import { catalogImportBenchmark } from './catalog-import.bench.ts'
 import { catalogQueryHttpBenchmark } from './catalog-query-http.bench.ts'
 import { graphDependentsBenchmark } from './graph-dependents.bench.ts'
+import { agentAnswerBenchmark } from './agent-answer.bench.ts'
 
 export const BENCHMARKS: Record<string, Benchmark> = {
   'catalog-import': catalogImportBenchmark,
   'graph-dependents': graphDependentsBenchmark,
   'catalog-query-http': catalogQueryHttpBenchmark,
+  'agent-answer': agentAnswerBenchmark,
 }
 
 /** The names after `--only` (`--only a,b` or `--only=a,b`), or every benchmark. */
