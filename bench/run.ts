@@ -9,12 +9,14 @@ import { catalogImportBenchmark } from './catalog-import.bench.ts'
 import { catalogQueryHttpBenchmark } from './catalog-query-http.bench.ts'
 import { graphDependentsBenchmark } from './graph-dependents.bench.ts'
 import { agentAnswerBenchmark } from './agent-answer.bench.ts'
+import { mcpCallsBenchmark } from './mcp-calls.bench.ts'
 
 export const BENCHMARKS: Record<string, Benchmark> = {
   'catalog-import': catalogImportBenchmark,
   'graph-dependents': graphDependentsBenchmark,
   'catalog-query-http': catalogQueryHttpBenchmark,
   'agent-answer': agentAnswerBenchmark,
+  'mcp-calls': mcpCallsBenchmark,
 }
 
 /** The names after `--only` (`--only a,b` or `--only=a,b`), or every benchmark. */
