@@ -8,6 +8,8 @@ import type { Queryable, Store } from '../../core/store/store.ts'
 import { openTestStore, testEngines, type TestStore } from '../../core/testing/test-store.ts'
 import { CATALOG_CHANGED, Catalog } from './catalog.ts'
 import { SqlCatalogRepository } from './sql-catalog-repository.ts'
+import { MemoryCatalogRepository } from './memory-catalog-repository.ts'
+import type { CatalogRepository } from './catalog-repository.ts'
 
 const fixtures = path.resolve(import.meta.dirname, '../../test/fixtures/backstage')
 
@@ -195,5 +197,27 @@ describe.each(testEngines)('catalog on %s', (engine) => {
     const result = await catalog.validate(component('Bad Name!'))
     expect(result.errors).toEqual([{ file: '<input>', entity: 'component:default/bad name!', field: 'metadata.name', message: expect.stringContaining('1–63 characters') }])
     expect(catalog.index.size).toBe(0)
+  })
+})
+
+describe('catalog imports in one process', () => {
+  it('run one at a time, so the index always ends as the store does', async () => {
+    const repository = new MemoryCatalogRepository()
+    // The first write is slow to come back, as a transaction's commit can be: the second must not overtake it.
+    let calls = 0
+    const slow: CatalogRepository = {
+      loadAll: () => repository.loadAll(),
+      replaceOrigins: async (origins, incoming) => {
+        const change = await repository.replaceOrigins(origins, incoming)
+        if (++calls === 1) await new Promise((resolve) => setTimeout(resolve, 50))
+        return change
+      },
+    }
+    const catalog = await Catalog.open({ repository: slow, bus: new InProcessEventBus() })
+    const text = (owner: string) => `apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: racer\nspec:\n  type: service\n  lifecycle: production\n  owner: ${owner}\n`
+    const reports = await Promise.all(['team-a', 'team-b'].map((owner) => catalog.import([{ name: 'same.yaml', text: text(owner) }])))
+    expect(reports.map((report) => report.errors)).toEqual([[], []])
+    const stored = (await repository.loadAll()).find((entity) => entity.ref === 'component:default/racer')!
+    expect(catalog.index.targets('component:default/racer', 'ownedBy')).toEqual([`group:default/${(stored.entity.spec as { owner: string }).owner}`])
   })
 })

@@ -58,7 +58,16 @@ export class Catalog {
   }
 
   /** Reads, checks and (unless dry run) stores the given locations. Problems are reported, never thrown. */
-  async import(targets: Array<string | { name: string; text: string }>, { dryRun = false, ...readOptions }: ImportOptions = {}): Promise<ImportReport> {
+  async import(targets: Array<string | { name: string; text: string }>, options: ImportOptions = {}): Promise<ImportReport> {
+    // One import at a time per process: each one plans against the index the previous one left.
+    const result = this.queue.then(() => this.importNow(targets, options))
+    this.queue = result.catch(() => undefined)
+    return result
+  }
+
+  private queue: Promise<unknown> = Promise.resolve()
+
+  private async importNow(targets: Array<string | { name: string; text: string }>, { dryRun = false, ...readOptions }: ImportOptions): Promise<ImportReport> {
     const { read, report } = await this.check(targets, readOptions, dryRun)
     // All or nothing: an import with errors writes nothing, so a bad file cannot leave half a catalog.
     if (report.errors.length > 0 || dryRun) return report
