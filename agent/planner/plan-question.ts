@@ -154,8 +154,8 @@ function queryFilters(text: string, original: string, mentions: Mention[], index
     input.kind = 'api'
     input.type = apiType
   }
-  const lifecycle = /\b(production|experimental|deprecated)\b/.exec(lower)
-  if (lifecycle) input.lifecycle = lifecycle[1]
+  const lifecycle = /\b(production|prod|experimental|deprecated)\b/.exec(lower)
+  if (lifecycle) input.lifecycle = lifecycle[1] === 'prod' ? 'production' : lifecycle[1]
   const mentioned = new Set(mentions.flatMap((mention) => mention.text.split(' ')))
   if (tagMatch) input.tag = tagMatch[1]
   else {
@@ -269,7 +269,7 @@ export function planQuestion(question: string, context: PlannerContext): Plan {
     const named = mentions[0] ? resolveMention(mentions[0], {}, index) : undefined
     const namedKind = named && 'ref' in named ? named.ref.slice(0, named.ref.indexOf(':')) : undefined
     if (namedKind) {
-      const fitting = ranked.find((candidate) => candidate.score >= top!.score - 0.1 && ENTITY_SLOTS[candidate.tool]?.[0]?.onlyKinds?.includes(namedKind))
+      const fitting = ranked.find((candidate) => candidate.score >= top!.score - 0.15 && ENTITY_SLOTS[candidate.tool]?.[0]?.onlyKinds?.includes(namedKind))
       if (fitting && !ENTITY_SLOTS[top.tool]?.[0]?.onlyKinds?.includes(namedKind)) top = fitting
     }
     let tool = tools.get(top.tool)!
@@ -315,6 +315,9 @@ export function planQuestion(question: string, context: PlannerContext): Plan {
       let call: PlannedCall = { toolName: tool.name, input }
       const rerouted = reroute(call.toolName, call.input)
       if (rerouted && tools.has(rerouted.toolName)) call = rerouted
+      // "what services does team-checkout run": a team and a plural kind is what the team owns.
+      const group = call.input.ref as string | undefined
+      if (call.toolName === 'catalog_get_entity' && group?.startsWith('group:') && PLURAL_KINDS.test(outside.join(' ')) && tools.has('graph_owned_by')) call = { toolName: 'graph_owned_by', input: { group } }
       if (call.toolName === 'graph_owned_by' && typeof filters.kind === 'string' && filters.kind !== 'group' && filters.kind !== 'user') call.input.kind = filters.kind
       if (call.toolName === 'graph_dependencies' || call.toolName === 'graph_dependents') {
         const depth = depthFrom(tokens)

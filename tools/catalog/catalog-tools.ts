@@ -89,7 +89,7 @@ export function catalogTools({ catalog }: { catalog: Catalog }): ToolDefinition[
     annotations: READ_ONLY,
     scope: 'catalog:read',
     approval: false,
-    examples: ['who owns checkout-api?', 'which team is responsible for payments-db', 'who do I talk to about search-service', 'owner of cart-service', 'who maintains inventory-service', 'whose service is order-service', 'who is on the team that owns payments-api', 'which team do I contact about fraud-service', 'who should I ping about web-storefront', 'how do I reach the owners of user-service', 'who is responsible for cart-db', 'owning team of checkout-rest-api', 'who to tell about notification-service', 'slack channel for the owners of search-service', 'who can I ask about pricing-service'],
+    examples: ['who owns checkout-api?', 'which team is responsible for payments-db', 'who do I talk to about search-service', 'owner of cart-service', 'who maintains inventory-service', 'whose service is order-service', 'who is on the team that owns payments-api', 'which team do I contact about fraud-service', 'who should I ping about web-storefront', 'how do I reach the owners of user-service', 'who is responsible for cart-db', 'owning team of checkout-rest-api', 'who to tell about notification-service', 'slack channel for the owners of search-service', 'who can I ask about pricing-service', 'checkout-api owner', 'owners of cart-db'],
     async execute({ ref }) {
       const resolved = resolveEntityRef(index, ref)
       const owners = index.targets(resolved, 'ownedBy').map((ownerRef) => {
