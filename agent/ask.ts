@@ -47,7 +47,9 @@ export async function ask(platform: Platform, options: AskOptions): Promise<AskR
   return result
 }
 
-async function answer(platform: Platform, { question, thread = [], identity = localOperator(), signal, maxSteps = 5, ...settings }: AskOptions): Promise<AskResult> {
+async function answer(platform: Platform, { question, thread = [], identity = localOperator(), signal, maxSteps = 5, ...given }: AskOptions): Promise<AskResult> {
+  // The configured model (PORTAL_MODEL, OPENAI_API_KEY, OPENAI_BASE_URL) unless the caller names another.
+  const settings: ModelSettings = { ...platform.config.model, ...Object.fromEntries(Object.entries(given).filter(([, value]) => value !== undefined)) }
   const messages: ModelMessage[] = [...thread.map((turn) => ({ role: turn.role, content: turn.text }) as ModelMessage), { role: 'user', content: question }]
   const tools = agentTools(platform.tools, identity)
   // Tools that change things stop the loop with an approval request, signed so that a client cannot forge one.

@@ -13,11 +13,6 @@ export interface ModelSettings {
   fetch?: typeof globalThis.fetch
 }
 
-/** Model settings from the environment: OPENAI_API_KEY, OPENAI_BASE_URL (Azure, Ollama, vLLM…) and PORTAL_MODEL. */
-export function modelSettingsFromEnvironment(environment: Record<string, string | undefined>): ModelSettings {
-  return { model: environment.PORTAL_MODEL || undefined, apiKey: environment.OPENAI_API_KEY || undefined, baseURL: environment.OPENAI_BASE_URL || undefined }
-}
-
 /** The offline planner over this platform's catalog and tools; cached per platform, rebuilt when tools change. */
 const planners = new WeakMap<Platform, OfflinePlannerModel>()
 export function offlinePlanner(platform: Platform): OfflinePlannerModel {

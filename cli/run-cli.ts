@@ -10,7 +10,6 @@ import { loadDemoIfEmpty } from '../platform/load-demo.ts'
 import { createHttpApp } from '../server/create-http-app.ts'
 import { serveHttp } from '../server/serve-http.ts'
 import { ask } from '../agent/ask.ts'
-import { modelSettingsFromEnvironment } from '../agent/model-provider.ts'
 import { UsageError, type CliIo } from './cli-io.ts'
 import { createToken, listTokens, revokeToken } from '../core/auth/index.ts'
 import { SCOPES } from '../core/identity.ts'
@@ -109,8 +108,7 @@ async function dispatch(argv: string[], io: CliIo, signal?: AbortSignal): Promis
       const question = rest.join(' ')
       if (!question.trim()) throw new UsageError('ask needs a question, e.g. portal ask "who owns checkout-api?"')
       return withPlatform(config, catalogPaths, io, async (platform) => {
-        const settings = modelSettingsFromEnvironment(io.env)
-        const result = await ask(platform, { question, ...settings, model: values.model ?? settings.model, threadId: values.thread })
+        const result = await ask(platform, { question, model: values.model, threadId: values.thread })
         if (values.json) io.stdout(`${JSON.stringify(result, null, 2)}\n`)
         else io.stdout(`${result.answer}\n${result.fallbackReason ? `\n(answered offline: ${result.fallbackReason})\n` : ''}`)
         return 0

@@ -19,6 +19,10 @@ const configSchema = z.object({
   PORTAL_MCP_ANONYMOUS_LOOPBACK: z.enum(['true', 'false']).default('false').transform((value) => value === 'true'),
   /** The portal's public base URL behind a proxy, e.g. https://portal.example.com. */
   PORTAL_PUBLIC_URL: z.string().url().optional(),
+  /** The agent's model: `offline` (default) or a model id of the OpenAI-compatible endpoint. */
+  PORTAL_MODEL: z.string().min(1).optional(),
+  OPENAI_API_KEY: z.string().min(1).optional(),
+  OPENAI_BASE_URL: z.string().url().optional(),
   PORTAL_DEMO: z.enum(['true', 'false']).default('true').transform((value) => value === 'true'),
 })
 
@@ -31,6 +35,7 @@ export type PortalConfig = {
   loadDemo: boolean
   approvalSecret: string
   mcp: { allowedHosts?: string[]; allowedOrigins?: string[]; allowAnonymousLoopback: boolean; publicUrl?: string }
+  model: { model?: string; apiKey?: string; baseURL?: string }
 }
 
 /** Reads configuration from the environment; a bad value fails start-up with the variable's name. */
@@ -48,6 +53,7 @@ export function loadConfig(environment: Record<string, string | undefined> = pro
     loadDemo: values.PORTAL_DEMO,
     // Without a configured secret, one per process: approvals then only verify on the replica that issued them.
     approvalSecret: values.PORTAL_APPROVAL_SECRET ?? randomBytes(32).toString('hex'),
+    model: { model: values.PORTAL_MODEL, apiKey: values.OPENAI_API_KEY, baseURL: values.OPENAI_BASE_URL },
     mcp: {
       allowedHosts: list(values.PORTAL_MCP_ALLOWED_HOSTS),
       allowedOrigins: list(values.PORTAL_MCP_ALLOWED_ORIGINS),

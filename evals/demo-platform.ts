@@ -12,11 +12,14 @@ export interface DemoPlatform {
 }
 
 /** A platform on an in-memory catalog of the demo organisation (Acme Retail), the world the data sets describe. */
-export async function openDemoPlatform(): Promise<DemoPlatform> {
+export async function openDemoPlatform(environment: Record<string, string | undefined> = process.env): Promise<DemoPlatform> {
   const directory = await mkdtemp(join(tmpdir(), 'portal-evals-'))
   try {
     await writeDemoOrg(directory)
-    const platform = await createPlatform({ config: loadConfig({ PORTAL_DATA_DIR: 'memory' }), catalogPaths: [join(directory, 'catalog-info.yaml')] })
+    // The endpoint comes from the environment (OPENAI_API_KEY, OPENAI_BASE_URL); which model runs is --model's
+    // choice alone, so the gate measures the offline planner unless told otherwise.
+    const { OPENAI_API_KEY, OPENAI_BASE_URL } = environment
+    const platform = await createPlatform({ config: loadConfig({ PORTAL_DATA_DIR: 'memory', OPENAI_API_KEY, OPENAI_BASE_URL }), catalogPaths: [join(directory, 'catalog-info.yaml')] })
     return {
       platform,
       async close() {
