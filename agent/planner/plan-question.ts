@@ -3,6 +3,8 @@ import { similarRefs } from '../../graph/index/resolve-entity.ts'
 import type { ToolDefinition } from '../../tools/define-tool.ts'
 import { linkEntities, resolveMention, type Mention } from './entity-linker.ts'
 import { ENTITY_TOKEN, maskSpans, type IntentClassifier } from './intent-classifier.ts'
+import { PLURAL_KINDS, QUOTED, TEXT_SEARCH, hasAttributeFilter, queryFilters } from './query-filters.ts'
+import { unsupportedTopic } from './unsupported-topics.ts'
 import { COMMON_TYPOS, KNOWN_VOCABULARY, canonicalWord, numberWord, words } from './words.ts'
 import { editDistance } from '../../core/text/edit-distance.ts'
 
@@ -26,24 +28,6 @@ export interface PlannerContext {
 
 const MAX_QUESTION = 4000
 const MIN_INTENT_SCORE = 0.18
-
-/**
- * Topics people ask a platform about; when no registered tool speaks of one, the planner says so. Strong
- * words settle it; weak ones ("release", "billing") are also names and everyday words, so they count only
- * when nothing else in the question points to a tool.
- */
-const TOPICS: Record<string, { strong: string[]; weak: string[] }> = {
-  'costs and spend': { strong: ['cost', 'costs', 'spend', 'spent', 'spending', 'budget', 'budgets', 'finops', 'savings', 'cheaper', 'expensive'], weak: ['bill', 'money', 'dollars', 'pay'] },
-  'carbon footprint': { strong: ['carbon', 'co2', 'emissions', 'emission', 'footprint'], weak: ['green'] },
-  'incidents and alerts': { strong: ['incident', 'incidents', 'alert', 'alerts', 'paged', 'pagerduty', 'postmortem', 'sev1', 'sev2'], weak: ['page', 'paging'] },
-  'root-cause analysis': { strong: ['slow', 'slower', 'slowness', 'latency', 'anomaly', 'anomalies', 'rca'], weak: ['degraded', 'spike', 'errors'] },
-  'remediation (restarts, scaling, rollbacks)': { strong: ['restart', 'reboot', 'rollback', 'redeploy', 'failover', 'replicas', 'pods'], weak: ['scale', 'roll', 'bounce', 'flush', 'kill'] },
-  'deployments': { strong: ['deployed', 'deployments'], weak: ['deploy', 'deployment', 'release', 'released', 'shipped'] },
-  'Backstage migration': { strong: ['migrate', 'migration'], weak: ['backstage'] },
-  'tickets and issue trackers': { strong: ['jira', 'ticket', 'tickets', 'servicenow'], weak: [] },
-  'writing that is not about the platform': { strong: ['haiku', 'poem', 'joke', 'essay', 'lyrics', 'limerick'], weak: [] },
-  'documentation search': { strong: ['docs', 'documentation', 'runbook', 'readme'], weak: ['howto'] },
-}
 
 /** Where an entity goes in each tool's input, and which kinds make sense there. */
 const ENTITY_SLOTS: Record<string, Array<{ slot: string; onlyKinds?: string[]; preferKinds?: string[] }>> = {
@@ -80,16 +64,6 @@ function clauses(question: string): string[] {
     .filter((part) => part.length > 0)
 }
 
-function unsupportedTopic(tokens: string[], tools: Map<string, ToolDefinition>, { strongOnly }: { strongOnly: boolean }): string | undefined {
-  const asked = new Set(tokens)
-  const toolText = new Set([...tools.values()].flatMap((tool) => words(`${tool.name} ${tool.title} ${tool.description} ${(tool.examples ?? []).join(' ')}`)))
-  for (const [topic, { strong, weak }] of Object.entries(TOPICS)) {
-    const hits = [...strong, ...(strongOnly ? [] : weak)].filter((word) => asked.has(word))
-    if (hits.length > 0 && !hits.some((word) => toolText.has(word))) return topic
-  }
-  return undefined
-}
-
 /** The words of a question that look like a name the catalog lacks (for "not found" answers). */
 function unknownNames(question: string, mentions: Mention[], dictionary: ReadonlySet<string>): string[] {
   const linked = new Set(mentions.flatMap((mention) => mention.text.split(' ')))
@@ -115,79 +89,6 @@ function depthFrom(tokens: string[]): number | undefined {
   if (/\b(directly|direct|immediate|first level)\b/.test(text)) return 1
   if (/\b(transitive|transitively|all the way|recursively|entire|whole)\b/.test(text)) return 10
   return undefined
-}
-
-const KIND_WORDS: Array<[RegExp, { kind?: string; type?: string }]> = [
-  [/\b(databases?|dbs?)\b/, { kind: 'resource', type: 'database' }],
-  [/\b(caches?)\b/, { kind: 'resource', type: 'cache' }],
-  [/\b(queues?)\b/, { kind: 'resource', type: 'queue' }],
-  [/\b(buckets?)\b/, { kind: 'resource', type: 'bucket' }],
-  [/\b(resources?)\b/, { kind: 'resource' }],
-  [/\b(websites?|frontends?|web ?apps?)\b/, { kind: 'component', type: 'website' }],
-  [/\b(librar(y|ies)|libs?|sdks?)\b/, { kind: 'component', type: 'library' }],
-  [/\b(apis?|endpoints?|interfaces?)\b/, { kind: 'api' }],
-  [/\b(services?|microservices?|svcs?)\b/, { kind: 'component', type: 'service' }],
-  [/\b(components?)\b/, { kind: 'component' }],
-  [/\b(teams?|groups?|squads?)\b/, { kind: 'group' }],
-  [/\b(users?|people|persons?|engineers?|members?)\b/, { kind: 'user' }],
-  [/\b(systems?)\b/, { kind: 'system' }],
-  [/\b(domains?)\b/, { kind: 'domain' }],
-  [/\b(templates?)\b/, { kind: 'template' }],
-]
-
-const API_TYPES = ['openapi', 'grpc', 'asyncapi', 'graphql', 'trpc']
-
-/** Filters for catalog_query from the words of a question (spelling already corrected). */
-function queryFilters(text: string, original: string, mentions: Mention[], index: CatalogIndex): Record<string, unknown> {
-  const lower = text.toLowerCase()
-  const input: Record<string, unknown> = {}
-  const tagMatch = /\b(?:tagged(?: with)?|with (?:the )?tag|tag)\s+["']?([a-z0-9:+#-]+)/.exec(original.toLowerCase()) ?? /\b([a-z0-9+#-]+)[- ]tagged\b/.exec(original.toLowerCase())
-  const apiType = API_TYPES.find((type) => new RegExp(`\\b${type}\\b`).test(lower))
-  for (const [pattern, filter] of KIND_WORDS) {
-    if (pattern.test(lower)) {
-      if (filter.kind) input.kind = filter.kind
-      if (filter.type) input.type = filter.type
-      break
-    }
-  }
-  if (apiType) {
-    input.kind = 'api'
-    input.type = apiType
-  }
-  const lifecycle = /\b(production|prod|experimental|deprecated)\b/.exec(lower)
-  if (lifecycle) input.lifecycle = lifecycle[1] === 'prod' ? 'production' : lifecycle[1]
-  const mentioned = new Set(mentions.flatMap((mention) => mention.text.split(' ')))
-  if (tagMatch) input.tag = tagMatch[1]
-  else {
-    // Any word that is a tag in the catalog ("go services", "java components", "tier-1 apis").
-    const candidates = original.toLowerCase().match(/[a-z0-9][a-z0-9+#-]*/g) ?? []
-    const tag = candidates.find((word) => !mentioned.has(word) && !/^(service|services|api|apis|rest)$/.test(word) && index.withValue('metadata.tags', word).size > 0 && !(lifecycle && word === lifecycle[1]) && word !== input.type)
-    const language = /\b(?:written in|in|using)\s+(golang|go|java|kotlin|python|node|typescript|rust|scala|ruby)\b/.exec(lower)
-    if (language) input.tag = language[1] === 'golang' ? 'go' : language[1]
-    else if (tag) input.tag = tag
-  }
-  for (const mention of mentions) {
-    const owner = resolveMention(mention, { onlyKinds: ['group'] }, index)
-    if (owner && 'ref' in owner && owner.ref.startsWith('group:')) {
-      input.owner = owner.ref
-      continue
-    }
-    const system = resolveMention(mention, { onlyKinds: ['system'] }, index)
-    if (system && 'ref' in system && system.ref.startsWith('system:')) input.system = system.ref
-  }
-  const quoted = QUOTED.exec(original)
-  const textFilter = quoted?.[1] ?? TEXT_SEARCH.exec(original.toLowerCase())?.[1]
-  if (textFilter) input.text = textFilter.trim()
-  return input
-}
-
-/** A quoted term: the quote opens after a space or the start and closes before a space, punctuation or the end. */
-const QUOTED = /(?:^|\s)["'‘“]([^"'’”]{2,40})["'’”](?=$|[\s?.!,])/
-const TEXT_SEARCH = /\b(?:matching|containing|mentioning|mentions?|search(?: the catalog)? for|look(?:ing)? for)\s+([a-z0-9][a-z0-9 -]{1,40}?)\s*[?.!]*$/
-
-/** Whether a question asks for a list narrowed by attributes (lifecycle, tag, a resource or component type). */
-function hasAttributeFilter(filters: Record<string, unknown>): boolean {
-  return filters.lifecycle !== undefined || filters.tag !== undefined || filters.text !== undefined || (filters.type !== undefined && filters.type !== 'service')
 }
 
 function reply(text: string, citations: string[] = []): Plan {
@@ -333,7 +234,6 @@ export function planQuestion(question: string, context: PlannerContext): Plan {
   return reply(`I'm not sure what you're asking. I can answer:\n${capabilities(tools)}`)
 }
 
-const PLURAL_KINDS = /\b(services|components|apis|resources|databases|systems|caches|queues|buckets|websites|libraries|entities)\b/
 const ENGLISH_PREFIXES = new Set(['sub', 'co', 'non', 're', 'multi', 'pre', 'post', 'self', 'cross', 'teams', 'team', 'level', 'levels', 'first', 'second', 'top'])
 const STRONG_FOLLOW_UP = /^(?:and\s+)?(same (?:for|with)|what about|how about|and for|which of (?:those|them|these)|any of (?:those|them|these)|of (?:those|them)|only the|just the)\b/i
 const FOLLOW_UP = /^(and\b|same\b|what about\b|how about\b|only\b|just\b|go\b|any of\b|which of\b|of those\b|what else\b|now\b|then\b|also\b)/i

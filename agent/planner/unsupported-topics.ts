@@ -1,0 +1,31 @@
+import type { ToolDefinition } from '../../tools/define-tool.ts'
+import { words } from './words.ts'
+
+/**
+ * Topics people ask a platform about; when no registered tool speaks of one, the planner says so. Strong
+ * words settle it; weak ones ("release", "billing") are also names and everyday words, so they count only
+ * when nothing else in the question points to a tool.
+ */
+const TOPICS: Record<string, { strong: string[]; weak: string[] }> = {
+  'costs and spend': { strong: ['cost', 'costs', 'spend', 'spent', 'spending', 'budget', 'budgets', 'finops', 'savings', 'cheaper', 'expensive'], weak: ['bill', 'money', 'dollars', 'pay'] },
+  'carbon footprint': { strong: ['carbon', 'co2', 'emissions', 'emission', 'footprint'], weak: ['green'] },
+  'incidents and alerts': { strong: ['incident', 'incidents', 'alert', 'alerts', 'paged', 'pagerduty', 'postmortem', 'sev1', 'sev2'], weak: ['page', 'paging'] },
+  'root-cause analysis': { strong: ['slow', 'slower', 'slowness', 'latency', 'anomaly', 'anomalies', 'rca'], weak: ['degraded', 'spike', 'errors'] },
+  'remediation (restarts, scaling, rollbacks)': { strong: ['restart', 'reboot', 'rollback', 'redeploy', 'failover', 'replicas', 'pods'], weak: ['scale', 'roll', 'bounce', 'flush', 'kill'] },
+  'deployments': { strong: ['deployed', 'deployments'], weak: ['deploy', 'deployment', 'release', 'released', 'shipped'] },
+  'Backstage migration': { strong: ['migrate', 'migration'], weak: ['backstage'] },
+  'tickets and issue trackers': { strong: ['jira', 'ticket', 'tickets', 'servicenow'], weak: [] },
+  'writing that is not about the platform': { strong: ['haiku', 'poem', 'joke', 'essay', 'lyrics', 'limerick'], weak: [] },
+  'documentation search': { strong: ['docs', 'documentation', 'runbook', 'readme'], weak: ['howto'] },
+}
+
+/** The first topic the question asks about that no registered tool speaks of, if any. */
+export function unsupportedTopic(tokens: string[], tools: Map<string, ToolDefinition>, { strongOnly }: { strongOnly: boolean }): string | undefined {
+  const asked = new Set(tokens)
+  const toolText = new Set([...tools.values()].flatMap((tool) => words(`${tool.name} ${tool.title} ${tool.description} ${(tool.examples ?? []).join(' ')}`)))
+  for (const [topic, { strong, weak }] of Object.entries(TOPICS)) {
+    const hits = [...strong, ...(strongOnly ? [] : weak)].filter((word) => asked.has(word))
+    if (hits.length > 0 && !hits.some((word) => toolText.has(word))) return topic
+  }
+  return undefined
+}
