@@ -8,6 +8,10 @@ import { errorResponse } from './error-response.ts'
 import { selectFields, valuesAt } from './select-fields.ts'
 
 const DEFAULT_PAGE = 20
+
+function jsonResponse(body: string): Response {
+  return new Response(body, { headers: { 'content-type': 'application/json' } })
+}
 const MAX_PAGE = 10000
 
 const limitSchema = z.coerce.number().int().min(0).max(MAX_PAGE)
@@ -61,6 +65,7 @@ export function backstageCatalogRoutes({ catalog }: { catalog: Catalog }): Hono 
     const offset = parseLimit(context.req.query('offset'), 0) ?? 0
     const refs = run({ filter, orderFields, offset })
     const page = refs.slice(offset, limit === undefined ? undefined : offset + limit)
+    if (!fields) return jsonResponse(`[${page.map((ref) => index.json(ref)!).join(',')}]`)
     return context.json(page.map((ref) => selectFields(index.get(ref)!, fields)))
   })
 
@@ -85,12 +90,14 @@ export function backstageCatalogRoutes({ catalog }: { catalog: Catalog }): Hono 
       }
     }
     const refs = run(query)
-    const items = refs.slice(query.offset, query.offset + limit).map((ref) => selectFields(index.get(ref)!, fields))
+    const pageRefs = refs.slice(query.offset, query.offset + limit)
     const encode = (offset: number) => Buffer.from(JSON.stringify({ ...query, offset })).toString('base64url')
     const pageInfo: { nextCursor?: string; prevCursor?: string } = {}
     if (query.offset + limit < refs.length) pageInfo.nextCursor = encode(query.offset + limit)
     if (query.offset > 0) pageInfo.prevCursor = encode(Math.max(0, query.offset - limit))
-    return context.json({ items, totalItems: refs.length, pageInfo })
+    // Whole entities come from the index's JSON cache; only a page with `fields` builds objects.
+    const items = fields ? JSON.stringify(pageRefs.map((ref) => selectFields(index.get(ref)!, fields))) : `[${pageRefs.map((ref) => index.json(ref)!).join(',')}]`
+    return jsonResponse(`{"items":${items},"totalItems":${refs.length},"pageInfo":${JSON.stringify(pageInfo)}}`)
   })
 
   app.get('/entities/by-name/:kind/:namespace/:name', (context) => {

@@ -75,3 +75,16 @@ describe('CatalogIndex value indexes', () => {
     expect([...index.withValue('relations.ownerof', 'component:default/new-one')]).toEqual(['group:default/team-a'])
   })
 })
+
+describe('CatalogIndex JSON cache', () => {
+  it('serves an entity as JSON with its relations, and refreshes it when it or a related entity changes', () => {
+    const index = new CatalogIndex([service('api', 'team-a'), group('team-a', {}), group('team-b', {})])
+    expect(JSON.parse(index.json('group:default/team-a')!).relations).toEqual([{ type: 'ownerOf', targetRef: 'component:default/api' }])
+    index.apply({ upserted: [service('api', 'team-b')], removed: [] })
+    expect(JSON.parse(index.json('component:default/api')!).spec.owner).toBe('team-b')
+    // team-a did not change itself, but its relations did.
+    expect(JSON.parse(index.json('group:default/team-a')!).relations).toEqual([])
+    expect(JSON.parse(index.json('group:default/team-b')!).relations).toEqual([{ type: 'ownerOf', targetRef: 'component:default/api' }])
+    expect(index.json('component:default/nope')).toBeUndefined()
+  })
+})

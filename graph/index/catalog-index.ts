@@ -16,6 +16,7 @@ export class CatalogIndex {
   private readonly edges = new Map<string, Map<string, Map<string, number>>>()
   private readonly byKind = new Map<string, Set<string>>()
   private readonly flatCache = new Map<string, Map<string, string[]>>()
+  private readonly jsonCache = new Map<string, string>()
   private readonly valueIndexes = new Map<string, Map<string, Set<string>>>()
   private version = 0
 
@@ -56,7 +57,10 @@ export class CatalogIndex {
       for (const relation of relations) this.addEdge(relation)
     }
     for (const entity of upserted) touch(entity.ref)
-    for (const ref of affected) this.flatCache.delete(ref)
+    for (const ref of affected) {
+      this.flatCache.delete(ref)
+      this.jsonCache.delete(ref)
+    }
     for (const [key, index] of this.valueIndexes) {
       for (const ref of affected) {
         for (const value of before.get(ref)?.get(key) ?? []) index.get(value)?.delete(ref)
@@ -114,6 +118,18 @@ export class CatalogIndex {
   }
 
   /** The entity as Backstage serves it: authored fields plus its derived relations. */
+  /** The entity as JSON text, kept until it or a related entity changes: list endpoints send thousands of these. */
+  json(ref: string): string | undefined {
+    let text = this.jsonCache.get(ref)
+    if (text === undefined) {
+      const entity = this.get(ref)
+      if (!entity) return undefined
+      text = JSON.stringify(entity)
+      this.jsonCache.set(ref, text)
+    }
+    return text
+  }
+
   get(ref: string): Entity | undefined {
     const stored = this.stored.get(ref)
     if (!stored) return undefined
