@@ -5,19 +5,13 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { CliIo } from './cli-io.ts'
 import { runCli } from './run-cli.ts'
+import { captureIo, waitForServerUrl } from './testing/capture-io.ts'
 
 const root = path.resolve(import.meta.dirname, '..')
 const fixture = path.join(root, 'test/fixtures/backstage/all.yaml')
 type Json = any
 
-function capture(env: Record<string, string | undefined>) {
-  const out: string[] = []
-  const err: string[] = []
-  const io: CliIo = { stdout: (text) => void out.push(text), stderr: (text) => void err.push(text), env, cwd: root }
-  return { io, stdout: () => out.join(''), stderr: () => err.join('') }
-}
 
 describe('portal mcp (stdio), as an assistant starts it', () => {
   it('lists and calls the registry tools through bin/portal.js', async () => {
@@ -46,23 +40,19 @@ describe('portal token and /mcp over HTTP', () => {
 
   it('creates a token shown once, which /mcp accepts until it is revoked', async () => {
     const env = { PORTAL_DATA_DIR: directory, PORT: '0', PORTAL_DEMO: 'false' }
-    const created = capture(env)
+    const created = captureIo(env, root)
     expect(await runCli(['token', 'create', '--name', 'laptop', '--scopes', 'catalog:read,graph:read', '--json'], created.io)).toBe(0)
     const { token, scopes } = JSON.parse(created.stdout())
     expect(token).toMatch(/^np_/)
     expect(scopes).toEqual(['catalog:read', 'graph:read'])
-    const badScope = capture(env)
+    const badScope = captureIo(env, root)
     expect(await runCli(['token', 'create', '--name', 'other', '--scopes', 'catalog:read,root:everything'], badScope.io)).toBe(1)
     expect(badScope.stderr()).toContain('root:everything')
 
     const controller = new AbortController()
-    const server = capture(env)
+    const server = captureIo(env, root)
     const running = runCli(['start'], server.io, { signal: controller.signal })
-    let url: string | undefined
-    for (let attempt = 0; attempt < 600 && !url; attempt++) {
-      url = /at (http:\/\/127\.0\.0\.1:\d+)/.exec(server.stdout())?.[1]
-      if (!url) await new Promise((resolve) => setTimeout(resolve, 50))
-    }
+    const url = await waitForServerUrl(server.stdout, 600)
     try {
       const anonymous = await fetch(`${url}/mcp`, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream' }, body: '{"jsonrpc":"2.0","id":1,"method":"tools/list"}' })
       expect(anonymous.status).toBe(401)
@@ -77,10 +67,10 @@ describe('portal token and /mcp over HTTP', () => {
       controller.abort()
       expect(await running).toBe(0)
     }
-    const revoked = capture(env)
+    const revoked = captureIo(env, root)
     expect(await runCli(['token', 'revoke', 'laptop'], revoked.io)).toBe(0)
     expect(revoked.stdout()).toContain('Revoked "laptop"')
-    const listed = capture(env)
+    const listed = captureIo(env, root)
     await runCli(['token', 'list', '--json'], listed.io)
     expect(JSON.parse(listed.stdout())).toEqual([expect.objectContaining({ name: 'laptop', revokedAt: expect.any(String) })])
   })

@@ -4,21 +4,15 @@ import os from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { openTestStore, testEngines, type TestStore } from '../core/testing/test-store.ts'
-import type { CliIo } from './cli-io.ts'
 import { runCli } from './run-cli.ts'
+import { captureIo, waitForServerUrl } from './testing/capture-io.ts'
 
 const root = path.resolve(import.meta.dirname, '..')
 const fixture = path.join(root, 'test/fixtures/backstage/all.yaml')
 
-function capture(env: Record<string, string | undefined>, cwd = root) {
-  const out: string[] = []
-  const err: string[] = []
-  const io: CliIo = { stdout: (text) => void out.push(text), stderr: (text) => void err.push(text), env, cwd }
-  return { io, stdout: () => out.join(''), stderr: () => err.join('') }
-}
 
 async function run(argv: string[], env: Record<string, string | undefined>, options: { signal?: AbortSignal } = {}) {
-  const captured = capture(env)
+  const captured = captureIo(env, root)
   const code = await runCli(argv, captured.io, options)
   return { code, stdout: captured.stdout(), stderr: captured.stderr() }
 }
@@ -133,13 +127,9 @@ describe('portal CLI without a store', () => {
 
   it('start serves the Backstage API until stopped', async () => {
     const controller = new AbortController()
-    const captured = capture({ PORT: '0' })
+    const captured = captureIo({ PORT: '0' }, root)
     const running = runCli(['--catalog', fixture, 'start'], captured.io, { signal: controller.signal })
-    let url: string | undefined
-    for (let attempt = 0; attempt < 200 && !url; attempt++) {
-      url = /at (http:\/\/127\.0\.0\.1:\d+)/.exec(captured.stdout())?.[1]
-      if (!url) await new Promise((resolve) => setTimeout(resolve, 50))
-    }
+    const url = await waitForServerUrl(captured.stdout, 200)
     expect(url).toBeDefined()
     const entity = await (await fetch(`${url}/api/catalog/entities/by-name/api/default/petstore`)).json()
     expect(entity.spec.type).toBe('openapi')
@@ -157,13 +147,9 @@ describe('portal CLI without a store', () => {
 describe('portal start on an empty data directory', () => {
   it('loads the demo organisation and serves it', async () => {
     const controller = new AbortController()
-    const captured = capture({ PORT: '0', PORTAL_DATA_DIR: path.join(scratch, 'fresh') })
+    const captured = captureIo({ PORT: '0', PORTAL_DATA_DIR: path.join(scratch, 'fresh') }, root)
     const running = runCli(['start'], captured.io, { signal: controller.signal })
-    let url: string | undefined
-    for (let attempt = 0; attempt < 600 && !url; attempt++) {
-      url = /at (http:\/\/127\.0\.0\.1:\d+)/.exec(captured.stdout())?.[1]
-      if (!url) await new Promise((resolve) => setTimeout(resolve, 50))
-    }
+    const url = await waitForServerUrl(captured.stdout, 600)
     expect(captured.stderr()).toMatch(/Loaded the demo organisation: .*Component/)
     const owners = await (await fetch(`${url}/api/catalog/entities/by-name/resource/default/payments-db`)).json()
     expect(owners.relations).toEqual(expect.arrayContaining([expect.objectContaining({ type: 'ownedBy' })]))

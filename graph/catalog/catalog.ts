@@ -3,7 +3,7 @@ import { PortalError } from '../../core/errors.ts'
 import { CatalogIndex } from '../index/catalog-index.ts'
 import { readCatalog, type ReadCatalogOptions, type ReadEntity } from '../ingest/read-catalog.ts'
 import type { CatalogProblem } from '../model/catalog-problem.ts'
-import { emitRelations } from '../model/entity-relations.ts'
+import { emitRelations, type EmittedRelation } from '../model/entity-relations.ts'
 import type { CatalogChange, CatalogRepository } from './catalog-repository.ts'
 
 export const CATALOG_CHANGED = 'catalog-changed'
@@ -92,7 +92,9 @@ export class Catalog {
 
   private async check(targets: Array<string | { name: string; text: string }>, readOptions: ReadCatalogOptions, dryRun: boolean) {
     const read = await readCatalog(targets, readOptions)
-    const problems = [...read.problems, ...this.danglingReferences(read.entities)]
+    // Derived once per entity, for the dangling-reference check and the report's relation counts.
+    const emitted = read.entities.map(({ entity }) => emitRelations(entity).relations)
+    const problems = [...read.problems, ...this.danglingReferences(read.entities, emitted)]
     const report: ImportReport = {
       entities: {},
       relations: {},
@@ -102,9 +104,9 @@ export class Catalog {
       dryRun,
     }
     const relationKeys = new Set<string>()
-    for (const { entity } of read.entities) {
+    for (const [position, { entity }] of read.entities.entries()) {
       report.entities[entity.kind] = (report.entities[entity.kind] ?? 0) + 1
-      for (const relation of emitRelations(entity).relations) {
+      for (const relation of emitted[position]!) {
         const key = `${relation.source} ${relation.type} ${relation.target}`
         if (relationKeys.has(key)) continue
         relationKeys.add(key)
@@ -114,11 +116,11 @@ export class Catalog {
     return { read, report }
   }
 
-  private danglingReferences(entities: ReadEntity[]): CatalogProblem[] {
+  private danglingReferences(entities: ReadEntity[], emitted: EmittedRelation[][]): CatalogProblem[] {
     const incoming = new Set(entities.map((entity) => entity.ref))
     const problems: CatalogProblem[] = []
-    for (const { entity, ref, source } of entities) {
-      for (const relation of emitRelations(entity).relations) {
+    for (const [position, { ref, source }] of entities.entries()) {
+      for (const relation of emitted[position]!) {
         if (relation.source !== ref || !relation.field) continue
         if (!incoming.has(relation.target) && !this.index.has(relation.target)) {
           problems.push({ severity: 'warning', file: source, entity: ref, field: relation.field, message: `refers to ${relation.target}, which is not in the catalog (yet); the relation is kept` })
