@@ -120,33 +120,23 @@ describe('conversations and approvals', () => {
     expect(other.toolCalls).toEqual([])
   })
 
-  it('never runs a tool that needs approval: it returns a signed approval request instead', async () => {
-    const isolated = await createPlatform({ config: loadConfig({ PORTAL_DATA_DIR: 'memory' }), catalogPaths: [path.join(directory, 'demo', 'catalog-info.yaml')] })
-    let ran = 0
-    isolated.tools.register(
-      defineTool({
-        name: 'remediation_restart',
-        title: 'Restart a service',
-        description: 'Restarts the pods of a service.',
-        input: z.object({ ref: z.string() }),
-        output: z.object({ restarted: z.boolean() }),
-        annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
-        scope: 'remediation:request',
-        approval: true,
-        examples: ['restart the checkout-api pods', 'bounce cart-service', 'please restart payments-api'],
-        async execute() {
-          ran++
-          return { restarted: true }
-        },
-      }) as never,
-    )
-    try {
-      const result = await ask(isolated, { question: 'restart the cart-service pods' })
-      expect(ran).toBe(0)
-      expect(result.approvals).toEqual([{ approvalId: expect.any(String), toolName: 'remediation_restart', input: { ref: 'component:default/cart-service' } }])
-    } finally {
-      await isolated.close()
-    }
+  it('never runs a tool that needs approval: the call becomes a stored approval request', async () => {
+    const asker = { subject: 'web:amara', userRef: 'user:default/amara.bauer', scopes: new Set(['remediation:request', 'catalog:read']) }
+    const result = await ask(platform, { question: 'restart the cart pods', identity: asker, surface: 'web', threadId: 'web:restart-1' })
+    expect(result.toolCalls).toEqual([{ name: 'remediation_request', input: { entity: 'component:default/cart-service', playbook: 'restart' } }])
+    expect(result.approvals).toEqual([{ approvalId: expect.stringMatching(/^apr_/), toolName: 'remediation_request', input: { entity: 'component:default/cart-service', playbook: 'restart' } }])
+    expect(result.answer).toMatch(/^Nothing has run yet: I asked for approval\. Rolling restart of component:default\/cart-service/)
+    const stored = await platform.approvals.get(result.approvals[0]!.approvalId)
+    expect(stored).toMatchObject({ status: 'pending', surface: 'web', threadId: 'web:restart-1', requesterUser: 'user:default/amara.bauer', requiredApprovals: 2 })
+    // The requester is in the owning team, but never among those who may approve.
+    expect(stored.approvers).not.toContain('user:default/amara.bauer')
+    expect(stored.approvers.length).toBeGreaterThanOrEqual(2)
+  })
+
+  it('asks back when an action is not one it can run, and never guesses one', async () => {
+    const result = await ask(platform, { question: 'roll back the last deploy of search-service' })
+    expect(result.toolCalls).toEqual([])
+    expect(result.approvals).toEqual([])
   })
 })
 

@@ -1,6 +1,7 @@
 import { generateText, stepCountIs, type ModelMessage } from 'ai'
 import { localOperator, type Identity } from '../core/identity.ts'
 import type { Platform } from '../platform/create-platform.ts'
+import type { ApprovalRequested } from '../core/approvals/approval-requested.ts'
 import { agentTools } from './agent-tools.ts'
 import { AGENT_INSTRUCTIONS } from './instructions.ts'
 import { OFFLINE_MODEL, offlinePlanner, resolveModel, type ModelSettings } from './model-provider.ts'
@@ -17,6 +18,8 @@ export interface AskOptions extends ModelSettings {
   /** A stored conversation: its history is loaded before and the new turns saved after. */
   threadId?: string
   identity?: Identity
+  /** Where the question was asked (web, slack, teams, mcp, cli), recorded on approval requests. */
+  surface?: string
   signal?: AbortSignal
   /** At most this many model steps (tool rounds plus the answer). */
   maxSteps?: number
@@ -47,21 +50,42 @@ export async function ask(platform: Platform, options: AskOptions): Promise<AskR
   return result
 }
 
-async function answer(platform: Platform, { question, thread = [], identity = localOperator(), signal, maxSteps = 5, ...given }: AskOptions): Promise<AskResult> {
+export interface AgentRun {
+  system: string
+  messages: ModelMessage[]
+  tools: ReturnType<typeof agentTools>
+  settings: ModelSettings
+  /** The configured model's id, or `offline`. */
+  modelName: string
+}
+
+/**
+ * What every agent run needs, streamed (the chat service) or not (`ask`): the conversation, the registry as
+ * tools for this caller, who the caller is, and which model answers.
+ */
+export function prepareAgentRun(platform: Platform, { question, thread = [], identity = localOperator(), surface = 'cli', threadId, ...given }: AskOptions): AgentRun {
   // The configured model (PORTAL_MODEL, OPENAI_API_KEY, OPENAI_BASE_URL) unless the caller names another.
-  const settings: ModelSettings = { ...platform.config.model, ...Object.fromEntries(Object.entries(given).filter(([, value]) => value !== undefined)) }
+  const { model, apiKey, baseURL, fetch } = given
+  const settings: ModelSettings = { ...platform.config.model, ...Object.fromEntries(Object.entries({ model, apiKey, baseURL, fetch }).filter(([, value]) => value !== undefined)) }
   const messages: ModelMessage[] = [...thread.map((turn) => ({ role: turn.role, content: turn.text }) as ModelMessage), { role: 'user', content: question }]
-  const tools = agentTools(platform.tools, identity)
-  // Tools that change things stop the loop with an approval request, signed so that a client cannot forge one.
-  const toolApproval = Object.fromEntries(platform.tools.list().filter((tool) => tool.approval).map((tool) => [tool.name, 'user-approval' as const]))
+  const modelName = settings.model && settings.model !== OFFLINE_MODEL ? settings.model : OFFLINE_MODEL
+  const system = [AGENT_INSTRUCTIONS, describeCaller(platform, identity)].filter(Boolean).join('\n\n')
+  return { system, messages, tools: agentTools(platform, identity, { surface, threadId }), settings, modelName }
+}
+
+async function answer(platform: Platform, options: AskOptions): Promise<AskResult> {
+  const { signal, maxSteps = 5 } = options
+  const { system, messages, tools, settings, modelName } = prepareAgentRun(platform, options)
   const run = async (model: ReturnType<typeof resolveModel>) => {
-    const result = await generateText({ model, system: AGENT_INSTRUCTIONS, messages, tools, toolApproval, experimental_toolApprovalSecret: platform.config.approvalSecret, stopWhen: stepCountIs(maxSteps), abortSignal: signal, maxRetries: 1 })
+    const result = await generateText({ model, system, messages, tools, stopWhen: stepCountIs(maxSteps), abortSignal: signal, maxRetries: 1 })
     const toolCalls = result.steps.flatMap((step) => step.toolCalls.map((call) => ({ name: call.toolName, input: call.input })))
-    const approvals = result.steps.flatMap((step) => step.content.filter((part) => part.type === 'tool-approval-request').map((part) => ({ approvalId: part.approvalId, toolName: part.toolCall.toolName, input: part.toolCall.input })))
+    const approvals = result.steps.flatMap((step) => step.toolResults.flatMap((part) => {
+      const request = (part.output as Partial<ApprovalRequested> | undefined)?.approvalRequest
+      return request ? [{ approvalId: request.id, toolName: part.toolName, input: request.input }] : []
+    }))
     const citations = [...new Set((result.text.match(REF_PATTERN) ?? []).map((ref) => ref.toLowerCase().replace(/\.+$/, '')))].filter((ref) => platform.catalog.index.has(ref))
     return { answer: result.text, toolCalls, citations, approvals }
   }
-  const modelName = settings.model && settings.model !== OFFLINE_MODEL ? settings.model : OFFLINE_MODEL
   if (modelName === OFFLINE_MODEL) return { ...(await run(offlinePlanner(platform))), model: OFFLINE_MODEL }
   try {
     return { ...(await run(resolveModel(platform, settings))), model: modelName }
@@ -70,4 +94,12 @@ async function answer(platform: Platform, { question, thread = [], identity = lo
     // An unreachable or failing model must not leave the user without an answer.
     return { ...(await run(offlinePlanner(platform))), model: OFFLINE_MODEL, fallbackReason: `${modelName} failed: ${(error as Error).message}` }
   }
+}
+
+/** Who is asking, for "my team" and for approvals; from the catalog, so it is data the model can rely on. */
+export function describeCaller(platform: Platform, identity: Identity): string | undefined {
+  const user = identity.userRef
+  if (!user || !platform.catalog.index.has(user)) return undefined
+  const groups = platform.catalog.index.targets(user, 'memberOf')
+  return `The person asking is ${user}${groups.length ? `, member of ${groups.join(', ')}` : ''}. "My team" means ${groups[0] ?? 'their team'}.`
 }

@@ -26,7 +26,7 @@ export async function agentAnswerBenchmark(): Promise<BenchResult> {
   try {
     await writeDemoOrg(directory)
     const platform = await createPlatform({ config: loadConfig({ PORTAL_DATA_DIR: 'memory' }), catalogPaths: [path.join(directory, 'catalog-info.yaml')] })
-    const tools = agentTools(platform.tools, localOperator())
+    const tools = agentTools(platform, localOperator(), { surface: 'bench' })
     const model = offlinePlanner(platform)
     const measure = async (questions: string[]) => {
       const firstToken: number[] = []

@@ -24,6 +24,13 @@ const configSchema = z.object({
   OPENAI_API_KEY: z.string().min(1).optional(),
   OPENAI_BASE_URL: z.string().url().optional(),
   PORTAL_DEMO: z.enum(['true', 'false']).default('true').transform((value) => value === 'true'),
+  /** A JSON or YAML file with the approval policy (who may approve what); the defaults are in approval-policy.ts. */
+  PORTAL_APPROVAL_POLICY: z.string().min(1).optional(),
+  /** How the web chat knows who is asking: `local` (pick a catalog user; the embedded default) or `proxy`. */
+  PORTAL_WEB_AUTH: z.enum(['local', 'proxy']).default('local'),
+  /** With `proxy`: the headers an operator's auth proxy sets (a user name or email resolved to a catalog User). */
+  PORTAL_AUTH_USER_HEADER: z.string().min(1).default('x-forwarded-user'),
+  PORTAL_AUTH_EMAIL_HEADER: z.string().min(1).default('x-forwarded-email'),
 })
 
 export type PortalConfig = {
@@ -36,6 +43,8 @@ export type PortalConfig = {
   approvalSecret: string
   mcp: { allowedHosts?: string[]; allowedOrigins?: string[]; allowAnonymousLoopback: boolean; publicUrl?: string }
   model: { model?: string; apiKey?: string; baseURL?: string }
+  approvalPolicyFile?: string
+  webAuth: { mode: 'local' | 'proxy'; userHeader: string; emailHeader: string }
 }
 
 /** Reads configuration from the environment; a bad value fails start-up with the variable's name. */
@@ -54,6 +63,8 @@ export function loadConfig(environment: Record<string, string | undefined> = pro
     // Without a configured secret, one per process: approvals then only verify on the replica that issued them.
     approvalSecret: values.PORTAL_APPROVAL_SECRET ?? randomBytes(32).toString('hex'),
     model: { model: values.PORTAL_MODEL, apiKey: values.OPENAI_API_KEY, baseURL: values.OPENAI_BASE_URL },
+    approvalPolicyFile: values.PORTAL_APPROVAL_POLICY,
+    webAuth: { mode: values.PORTAL_WEB_AUTH, userHeader: values.PORTAL_AUTH_USER_HEADER.toLowerCase(), emailHeader: values.PORTAL_AUTH_EMAIL_HEADER.toLowerCase() },
     mcp: {
       allowedHosts: list(values.PORTAL_MCP_ALLOWED_HOSTS),
       allowedOrigins: list(values.PORTAL_MCP_ALLOWED_ORIGINS),

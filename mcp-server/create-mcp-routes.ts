@@ -39,7 +39,7 @@ export interface McpRoutesOptions extends CreateMcpServerOptions {
  * rebinding (403), bearer-token authentication (401 with a challenge), and the scope challenge for an
  * operation the token may not perform (403 `insufficient_scope`).
  */
-export function createMcpRoutes(platform: Pick<Platform, 'config' | 'store' | 'catalog' | 'tools'>, options: McpRoutesOptions = {}): Hono {
+export function createMcpRoutes(platform: Pick<Platform, 'config' | 'store' | 'catalog' | 'tools' | 'approvals'>, options: McpRoutesOptions = {}): Hono {
   const {
     allowedHosts,
     allowedOrigins,

@@ -60,7 +60,7 @@ describe.each(PROTOCOL_REVISIONS)('MCP server, protocol revision %s', (revision)
         expect(listed.title).toBe(definition.title)
         expect(listed.description).toBe(definition.description)
         expect(listed.inputSchema).toEqual(schemas.input)
-        expect(listed.outputSchema).toEqual(schemas.output)
+        if (!definition.approval) expect(listed.outputSchema).toEqual(schemas.output)
         expect(listed.annotations).toEqual({ title: definition.title, ...definition.annotations })
         // Honest flags: a tool that only reads neither destroys nor reaches outside the portal.
         if (listed.annotations!.readOnlyHint) expect(listed.annotations!.destructiveHint).toBe(false)
@@ -80,6 +80,11 @@ describe.each(PROTOCOL_REVISIONS)('MCP server, protocol revision %s', (revision)
       const check = validator.getValidator(listed!.outputSchema as Json)(result.structuredContent)
       expect(check.errorMessage).toBeUndefined()
       expect(check.valid).toBe(true)
+      if (platform.tools.get(name).approval) {
+        // Nothing runs over MCP: the call became a stored approval request.
+        expect(result.structuredContent.approvalRequest).toMatchObject({ tool: name, status: 'pending' })
+        return
+      }
       const direct = await platform.tools.call(name, input, { identity: operator })
       expect(result.structuredContent).toEqual(direct.output)
       expect(result.content[0]).toEqual({ type: 'text', text: direct.text })
@@ -245,6 +250,7 @@ describe.each(PROTOCOL_REVISIONS)('MCP tools that report progress, listen for ca
         annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
         scope: 'remediation:request',
         approval: true,
+        describeCall: ({ ref }) => ({ summary: `Restart ${ref}`, target: `component:default/${ref}` }),
         async execute({ ref }) {
           seen.executed.push(ref)
           return { restarted: ref }
@@ -292,34 +298,21 @@ describe.each(PROTOCOL_REVISIONS)('MCP tools that report progress, listen for ca
     }
   })
 
-  it('never runs a tool that needs approval; says an approval request is required', async () => {
+  it('never runs a tool that needs approval: the call stores an approval request and answers with it', async () => {
     const { client, close } = await connectMcpClient(platform, operator, { revision })
     try {
+      const { tools } = await client.listTools()
+      const listed = tools.find((tool) => tool.name === 'test_restart_service')!
       const result: Json = await client.callTool({ name: 'test_restart_service', arguments: { ref: 'checkout' } })
-      expect(result.isError).toBe(true)
-      expect(textOf(result)).toMatch(/^APPROVAL_REQUIRED: test_restart_service changes things, so it runs only after an authorised person approves an approval request/)
-      expect(seen.executed).toEqual([])
-    } finally {
-      await close()
-    }
-  })
-
-  it('hands an approval call, validated, to requestApproval when one is given', async () => {
-    const requests: Json[] = []
-    const { client, close } = await connectMcpClient(platform, operator, {
-      revision,
-      requestApproval: async (request) => {
-        requests.push({ tool: request.tool.name, input: request.input, subject: request.identity.subject })
-        return { isError: true, content: [{ type: 'text', text: 'Approval request apr-1 is waiting for the payments team.' }] }
-      },
-    })
-    try {
-      const result: Json = await client.callTool({ name: 'test_restart_service', arguments: { ref: 'checkout' } })
-      expect(textOf(result)).toBe('Approval request apr-1 is waiting for the payments team.')
-      expect(requests).toEqual([{ tool: 'test_restart_service', input: { ref: 'checkout' }, subject: 'mcp-test' }])
+      expect(result.isError ?? false, textOf(result)).toBe(false)
+      // Over MCP such a tool's output is the request; it validates against the schema the server lists.
+      expect(validator.getValidator(listed.outputSchema as Json)(result.structuredContent).valid).toBe(true)
+      const requested = result.structuredContent.approvalRequest
+      expect(requested).toMatchObject({ tool: 'test_restart_service', input: { ref: 'checkout' }, status: 'pending', approvers: ['user:default/ada', 'user:default/grace'] })
+      expect(textOf(result)).toMatch(/^Approval requested \(apr_\w+\); nothing has run yet/)
+      expect(await platform.approvals.get(requested.id)).toMatchObject({ requester: 'mcp-test', surface: 'mcp', status: 'pending' })
       const invalid: Json = await client.callTool({ name: 'test_restart_service', arguments: {} })
       expect(textOf(invalid)).toMatch(/^INVALID_INPUT: Invalid input for test_restart_service: ref/)
-      expect(requests).toHaveLength(1)
       expect(seen.executed).toEqual([])
     } finally {
       await close()

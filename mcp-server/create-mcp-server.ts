@@ -5,11 +5,8 @@ import packageJson from '../package.json' with { type: 'json' }
 import { registerCatalogResources } from './register-catalog-resources.ts'
 import { registerPrompts } from './register-prompts.ts'
 import { registerRegistryTools } from './register-registry-tools.ts'
-import type { RequestApproval } from './request-approval.ts'
 
 export interface CreateMcpServerOptions {
-  /** Takes calls to tools that need approval; until the approvals service exists, they are refused. */
-  requestApproval?: RequestApproval
   /** Entities per `resources/list` page. */
   resourcePageSize?: number
   /** Aborts every tool call of this server besides the protocol's own cancellation (per-request HTTP servers). */
@@ -26,9 +23,9 @@ Actions that change production run only after an approval; they are never run di
  * The MCP server for one caller: every registry tool, resource and prompt the identity may use. Built per
  * HTTP request and per stdio connection (the SDK's factory model), so no caller's state leaks to another.
  */
-export function createMcpServer(platform: Pick<Platform, 'catalog' | 'tools'>, identity: Identity, { requestApproval, resourcePageSize, signal }: CreateMcpServerOptions = {}): McpServer {
+export function createMcpServer(platform: Pick<Platform, 'catalog' | 'tools' | 'approvals'>, identity: Identity, { resourcePageSize, signal }: CreateMcpServerOptions = {}): McpServer {
   const server = new McpServer({ name: 'next-portal', title: 'NEXT Portal', version: packageJson.version }, { instructions: INSTRUCTIONS })
-  const available = registerRegistryTools(server, { tools: platform.tools, identity, requestApproval, signal })
+  const available = registerRegistryTools(server, { tools: platform.tools, identity, approvals: platform.approvals, signal })
   // Resources and prompts read the catalog, so they come with the scope that reads it.
   if (hasScope(identity, 'catalog:read')) {
     registerCatalogResources(server, { catalog: platform.catalog, pageSize: resourcePageSize })

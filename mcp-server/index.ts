@@ -1,5 +1,4 @@
 export { createMcpRoutes, MCP_PATH, PROTECTED_RESOURCE_METADATA_PATH, type McpRoutesOptions } from './create-mcp-routes.ts'
 export { createMcpServer, type CreateMcpServerOptions } from './create-mcp-server.ts'
-export { approvalsUnavailable, type ApprovalRequest, type RequestApproval } from './request-approval.ts'
 export { serveMcpStdio, type McpStdioServer, type ServeMcpStdioOptions } from './serve-mcp-stdio.ts'
 export { createToken, listTokens, revokeToken, verifyToken, type TokenInfo } from '../core/auth/index.ts'

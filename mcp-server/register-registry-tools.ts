@@ -3,13 +3,15 @@ import { hasScope, type Identity } from '../core/identity.ts'
 import type { ToolContext } from '../tools/define-tool.ts'
 import type { ToolRegistry } from '../tools/tool-registry.ts'
 import { registrySchema } from './registry-schema.ts'
-import { approvalsUnavailable, type RequestApproval } from './request-approval.ts'
+import { z } from 'zod'
+import { approvalRequested, approvalRequestedSchema, renderApprovalRequested } from '../core/approvals/approval-requested.ts'
+import type { Approvals } from '../core/approvals/approvals.ts'
 import { toolErrorResult } from './tool-error-result.ts'
 
 export interface RegistryToolsOptions {
   tools: ToolRegistry
   identity: Identity
-  requestApproval?: RequestApproval
+  approvals: Approvals
   /** Aborts calls besides the protocol's own cancellation. */
   signal?: AbortSignal
 }
@@ -18,9 +20,10 @@ export interface RegistryToolsOptions {
  * Every registry tool the identity may call, as an MCP tool: its name, title, description, the registry's
  * JSON Schemas, and its annotations. A call runs through `ToolRegistry.call` (scope, input and output
  * checks) and answers with `structuredContent` plus text; a failure is an `isError` result. Tools that need
- * approval never run here: the call goes to `requestApproval`. Returns the names registered.
+ * approval never run here: a call stores an approval request, and the result is that request (so such a tool's
+ * output schema over MCP is the request's). Returns the names registered.
  */
-export function registerRegistryTools(server: McpServer, { tools, identity, requestApproval = approvalsUnavailable, signal }: RegistryToolsOptions): string[] {
+export function registerRegistryTools(server: McpServer, { tools, identity, approvals, signal }: RegistryToolsOptions): string[] {
   const registered: string[] = []
   for (const tool of tools.list()) {
     // A caller is shown only what it may call; over HTTP a call to a hidden tool meets a scope challenge first.
@@ -32,12 +35,15 @@ export function registerRegistryTools(server: McpServer, { tools, identity, requ
         title: tool.title,
         description: tool.description,
         inputSchema: registrySchema(schemas.input),
-        outputSchema: registrySchema(schemas.output),
+        outputSchema: registrySchema(tool.approval ? APPROVAL_REQUESTED_SCHEMA : schemas.output),
         annotations: { title: tool.title, ...tool.annotations },
       },
       async (input, context): Promise<CallToolResult> => {
         try {
-          if (tool.approval) return await requestApproval({ tool, input: tools.parseInput(tool.name, input), identity })
+          if (tool.approval) {
+            const requested = approvalRequested(await approvals.request(tool.name, input, identity, { surface: 'mcp' }))
+            return { content: textContent(requested, renderApprovalRequested(requested)), structuredContent: requested as Record<string, unknown> }
+          }
           const result = await tools.call(tool.name, input, { identity, signal: signal ? AbortSignal.any([context.mcpReq.signal, signal]) : context.mcpReq.signal, reportProgress: progressReporter(context) })
           return { content: textContent(result.output, result.text), structuredContent: result.output as Record<string, unknown> }
         } catch (error) {
@@ -49,6 +55,8 @@ export function registerRegistryTools(server: McpServer, { tools, identity, requ
   }
   return registered
 }
+
+const APPROVAL_REQUESTED_SCHEMA = z.toJSONSchema(approvalRequestedSchema, { io: 'output' }) as Record<string, unknown>
 
 /**
  * The readable rendering first, then the JSON: clients that show the model only `content` (many do, and

@@ -23,7 +23,7 @@ export interface McpStdioServer {
  * message (a 2025 `initialize` or a 2026-07-28 `server/discover`) and builds the server from the same
  * factory for either. Stdout carries only protocol messages; anything to say goes to stderr.
  */
-export function serveMcpStdio(platform: Pick<Platform, 'catalog' | 'tools'>, { identity, transport = new StdioServerTransport(), onError = (error) => process.stderr.write(`portal mcp: ${error.message}\n`), ...options }: ServeMcpStdioOptions): McpStdioServer {
+export function serveMcpStdio(platform: Pick<Platform, 'catalog' | 'tools' | 'approvals'>, { identity, transport = new StdioServerTransport(), onError = (error) => process.stderr.write(`portal mcp: ${error.message}\n`), ...options }: ServeMcpStdioOptions): McpStdioServer {
   const handle = serveStdio(() => createMcpServer(platform, identity, options), { transport, onerror: onError })
   let markClosed!: () => void
   const closed = new Promise<void>((resolve) => (markClosed = resolve))

@@ -9,6 +9,12 @@ import { SqlCatalogRepository } from '../graph/catalog/sql-catalog-repository.ts
 import { catalogTools } from '../tools/catalog/catalog-tools.ts'
 import { graphTools } from '../tools/graph/graph-tools.ts'
 import { ToolRegistry } from '../tools/tool-registry.ts'
+import { DEFAULT_APPROVAL_POLICY, readApprovalPolicy } from '../core/approvals/approval-policy.ts'
+import { MemoryApprovalRepository, SqlApprovalRepository } from '../core/approvals/approval-repository.ts'
+import { Approvals } from '../core/approvals/approvals.ts'
+import { approvalTools } from '../tools/approvals/approval-tools.ts'
+import { remediationTools } from '../tools/remediation/remediation-tools.ts'
+import { SimulatedCluster } from '../tools/remediation/simulated-cluster.ts'
 import { MemoryConversationStore, SqlConversationStore, type ConversationStore } from '../agent/conversations/conversation-store.ts'
 
 export interface Platform {
@@ -19,6 +25,7 @@ export interface Platform {
   catalog: Catalog
   tools: ToolRegistry
   conversations: ConversationStore
+  approvals: Approvals
   close(): Promise<void>
 }
 
@@ -40,6 +47,8 @@ export class CatalogLoadError extends Error {
 
 /** Wires the core once; every surface (HTTP, MCP, CLI, chat) takes the platform it returns. */
 export async function createPlatform({ config, catalogPaths, store: givenStore }: CreatePlatformOptions): Promise<Platform> {
+  // Read before anything opens, so a bad policy file fails start-up without leaving a store open.
+  const policy = config.approvalPolicyFile ? await readApprovalPolicy(config.approvalPolicyFile) : DEFAULT_APPROVAL_POLICY
   const bus = new InProcessEventBus()
   const store = catalogPaths ? undefined : (givenStore ?? (await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir })))
   const repository = store ? new SqlCatalogRepository(store) : new MemoryCatalogRepository()
@@ -49,6 +58,9 @@ export async function createPlatform({ config, catalogPaths, store: givenStore }
     if (report.errors.length > 0) throw new CatalogLoadError(report)
   }
   const tools = new ToolRegistry().register(...catalogTools({ catalog }), ...graphTools({ catalog }))
+  const approvals = new Approvals({ repository: store ? new SqlApprovalRepository(store) : new MemoryApprovalRepository(), index: catalog.index, tools, policy, bus })
+  // Until real executors are configured (Kubernetes, webhooks), playbooks act on the simulated cluster.
+  tools.register(...remediationTools({ index: catalog.index, cluster: new SimulatedCluster() }), ...approvalTools({ approvals }))
   const conversations = store ? new SqlConversationStore(store) : new MemoryConversationStore()
   return {
     config,
@@ -57,6 +69,7 @@ export async function createPlatform({ config, catalogPaths, store: givenStore }
     catalog,
     tools,
     conversations,
+    approvals,
     async close() {
       await bus.close()
       // A store handed in by the caller is the caller's to close.

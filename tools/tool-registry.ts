@@ -54,17 +54,35 @@ export class ToolRegistry {
 
   async call(name: string, input: unknown, context: ToolContext): Promise<ToolCallResult> {
     const tool = this.get(name)
-    if (!hasScope(context.identity, tool.scope)) {
-      throw new ForbiddenError(`${name} needs the scope ${tool.scope}, which ${context.identity.subject} does not have`)
-    }
+    this.checkScope(tool, context)
     if (tool.approval) {
       throw new PortalError('APPROVAL_REQUIRED', `${name} changes things and runs only after an approval; request one instead of calling it directly`)
     }
-    const parsed = this.parseInput(name, input)
+    return this.invoke(tool, input, context)
+  }
+
+  /**
+   * Runs a tool that needs approval. Only the approvals service calls this, once a stored request has the
+   * approvals policy demands; every other caller goes through `call`, which refuses such tools.
+   */
+  async runApproved(name: string, input: unknown, context: ToolContext): Promise<ToolCallResult> {
+    const tool = this.get(name)
+    this.checkScope(tool, context)
+    return this.invoke(tool, input, context)
+  }
+
+  checkScope(tool: ToolDefinition, context: Pick<ToolContext, 'identity'>): void {
+    if (!hasScope(context.identity, tool.scope)) {
+      throw new ForbiddenError(`${tool.name} needs the scope ${tool.scope}, which ${context.identity.subject} does not have`)
+    }
+  }
+
+  private async invoke(tool: ToolDefinition, input: unknown, context: ToolContext): Promise<ToolCallResult> {
+    const parsed = this.parseInput(tool.name, input)
     const raw = await tool.execute(parsed, context)
     const checked = tool.output.safeParse(raw)
     if (!checked.success) {
-      throw new PortalError('INTERNAL', `${name} produced output that does not match its schema: ${issuesFromZod(checked.error).map((issue) => `${issue.path}: ${issue.message}`).join('; ')}`)
+      throw new PortalError('INTERNAL', `${tool.name} produced output that does not match its schema: ${issuesFromZod(checked.error).map((issue) => `${issue.path}: ${issue.message}`).join('; ')}`)
     }
     return { output: checked.data, text: tool.render ? tool.render(checked.data) : JSON.stringify(checked.data, null, 2) }
   }

@@ -51,11 +51,20 @@ export class OfflinePlannerModel implements LanguageModelV4 {
     const prompt = options.prompt
     const lastUser = prompt.findLastIndex((message) => message.role === 'user')
     if (lastUser === -1) return { content: [{ type: 'text', text: 'Ask me a question about your software catalog.' }], finish: 'stop' }
-    const question = textOf(prompt[lastUser]!.content as Array<{ type: string; text?: string }>)
+    // "What does my team own?": the caller's team, as the system prompt states it (see describeCaller).
+    const system = prompt.flatMap((message) => (message.role === 'system' ? [message.content] : [])).join('\n')
+    const myTeam = /"My team" means (group:[a-z0-9._-]+\/[a-z0-9._-]*[a-z0-9_-])/i.exec(system)?.[1]
+    const asked = textOf(prompt[lastUser]!.content as Array<{ type: string; text?: string }>)
+    const teamName = myTeam?.slice(myTeam.indexOf('/') + 1)
+    const question = teamName ? asked.replace(/\b(?:my|our) (?:team|group|squad)\b/gi, teamName).replace(/\bwhat do (?:i|we) own\b/gi, `what does ${teamName} own`) : asked
     const after = prompt.slice(lastUser + 1)
     const outcomes = this.outcomes(after)
     if (outcomes.length > 0) {
-      const answer = writeAnswer(outcomes, this.index)
+      const answer = writeAnswer(outcomes, this.index, (toolName, output) => {
+        const tool = this.tools.get(toolName)
+        const parsed = tool?.render ? tool.output.safeParse(output) : undefined
+        return parsed?.success ? tool!.render!(parsed.data as never) : undefined
+      })
       return { content: [{ type: 'text', text: answer.text }], finish: 'stop' }
     }
     const offered = new Set((options.tools ?? []).map((tool) => tool.name))

@@ -4,6 +4,7 @@ import type { ToolDefinition } from '../../tools/define-tool.ts'
 import { linkEntities, resolveMention, type Mention } from './entity-linker.ts'
 import { ENTITY_TOKEN, maskSpans, type IntentClassifier } from './intent-classifier.ts'
 import { PLURAL_KINDS, QUOTED, TEXT_SEARCH, hasAttributeFilter, queryFilters } from './query-filters.ts'
+import { optionArguments } from './option-arguments.ts'
 import { unsupportedTopic } from './unsupported-topics.ts'
 import { COMMON_TYPOS, KNOWN_VOCABULARY, canonicalWord, numberWord, words } from './words.ts'
 import { editDistance } from '../../core/text/edit-distance.ts'
@@ -38,6 +39,8 @@ const ENTITY_SLOTS: Record<string, Array<{ slot: string; onlyKinds?: string[]; p
   graph_path: [{ slot: 'from' }, { slot: 'to' }],
   graph_owned_by: [{ slot: 'group', onlyKinds: ['group'] }],
   graph_parts: [{ slot: 'ref', onlyKinds: ['system', 'domain'], preferKinds: ['system', 'domain'] }],
+  remediation_request: [{ slot: 'entity', onlyKinds: ['component'], preferKinds: ['component'] }],
+  remediation_plan: [{ slot: 'entity', onlyKinds: ['component'], preferKinds: ['component'] }],
 }
 
 /** Words that stand for the entity the conversation is about. */
@@ -211,6 +214,13 @@ export function planQuestion(question: string, context: PlannerContext): Plan {
       }
       // Several entities for a one-entity tool: one call each ("who owns payments-db and ledger-db?").
       inputs.push(filled.input, ...filled.extra)
+      // Choices the tool needs besides entities ("restart" or "scale", "to 6").
+      const options = optionArguments(tool, tokens)
+      if ('missing' in options) {
+        firstProblem ??= reply(options.missing)
+        continue
+      }
+      for (const input of inputs) Object.assign(input, options.values)
     }
     for (const input of inputs) {
       let call: PlannedCall = { toolName: tool.name, input }

@@ -11,7 +11,7 @@ const TOPICS: Record<string, { strong: string[]; weak: string[] }> = {
   'carbon footprint': { strong: ['carbon', 'co2', 'emissions', 'emission', 'footprint'], weak: ['green'] },
   'incidents and alerts': { strong: ['incident', 'incidents', 'alert', 'alerts', 'paged', 'pagerduty', 'postmortem', 'sev1', 'sev2'], weak: ['page', 'paging'] },
   'root-cause analysis': { strong: ['slow', 'slower', 'slowness', 'latency', 'anomaly', 'anomalies', 'rca'], weak: ['degraded', 'spike', 'errors'] },
-  'remediation (restarts, scaling, rollbacks)': { strong: ['restart', 'reboot', 'rollback', 'redeploy', 'failover', 'replicas', 'pods'], weak: ['scale', 'roll', 'bounce', 'flush', 'kill'] },
+  'rollbacks, failovers and other remediations': { strong: ['rollback', 'redeploy', 'failover', 'restart', 'reboot', 'replicas', 'pods'], weak: ['scale', 'roll', 'bounce', 'flush', 'kill'] },
   'deployments': { strong: ['deployed', 'deployments'], weak: ['deploy', 'deployment', 'release', 'released', 'shipped'] },
   'Backstage migration': { strong: ['migrate', 'migration'], weak: ['backstage'] },
   'tickets and issue trackers': { strong: ['jira', 'ticket', 'tickets', 'servicenow'], weak: [] },

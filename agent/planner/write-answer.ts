@@ -31,7 +31,7 @@ function list(items: string[], max = 12): string {
  * Writes the answer from tool results only: every fact and name in it comes from an output, and every entity
  * it names is cited. Text inside outputs (descriptions, docs) is quoted as data, never followed.
  */
-export function writeAnswer(outcomes: ToolOutcome[], index: CatalogIndex): WrittenAnswer {
+export function writeAnswer(outcomes: ToolOutcome[], index: CatalogIndex, render?: (toolName: string, output: unknown) => string | undefined): WrittenAnswer {
   const citations = new Set<string>()
   const cite = (ref: string) => {
     citations.add(ref)
@@ -53,6 +53,15 @@ export function writeAnswer(outcomes: ToolOutcome[], index: CatalogIndex): Writt
   const paragraphs = outcomes.map((outcome) => {
     if (outcome.error !== undefined) return `I couldn't run ${outcome.toolName}: ${outcome.error}`
     const output = outcome.output as Json
+    if (output?.approvalRequest) {
+      // A tool that changes things did not run: it became an approval request (see agent-tools.ts).
+      const request = output.approvalRequest
+      return [
+        `Nothing has run yet: I asked for approval. ${request.summary}`,
+        `It needs ${request.requiredApprovals === 1 ? 'one approval' : `${request.requiredApprovals} approvals from different people`}, from ${list(request.approvers.map(cite), 10)}; the request (${request.id}) expires at ${request.expiresAt}.`,
+        request.blastRadius?.length ? `Blast radius: ${list(request.blastRadius.map((entry: Json) => cite(entry.ref)), 10)}.` : '',
+      ].filter(Boolean).join(' ')
+    }
     switch (outcome.toolName) {
       case 'catalog_who_owns': {
         const subject = cite(output.ref)
@@ -136,7 +145,7 @@ export function writeAnswer(outcomes: ToolOutcome[], index: CatalogIndex): Writt
           ? `The YAML is valid (${list(output.entities)})${output.warnings.length ? `, with warnings: ${output.warnings.map((warning: Json) => `${warning.field ?? ''} ${warning.message}`.trim()).join('; ')}` : ''}.`
           : `The YAML has ${output.errors.length} problem(s): ${output.errors.map((error: Json) => `${[error.entity, error.field].filter(Boolean).join(' ')}: ${error.message}`).join('; ')}.`
       default:
-        return `${outcome.toolName} returned: ${JSON.stringify(output).slice(0, 2000)}`
+        return render?.(outcome.toolName, output) ?? `${outcome.toolName} returned: ${JSON.stringify(output).slice(0, 2000)}`
     }
   })
   return { text: paragraphs.join('\n\n'), citations: [...citations] }

@@ -68,6 +68,63 @@ export const migrations: Migration[] = [
       );
     `,
   },
+  {
+    version: 4,
+    name: 'approvals-and-audit',
+    sql: `
+      create table approval_requests (
+        id text primary key,
+        tool text not null,
+        input jsonb not null,
+        requester text not null,
+        requester_user text,
+        surface text not null,
+        thread_id text,
+        summary text not null,
+        target text,
+        blast_radius jsonb not null default '[]',
+        approvers text[] not null,
+        required_approvals integer not null check (required_approvals >= 1),
+        policy_reason text not null,
+        status text not null check (status in ('pending', 'approved', 'denied', 'expired', 'running', 'succeeded', 'failed')),
+        expires_at timestamptz not null,
+        created_at timestamptz not null default now(),
+        updated_at timestamptz not null default now(),
+        result jsonb,
+        error text
+      );
+      create index approval_requests_thread on approval_requests (thread_id);
+      create index approval_requests_status on approval_requests (status);
+      create table approval_decisions (
+        request_id text not null references approval_requests (id),
+        approver text not null,
+        decision text not null check (decision in ('approve', 'deny')),
+        reason text,
+        surface text not null,
+        decided_at timestamptz not null default now(),
+        primary key (request_id, approver)
+      );
+      create table audit_log (
+        seq bigserial primary key,
+        at timestamptz not null default clock_timestamp(),
+        request_id text,
+        actor text not null,
+        action text not null,
+        detail jsonb not null default '{}'
+      );
+      create index audit_log_request on audit_log (request_id);
+      -- The audit log is append-only: rows can be read and added, never changed or removed.
+      create function audit_log_is_append_only() returns trigger language plpgsql as $$
+      begin
+        raise exception 'the audit log is append-only';
+      end
+      $$;
+      create trigger audit_log_append_only before update or delete on audit_log
+        for each row execute function audit_log_is_append_only();
+      create trigger audit_log_no_truncate before truncate on audit_log
+        for each statement execute function audit_log_is_append_only();
+    `,
+  },
 ]
 
 /** Applies the migrations a store has not seen yet, in order, each in its own transaction. */

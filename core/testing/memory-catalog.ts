@@ -59,7 +59,7 @@ spec: { type: website, lifecycle: production, owner: storefront, consumesApis: [
 ---
 apiVersion: backstage.io/v1alpha1
 kind: Component
-metadata: { name: checkout, description: Takes the money }
+metadata: { name: checkout, description: Takes the money, annotations: { backstage.io/kubernetes-id: checkout } }
 spec: { type: service, lifecycle: production, owner: payments, system: checkout, providesApis: [checkout-api], consumesApis: [payments-api] }
 ---
 apiVersion: backstage.io/v1alpha1

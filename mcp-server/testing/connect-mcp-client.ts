@@ -18,7 +18,7 @@ export function clientOptionsFor(revision: ProtocolRevision) {
  * An SDK client connected to the portal's MCP server through linked in-memory transports, through the same
  * entry as stdio (`serveMcpStdio`), speaking the given protocol revision.
  */
-export async function connectMcpClient(platform: Pick<Platform, 'catalog' | 'tools'>, identity: Identity, { revision, ...serverOptions }: { revision: ProtocolRevision } & CreateMcpServerOptions): Promise<{ client: Client; close(): Promise<void> }> {
+export async function connectMcpClient(platform: Pick<Platform, 'catalog' | 'tools' | 'approvals'>, identity: Identity, { revision, ...serverOptions }: { revision: ProtocolRevision } & CreateMcpServerOptions): Promise<{ client: Client; close(): Promise<void> }> {
   const [clientTransport, serverTransport] = InMemoryTransport.createLinkedPair()
   const server = serveMcpStdio(platform, { identity, transport: serverTransport, ...serverOptions })
   const client = new Client({ name: 'portal-test', version: '1.0.0' }, clientOptionsFor(revision))

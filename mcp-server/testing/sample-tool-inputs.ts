@@ -13,4 +13,8 @@ export const SAMPLE_TOOL_INPUTS: Record<string, Record<string, unknown>> = {
   graph_owned_by: { group: 'payments' },
   graph_parts: { ref: 'system:checkout' },
   graph_cycles: {},
+  remediation_playbooks: {},
+  remediation_plan: { playbook: 'restart', entity: 'checkout' },
+  remediation_request: { playbook: 'scale', entity: 'checkout', replicas: 4 },
+  audit_log: { limit: 5 },
 }

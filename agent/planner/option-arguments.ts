@@ -1,0 +1,52 @@
+import type { ToolDefinition } from '../../tools/define-tool.ts'
+import { numberWord } from './words.ts'
+
+/** Other words people use for a tool's option values ("bounce the pods" is a restart). */
+const OPTION_SYNONYMS: Record<string, string[]> = {
+  restart: ['restart', 'restarts', 'restarted', 'restarting', 'reboot', 'reboots', 'rebooting', 'bounce', 'bouncing', 'recycle', 'cycle'],
+  scale: ['scale', 'scaled', 'scaling', 'resize', 'replicas', 'instances'],
+}
+
+type SchemaNode = { def?: { type?: string; innerType?: SchemaNode; defaultValue?: unknown }; options?: readonly string[] }
+
+function unwrap(schema: SchemaNode): { schema: SchemaNode; optional: boolean } {
+  let node = schema
+  let optional = false
+  while (node.def?.type === 'optional' || node.def?.type === 'default') {
+    optional = true
+    node = node.def.innerType!
+  }
+  return { schema: node, optional }
+}
+
+/** "to 6", "to six replicas": the count a question asks for ("restart the 3 pods" names no new count). */
+function countFrom(tokens: string[]): number | undefined {
+  for (let position = 1; position < tokens.length; position++) {
+    const value = numberWord(tokens[position]!)
+    if (value !== undefined && tokens[position - 1] === 'to') return value
+  }
+  return undefined
+}
+
+/**
+ * Fills a tool's choice inputs from the words of a question: a required enum (which playbook) from its
+ * values and their synonyms, and a `replicas` count from "to 6". A required choice the question
+ * does not make is a question back, listing the choices, never a guess.
+ */
+export function optionArguments(tool: ToolDefinition, tokens: string[]): { values: Record<string, unknown> } | { missing: string } {
+  const shape = (tool.input as unknown as { shape?: Record<string, SchemaNode> }).shape ?? {}
+  const values: Record<string, unknown> = {}
+  for (const [field, raw] of Object.entries(shape)) {
+    const { schema, optional } = unwrap(raw)
+    if (schema.def?.type === 'enum' && !optional && schema.options) {
+      const chosen = schema.options.find((option) => (OPTION_SYNONYMS[option] ?? [option]).some((word) => tokens.includes(word)))
+      if (!chosen) return { missing: `${tool.title} needs a ${field}: one of ${schema.options.join(', ')}. Which one do you want?` }
+      values[field] = chosen
+    }
+    if (schema.def?.type === 'number' && field === 'replicas') {
+      const count = countFrom(tokens)
+      if (count !== undefined) values[field] = count
+    }
+  }
+  return { values }
+}
