@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto'
 import { z } from 'zod'
 import { InputError, issuesFromZod } from './errors.ts'
 
@@ -9,8 +8,6 @@ const configSchema = z.object({
   DATABASE_URL: z.string().url().optional(),
   PORTAL_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
   /** Load the demo organisation when the store is empty at start (`false` to start empty). */
-  /** Signs tool approval requests so a client cannot forge one; every replica must share it. */
-  PORTAL_APPROVAL_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   /** Extra `Host` values /mcp answers (behind a proxy or on another interface), comma-separated. */
   PORTAL_MCP_ALLOWED_HOSTS: z.string().optional(),
   /** Browser origins allowed to call /mcp, comma-separated. */
@@ -40,7 +37,6 @@ export type PortalConfig = {
   databaseUrl?: string
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent'
   loadDemo: boolean
-  approvalSecret: string
   mcp: { allowedHosts?: string[]; allowedOrigins?: string[]; allowAnonymousLoopback: boolean; publicUrl?: string }
   model: { model?: string; apiKey?: string; baseURL?: string }
   approvalPolicyFile?: string
@@ -60,8 +56,6 @@ export function loadConfig(environment: Record<string, string | undefined> = pro
     databaseUrl: values.DATABASE_URL,
     logLevel: values.PORTAL_LOG_LEVEL,
     loadDemo: values.PORTAL_DEMO,
-    // Without a configured secret, one per process: approvals then only verify on the replica that issued them.
-    approvalSecret: values.PORTAL_APPROVAL_SECRET ?? randomBytes(32).toString('hex'),
     model: { model: values.PORTAL_MODEL, apiKey: values.OPENAI_API_KEY, baseURL: values.OPENAI_BASE_URL },
     approvalPolicyFile: values.PORTAL_APPROVAL_POLICY,
     webAuth: { mode: values.PORTAL_WEB_AUTH, userHeader: values.PORTAL_AUTH_USER_HEADER.toLowerCase(), emailHeader: values.PORTAL_AUTH_EMAIL_HEADER.toLowerCase() },
