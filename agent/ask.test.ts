@@ -134,7 +134,7 @@ describe('conversations and approvals', () => {
   })
 
   it('asks back when an action is not one it can run, and never guesses one', async () => {
-    const result = await ask(platform, { question: 'roll back the last deploy of search-service' })
+    const result = await ask(platform, { question: 'fail over search-service to the other region' })
     expect(result.toolCalls).toEqual([])
     expect(result.approvals).toEqual([])
   })

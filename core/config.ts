@@ -23,6 +23,11 @@ const configSchema = z.object({
   PORTAL_DEMO: z.enum(['true', 'false']).default('true').transform((value) => value === 'true'),
   /** A JSON or YAML file with the approval policy (who may approve what); the defaults are in approval-policy.ts. */
   PORTAL_APPROVAL_POLICY: z.string().min(1).optional(),
+  /** A JSON or YAML file configuring remediation: executor, limits, change freezes, operator playbooks. */
+  PORTAL_REMEDIATION_CONFIG: z.string().min(1).optional(),
+  /** For github-workflow playbooks: a token allowed to dispatch workflows, and the API (GitHub Enterprise). */
+  GITHUB_TOKEN: z.string().min(1).optional(),
+  GITHUB_API_URL: z.string().url().default('https://api.github.com'),
   /** How the web chat knows who is asking: `local` (pick a catalog user; the embedded default) or `proxy`. */
   PORTAL_WEB_AUTH: z.enum(['local', 'proxy']).default('local'),
   /** With `proxy`: the headers an operator's auth proxy sets (a user name or email resolved to a catalog User). */
@@ -40,6 +45,7 @@ export type PortalConfig = {
   mcp: { allowedHosts?: string[]; allowedOrigins?: string[]; allowAnonymousLoopback: boolean; publicUrl?: string }
   model: { model?: string; apiKey?: string; baseURL?: string }
   approvalPolicyFile?: string
+  remediation: { configFile?: string; githubToken?: string; githubApiUrl: string }
   webAuth: { mode: 'local' | 'proxy'; userHeader: string; emailHeader: string }
 }
 
@@ -58,6 +64,7 @@ export function loadConfig(environment: Record<string, string | undefined> = pro
     loadDemo: values.PORTAL_DEMO,
     model: { model: values.PORTAL_MODEL, apiKey: values.OPENAI_API_KEY, baseURL: values.OPENAI_BASE_URL },
     approvalPolicyFile: values.PORTAL_APPROVAL_POLICY,
+    remediation: { configFile: values.PORTAL_REMEDIATION_CONFIG, githubToken: values.GITHUB_TOKEN, githubApiUrl: values.GITHUB_API_URL.replace(/\/$/, '') },
     webAuth: { mode: values.PORTAL_WEB_AUTH, userHeader: values.PORTAL_AUTH_USER_HEADER.toLowerCase(), emailHeader: values.PORTAL_AUTH_EMAIL_HEADER.toLowerCase() },
     mcp: {
       allowedHosts: list(values.PORTAL_MCP_ALLOWED_HOSTS),

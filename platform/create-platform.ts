@@ -15,6 +15,8 @@ import { Approvals } from '../core/approvals/approvals.ts'
 import { approvalTools } from '../tools/approvals/approval-tools.ts'
 import { remediationTools } from '../tools/remediation/remediation-tools.ts'
 import { SimulatedCluster } from '../tools/remediation/simulated-cluster.ts'
+import { KubernetesExecutor } from '../tools/remediation/kubernetes-executor.ts'
+import { DEFAULT_REMEDIATION_CONFIG, readRemediationConfig } from '../tools/remediation/remediation-config.ts'
 import { MemoryConversationStore, SqlConversationStore, type ConversationStore } from '../agent/conversations/conversation-store.ts'
 
 export interface Platform {
@@ -49,6 +51,7 @@ export class CatalogLoadError extends Error {
 export async function createPlatform({ config, catalogPaths, store: givenStore }: CreatePlatformOptions): Promise<Platform> {
   // Read before anything opens, so a bad policy file fails start-up without leaving a store open.
   const policy = config.approvalPolicyFile ? await readApprovalPolicy(config.approvalPolicyFile) : DEFAULT_APPROVAL_POLICY
+  const remediation = config.remediation.configFile ? await readRemediationConfig(config.remediation.configFile) : DEFAULT_REMEDIATION_CONFIG
   const bus = new InProcessEventBus()
   const store = catalogPaths ? undefined : (givenStore ?? (await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir })))
   const repository = store ? new SqlCatalogRepository(store) : new MemoryCatalogRepository()
@@ -59,8 +62,10 @@ export async function createPlatform({ config, catalogPaths, store: givenStore }
   }
   const tools = new ToolRegistry().register(...catalogTools({ catalog }), ...graphTools({ catalog }))
   const approvals = new Approvals({ repository: store ? new SqlApprovalRepository(store) : new MemoryApprovalRepository(), index: catalog.index, tools, policy, bus })
-  // Until real executors are configured (Kubernetes, webhooks), playbooks act on the simulated cluster.
-  tools.register(...remediationTools({ index: catalog.index, cluster: new SimulatedCluster() }), ...approvalTools({ approvals }))
+  // The demo's playbooks act on a simulated cluster; `executor: kubernetes` uses the kubeconfig kubectl would.
+  const workloads = remediation.executor === 'kubernetes' ? KubernetesExecutor.fromDefault() : new SimulatedCluster()
+  const external = { env: process.env, githubToken: config.remediation.githubToken, githubApiUrl: config.remediation.githubApiUrl }
+  tools.register(...remediationTools({ index: catalog.index, approvals, workloads, config: remediation, external }), ...approvalTools({ approvals }))
   const conversations = store ? new SqlConversationStore(store) : new MemoryConversationStore()
   return {
     config,

@@ -29,7 +29,7 @@ export interface ToolDefinition<Input extends z.ZodType = z.ZodType, Output exte
    * For tools that need approval: what a call will do, in words, and the entity it acts on. The approval
    * request shows the summary, and policy decides who may approve from the target's owners and tier.
    */
-  describeCall?(input: z.output<Input>): { summary: string; target?: string }
+  describeCall?(input: z.output<Input>): { summary: string; target?: string } | Promise<{ summary: string; target?: string }>
   /** Questions people ask that this tool answers; they teach the offline planner. */
   examples?: string[]
   execute(input: z.output<Input>, context: ToolContext): Promise<z.input<Output>>

@@ -5,6 +5,7 @@ import { numberWord } from './words.ts'
 const OPTION_SYNONYMS: Record<string, string[]> = {
   restart: ['restart', 'restarts', 'restarted', 'restarting', 'reboot', 'reboots', 'rebooting', 'bounce', 'bouncing', 'recycle', 'cycle'],
   scale: ['scale', 'scaled', 'scaling', 'resize', 'replicas', 'instances'],
+  rollback: ['rollback', 'roll back', 'rolling back', 'revert the deploy', 'undo the deploy', 'previous version', 'previous release'],
 }
 
 type SchemaNode = { def?: { type?: string; innerType?: SchemaNode; defaultValue?: unknown }; options?: readonly string[] }
@@ -33,13 +34,21 @@ function countFrom(tokens: string[]): number | undefined {
  * values and their synonyms, and a `replicas` count from "to 6". A required choice the question
  * does not make is a question back, listing the choices, never a guess.
  */
-export function optionArguments(tool: ToolDefinition, tokens: string[]): { values: Record<string, unknown> } | { missing: string } {
+export function optionArguments(tool: ToolDefinition, tokens: string[], { text, refs }: { text: string; refs: string[] }): { values: Record<string, unknown> } | { missing: string } {
   const shape = (tool.input as unknown as { shape?: Record<string, SchemaNode> }).shape ?? {}
   const values: Record<string, unknown> = {}
+  const phrase = ` ${tokens.join(' ')} `
   for (const [field, raw] of Object.entries(shape)) {
     const { schema, optional } = unwrap(raw)
+    // "undo apr_…": a stored request's id, as the portal writes them.
+    if (field === 'requestId') {
+      const id = /\bapr_[a-z0-9]{6,}\b/i.exec(text)?.[0]
+      if (id) values[field] = id.toLowerCase()
+    }
+    // An optional entity narrows a listing ("is the restart of cart-service done?").
+    if (field === 'entity' && optional && refs[0]) values[field] = refs[0]
     if (schema.def?.type === 'enum' && !optional && schema.options) {
-      const chosen = schema.options.find((option) => (OPTION_SYNONYMS[option] ?? [option]).some((word) => tokens.includes(word)))
+      const chosen = schema.options.find((option) => (OPTION_SYNONYMS[option] ?? [option]).some((word) => phrase.includes(` ${word} `)))
       if (!chosen) return { missing: `${tool.title} needs a ${field}: one of ${schema.options.join(', ')}. Which one do you want?` }
       values[field] = chosen
     }

@@ -215,7 +215,11 @@ export function planQuestion(question: string, context: PlannerContext): Plan {
       // Several entities for a one-entity tool: one call each ("who owns payments-db and ledger-db?").
       inputs.push(filled.input, ...filled.extra)
       // Choices the tool needs besides entities ("restart" or "scale", "to 6").
-      const options = optionArguments(tool, tokens)
+      const refs = mentions.flatMap((mention) => {
+        const resolved = resolveMention(mention, { onlyKinds: ['component'], preferKinds: ['component'] }, index)
+        return resolved && 'ref' in resolved ? [resolved.ref] : []
+      })
+      const options = optionArguments(tool, tokens, { text: part, refs })
       if ('missing' in options) {
         firstProblem ??= reply(options.missing)
         continue

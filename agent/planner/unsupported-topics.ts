@@ -11,7 +11,7 @@ const TOPICS: Record<string, { strong: string[]; weak: string[] }> = {
   'carbon footprint': { strong: ['carbon', 'co2', 'emissions', 'emission', 'footprint'], weak: ['green'] },
   'incidents and alerts': { strong: ['incident', 'incidents', 'alert', 'alerts', 'paged', 'pagerduty', 'postmortem', 'sev1', 'sev2'], weak: ['page', 'paging'] },
   'root-cause analysis': { strong: ['slow', 'slower', 'slowness', 'latency', 'anomaly', 'anomalies', 'rca'], weak: ['degraded', 'spike', 'errors'] },
-  'rollbacks, failovers and other remediations': { strong: ['rollback', 'redeploy', 'failover', 'restart', 'reboot', 'replicas', 'pods'], weak: ['scale', 'roll', 'bounce', 'flush', 'kill'] },
+  'failovers, traffic shifts and feature flags': { strong: ['failover', 'fail over', 'shift traffic', 'traffic shift', 'feature flag', 'redeploy'], weak: ['flush', 'kill', 'drain'] },
   'deployments': { strong: ['deployed', 'deployments'], weak: ['deploy', 'deployment', 'release', 'released', 'shipped'] },
   'Backstage migration': { strong: ['migrate', 'migration'], weak: ['backstage'] },
   'tickets and issue trackers': { strong: ['jira', 'ticket', 'tickets', 'servicenow'], weak: [] },
@@ -22,10 +22,16 @@ const TOPICS: Record<string, { strong: string[]; weak: string[] }> = {
 /** The first topic the question asks about that no registered tool speaks of, if any. */
 export function unsupportedTopic(tokens: string[], tools: Map<string, ToolDefinition>, { strongOnly }: { strongOnly: boolean }): string | undefined {
   const asked = new Set(tokens)
-  const toolText = new Set([...tools.values()].flatMap((tool) => words(`${tool.name} ${tool.title} ${tool.description} ${(tool.examples ?? []).join(' ')}`)))
+  const question = ` ${tokens.join(' ')} `
+  const toolWords = [...tools.values()].flatMap((tool) => words(`${tool.name} ${tool.title} ${tool.description} ${(tool.examples ?? []).join(' ')}`))
+  const toolText = new Set(toolWords)
+  const toolPhrases = ` ${toolWords.join(' ')} `
+  // A topic word is one word, or a phrase of several ("fail over").
+  const said = (term: string) => (term.includes(' ') ? question.includes(` ${term} `) : asked.has(term))
+  const covered = (term: string) => (term.includes(' ') ? toolPhrases.includes(` ${term} `) : toolText.has(term))
   for (const [topic, { strong, weak }] of Object.entries(TOPICS)) {
-    const hits = [...strong, ...(strongOnly ? [] : weak)].filter((word) => asked.has(word))
-    if (hits.length > 0 && !hits.some((word) => toolText.has(word))) return topic
+    const hits = [...strong, ...(strongOnly ? [] : weak)].filter(said)
+    if (hits.length > 0 && !hits.some(covered)) return topic
   }
   return undefined
 }

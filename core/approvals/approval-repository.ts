@@ -53,6 +53,16 @@ export interface AuditEntry {
 
 export type NewAuditEntry = Omit<AuditEntry, 'seq' | 'at'>
 
+export interface ApprovalFilter {
+  threadId?: string
+  status?: ApprovalStatus
+  tools?: string[]
+  target?: string
+  /** Created at or after this time (ISO). */
+  since?: string
+  limit: number
+}
+
 /** What a locked request may change while it is locked. */
 export interface LockedRequest {
   addDecision(decision: Omit<ApprovalDecision, 'decidedAt'>): Promise<void>
@@ -68,7 +78,8 @@ export interface LockedRequest {
 export interface ApprovalRepository {
   insert(request: ApprovalRequest, audit: NewAuditEntry): Promise<void>
   get(id: string): Promise<ApprovalRequest | undefined>
-  list(filter: { threadId?: string; status?: ApprovalStatus; limit: number }): Promise<ApprovalRequest[]>
+  /** Newest first. */
+  list(filter: ApprovalFilter): Promise<ApprovalRequest[]>
   withLock<T>(id: string, work: (current: ApprovalRequest | undefined, locked: LockedRequest) => Promise<T>): Promise<T>
   audit(entry: NewAuditEntry): Promise<void>
   readAudit(filter: { requestId?: string; afterSeq?: number; limit: number }): Promise<AuditEntry[]>
@@ -154,8 +165,12 @@ export class SqlApprovalRepository implements ApprovalRepository {
     return rows[0] ? fromRow(rows[0]) : undefined
   }
 
-  async list({ threadId, status, limit }: { threadId?: string; status?: ApprovalStatus; limit: number }): Promise<ApprovalRequest[]> {
-    const { rows } = await this.store.query<RequestRow>(`${SELECT_REQUEST} where ($1::text is null or r.thread_id = $1) and ($2::text is null or r.status = $2) order by r.created_at desc, r.id limit $3`, [threadId ?? null, status ?? null, limit])
+  async list({ threadId, status, tools, target, since, limit }: ApprovalFilter): Promise<ApprovalRequest[]> {
+    const { rows } = await this.store.query<RequestRow>(
+      `${SELECT_REQUEST} where ($1::text is null or r.thread_id = $1) and ($2::text is null or r.status = $2) and ($3::text[] is null or r.tool = any($3::text[]))
+        and ($4::text is null or r.target = $4) and ($5::timestamptz is null or r.created_at >= $5) order by r.created_at desc, r.id limit $6`,
+      [threadId ?? null, status ?? null, tools ?? null, target ?? null, since ?? null, limit],
+    )
     return rows.map(fromRow)
   }
 
@@ -207,8 +222,10 @@ export class MemoryApprovalRepository implements ApprovalRepository {
     return request ? structuredClone(request) : undefined
   }
 
-  async list({ threadId, status, limit }: { threadId?: string; status?: ApprovalStatus; limit: number }): Promise<ApprovalRequest[]> {
-    return [...this.requests.values()].filter((request) => (!threadId || request.threadId === threadId) && (!status || request.status === status)).reverse().slice(0, limit).map((request) => structuredClone(request))
+  async list({ threadId, status, tools, target, since, limit }: ApprovalFilter): Promise<ApprovalRequest[]> {
+    return [...this.requests.values()]
+      .filter((request) => (!threadId || request.threadId === threadId) && (!status || request.status === status) && (!tools || tools.includes(request.tool)) && (!target || request.target === target) && (!since || request.createdAt >= since))
+      .reverse().slice(0, limit).map((request) => structuredClone(request))
   }
 
   async withLock<T>(id: string, work: (current: ApprovalRequest | undefined, locked: LockedRequest) => Promise<T>): Promise<T> {

@@ -6,7 +6,7 @@ import type { CatalogIndex } from '../../graph/index/catalog-index.ts'
 import { dependentsOf } from '../../graph/index/graph-traversals.ts'
 import type { ToolRegistry } from '../../tools/tool-registry.ts'
 import { approvalRule, type ApprovalPolicy } from './approval-policy.ts'
-import type { ApprovalRepository, ApprovalRequest, ApprovalStatus, AuditEntry } from './approval-repository.ts'
+import type { ApprovalFilter, ApprovalRepository, ApprovalRequest, AuditEntry } from './approval-repository.ts'
 
 /** Where a request came from: the surface (web, slack, teams, mcp, cli) and its thread, if any. */
 export interface RequestOrigin {
@@ -57,7 +57,7 @@ export class Approvals {
     if (!tool.approval) throw new PortalError('INVALID_INPUT', `${toolName} does not need approval; call it directly`)
     this.tools.checkScope(tool, { identity })
     const parsed = this.tools.parseInput(toolName, input)
-    const described = tool.describeCall?.(parsed as never) ?? { summary: `Run ${tool.title} (${toolName}) with ${JSON.stringify(parsed)}` }
+    const described = (await tool.describeCall?.(parsed as never)) ?? { summary: `Run ${tool.title} (${toolName}) with ${JSON.stringify(parsed)}` }
     const target = described.target
     const rule = approvalRule(this.policy, this.index, { tool: toolName, target, requesterUser: identity.userRef })
     if (rule.approvers.length < rule.requiredApprovals) {
@@ -96,7 +96,7 @@ export class Approvals {
     return this.withExpiry(request)
   }
 
-  async list(filter: { threadId?: string; status?: ApprovalStatus; limit?: number } = {}): Promise<ApprovalRequest[]> {
+  async list(filter: Omit<ApprovalFilter, 'limit'> & { limit?: number } = {}): Promise<ApprovalRequest[]> {
     return (await this.repository.list({ ...filter, limit: filter.limit ?? 50 })).map((request) => this.withExpiry(request))
   }
 

@@ -16,5 +16,8 @@ export const SAMPLE_TOOL_INPUTS: Record<string, Record<string, unknown>> = {
   remediation_playbooks: {},
   remediation_plan: { playbook: 'restart', entity: 'checkout' },
   remediation_request: { playbook: 'scale', entity: 'checkout', replicas: 4 },
+  remediation_status: { entity: 'checkout' },
+  // Undo needs a run that succeeded; over MCP the unknown request is the error to check.
+  remediation_undo: { requestId: 'apr_unknown' },
   audit_log: { limit: 5 },
 }

@@ -9,10 +9,10 @@ export function approvalTools({ approvals }: { approvals: Approvals }): ToolDefi
   const auditLog = defineTool({
     name: 'audit_log',
     title: 'Audit log of approvals and actions',
-    description: 'The append-only record of every approval request, decision, run and result, oldest first; filter by request, page with afterSeq.',
+    description: 'The append-only record of every approval request, decision, run and result, oldest first; filter by request, continue after a sequence number with afterSeq.',
     input: z.object({
       requestId: z.string().min(1).max(100).optional().describe('Only the entries of this approval request'),
-      afterSeq: z.number().int().min(0).default(0).describe('Entries after this sequence number (for paging)'),
+      afterSeq: z.number().int().min(0).default(0).describe('Entries after this sequence number (to continue a listing)'),
       limit: z.number().int().min(1).max(500).default(100),
     }),
     output: z.object({ entries: z.array(auditEntrySchema) }),

@@ -1,7 +1,9 @@
+import type { ExecutorCall, Workload, WorkloadExecutor, WorkloadState } from './workload-executor.ts'
+
 /**
- * The simulator executor's world: a deployment per service, with pods that restart and scale. It is what the
- * demo and the evals act on where no Kubernetes cluster is connected; real executors (Kubernetes, webhooks)
- * implement the same operations against real systems.
+ * The simulator executor's world: a deployment per service, with pods that restart and scale and pod
+ * templates with revisions to roll back to. It is what the demo and the evals act on where no cluster is
+ * connected; the Kubernetes executor implements the same operations against a real API server.
  */
 export interface SimulatedPod {
   name: string
@@ -14,45 +16,65 @@ export interface SimulatedDeployment {
   replicas: number
   /** Bumped by every change to the pod template, as Kubernetes does. */
   generation: number
+  /** Pod template revisions, oldest first; the last one runs. */
+  revisions: Array<{ revision: number; image: string }>
   pods: SimulatedPod[]
 }
 
-export class SimulatedCluster {
+export class SimulatedCluster implements WorkloadExecutor {
+  readonly name = 'simulator' as const
   private readonly deployments = new Map<string, SimulatedDeployment>()
   private podSequence = 0
 
-  constructor(private readonly now: () => Date = () => new Date(), private readonly defaultReplicas = 3) {}
+  constructor(private readonly defaultReplicas = 3) {}
 
   deployment(name: string): SimulatedDeployment {
     let deployment = this.deployments.get(name)
     if (!deployment) {
-      deployment = { name, replicas: this.defaultReplicas, generation: 1, pods: [] }
-      deployment.pods = Array.from({ length: deployment.replicas }, () => this.newPod(name, deployment!.generation))
+      deployment = { name, replicas: this.defaultReplicas, generation: 1, revisions: [{ revision: 1, image: `${name}:1.0.0` }, { revision: 2, image: `${name}:1.1.0` }], pods: [] }
+      deployment.pods = Array.from({ length: deployment.replicas }, () => this.newPod(name, deployment!.generation, new Date()))
       this.deployments.set(name, deployment)
     }
     return structuredClone(deployment)
   }
 
-  /** A rolling restart: every pod is replaced by a new one of the next template generation. */
-  restart(name: string): { before: SimulatedDeployment; after: SimulatedDeployment } {
-    const before = this.deployment(name)
-    const deployment = this.deployments.get(name)!
-    deployment.generation++
-    deployment.pods = deployment.pods.map(() => this.newPod(name, deployment.generation))
-    return { before, after: structuredClone(deployment) }
+  async state({ deployment }: Workload): Promise<WorkloadState> {
+    const current = this.deployment(deployment)
+    const ready = current.pods.filter((pod) => pod.ready).length
+    return { replicas: current.replicas, readyReplicas: ready, updatedReplicas: current.pods.filter((pod) => pod.name.includes(`-g${current.generation}-`)).length, revision: String(current.revisions.at(-1)!.revision), image: current.revisions.at(-1)!.image }
   }
 
-  scale(name: string, replicas: number): { before: SimulatedDeployment; after: SimulatedDeployment } {
-    const before = this.deployment(name)
+  async restart({ deployment: name }: Workload, at: Date): Promise<ExecutorCall[]> {
+    this.deployment(name)
+    const deployment = this.deployments.get(name)!
+    deployment.generation++
+    deployment.pods = deployment.pods.map(() => this.newPod(name, deployment.generation, at))
+    return [{ method: 'PATCH', path: `simulator/deployments/${name}`, summary: `restartedAt=${at.toISOString()}` }]
+  }
+
+  async scale({ deployment: name }: Workload, replicas: number): Promise<ExecutorCall[]> {
+    this.deployment(name)
     const deployment = this.deployments.get(name)!
     deployment.replicas = replicas
     deployment.pods = deployment.pods.slice(0, replicas)
-    while (deployment.pods.length < replicas) deployment.pods.push(this.newPod(name, deployment.generation))
-    return { before, after: structuredClone(deployment) }
+    while (deployment.pods.length < replicas) deployment.pods.push(this.newPod(name, deployment.generation, new Date()))
+    return [{ method: 'PATCH', path: `simulator/deployments/${name}/scale`, summary: `replicas=${replicas}` }]
   }
 
-  private newPod(name: string, generation: number): SimulatedPod {
+  async rollback({ deployment: name }: Workload): Promise<{ calls: ExecutorCall[]; toRevision: string }> {
+    this.deployment(name)
+    const deployment = this.deployments.get(name)!
+    const previous = deployment.revisions.at(-2)
+    if (!previous) throw new Error(`${name} has no previous revision to roll back to`)
+    // As Kubernetes does: the old template comes back as the newest revision.
+    deployment.revisions = [...deployment.revisions.filter((revision) => revision !== previous), { revision: deployment.revisions.at(-1)!.revision + 1, image: previous.image }]
+    deployment.generation++
+    deployment.pods = deployment.pods.map(() => this.newPod(name, deployment.generation, new Date()))
+    return { calls: [{ method: 'PATCH', path: `simulator/deployments/${name}`, summary: `template of revision ${previous.revision} (${previous.image})` }], toRevision: String(previous.revision) }
+  }
+
+  private newPod(name: string, generation: number, at: Date): SimulatedPod {
     this.podSequence++
-    return { name: `${name}-g${generation}-${this.podSequence.toString(36).padStart(5, '0')}`, startedAt: this.now().toISOString(), ready: true }
+    return { name: `${name}-g${generation}-${this.podSequence.toString(36).padStart(5, '0')}`, startedAt: at.toISOString(), ready: true }
   }
 }

@@ -200,7 +200,9 @@ function ApprovalCardView({ initial, user }: { initial: ApprovalView; user: stri
 }
 
 function describeResult(result: unknown): string {
-  const output = result as { playbook?: string; deployment?: string; after?: { pods: unknown[]; generation: number }; verification?: { check: string; passed: boolean } } | undefined
+  const output = result as { playbook?: string; entity?: string; executor?: string; after?: { replicas?: number; readyReplicas?: number; revision?: string }; verification?: { check: string; passed: boolean | null } } | undefined
   if (!output?.verification) return ''
-  return `${output.playbook} of ${output.deployment}: ${output.after?.pods.length} pods, generation ${output.after?.generation}. Verification (${output.verification.check}): ${output.verification.passed ? 'passed' : 'failed'}.`
+  const state = output.after ? ` Now ${output.after.readyReplicas} of ${output.after.replicas} pods ready${output.after.revision ? `, revision ${output.after.revision}` : ''}.` : ''
+  const verdict = output.verification.passed === null ? 'none configured' : output.verification.passed ? 'passed' : 'failed'
+  return `${output.playbook} of ${output.entity} (${output.executor}).${state} Verification (${output.verification.check}): ${verdict}.`
 }
