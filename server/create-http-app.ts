@@ -6,9 +6,10 @@ import { toolRoutes } from './tool-routes.ts'
 import { createMcpRoutes } from '../mcp-server/index.ts'
 import { chatRoutes } from '../web-chat/chat-routes.ts'
 import { staticRoutes } from '../web-chat/static-routes.ts'
+import { createSlackApp, type SlackSurface } from '../bots/slack/index.ts'
 
 /** The portal's HTTP surface over Web-standard Request/Response; Node's listener lives in `serve-http.ts`. */
-export function createHttpApp(platform: Platform, { signal }: { signal?: AbortSignal } = {}): Hono {
+export function createHttpApp(platform: Platform, { signal, slack }: { signal?: AbortSignal; slack?: SlackSurface } = {}): Hono {
   const app = new Hono()
   const metrics = createMetrics(platform)
 
@@ -32,6 +33,9 @@ export function createHttpApp(platform: Platform, { signal }: { signal?: AbortSi
   app.get('/metrics', async (context) => context.text(await metrics.registry.metrics(), 200, { 'content-type': metrics.registry.contentType }))
   app.route('/api/catalog', backstageCatalogRoutes({ catalog: platform.catalog }))
   app.route('/api/tools', toolRoutes({ tools: platform.tools }))
+  // Slack in HTTP mode (signed requests); Socket Mode connects from the process instead (see `portal start`).
+  const slackRoutes = (slack ?? (platform.config.slack?.mode === 'http' ? createSlackApp(platform) : undefined))?.routes
+  if (slackRoutes) app.route('/slack', slackRoutes)
   // The web chat: its API (/api/chat, /api/approvals) and the page at /.
   app.route('/api', chatRoutes(platform))
   app.route('/', staticRoutes())
