@@ -7,6 +7,7 @@ import { createMcpRoutes } from '../mcp-server/index.ts'
 import { chatRoutes } from '../web-chat/chat-routes.ts'
 import { staticRoutes } from '../web-chat/static-routes.ts'
 import { createSlackApp, type SlackSurface } from '../bots/slack/index.ts'
+import { teamsRoutes } from '../bots/teams/index.ts'
 
 /** The portal's HTTP surface over Web-standard Request/Response; Node's listener lives in `serve-http.ts`. */
 export function createHttpApp(platform: Platform, { signal, slack }: { signal?: AbortSignal; slack?: SlackSurface } = {}): Hono {
@@ -36,6 +37,8 @@ export function createHttpApp(platform: Platform, { signal, slack }: { signal?: 
   // Slack in HTTP mode (signed requests); Socket Mode connects from the process instead (see `portal start`).
   const slackRoutes = (slack ?? (platform.config.slack?.mode === 'http' ? createSlackApp(platform) : undefined))?.routes
   if (slackRoutes) app.route('/slack', slackRoutes)
+  // Teams (Bot Framework) before the web chat's /api routes, whose cross-site check is for browsers.
+  if (platform.config.teams) app.route('/api/messages', teamsRoutes(platform))
   // The web chat: its API (/api/chat, /api/approvals) and the page at /.
   app.route('/api', chatRoutes(platform))
   app.route('/', staticRoutes())

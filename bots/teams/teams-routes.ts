@@ -1,0 +1,75 @@
+import { CloudAdapter, ConfigurationBotFrameworkAuthentication } from 'botbuilder'
+import { Hono } from 'hono'
+import type { TeamsConfig } from '../../core/config.ts'
+import { InputError } from '../../core/errors.ts'
+import type { Platform } from '../../platform/create-platform.ts'
+import { errorResponse } from '../../server/error-response.ts'
+import { teamsBot } from './teams-bot.ts'
+
+/**
+ * `POST /api/messages`: Bot Framework activities into the real `CloudAdapter`, which authenticates them (a
+ * JWT from the Bot Framework for the configured app id; none in local mode, without an app id) and replies
+ * through the Bot Connector at the activity's `serviceUrl`. The adapter speaks Express-like request and
+ * response objects; this route translates them from and to Web `Request`/`Response`.
+ */
+export function teamsRoutes(platform: Platform, { config = platform.config.teams }: { config?: TeamsConfig } = {}): Hono {
+  if (!config) throw new Error('Teams is not configured: set MICROSOFT_APP_ID (and a password or managed identity), or TEAMS_ENABLED=true for local mode')
+  const authentication = new ConfigurationBotFrameworkAuthentication({
+    MicrosoftAppId: config.appId,
+    MicrosoftAppPassword: config.appPassword,
+    MicrosoftAppType: config.appType,
+    MicrosoftAppTenantId: config.tenantId,
+  })
+  const adapter = new CloudAdapter(authentication)
+  adapter.onTurnError = async (context, error) => {
+    console.error('Teams turn failed:', error)
+    await context.sendActivity(`Something went wrong while answering: ${error.message}. Try again, or rephrase the question.`)
+  }
+  const logic = teamsBot(platform)
+
+  const app = new Hono()
+  app.post('/', async (context) => {
+    const body = await context.req.json().catch(() => undefined)
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) return errorResponse(context, new InputError('The body must be a Bot Framework activity as a JSON object', { issues: [{ path: 'body', message: 'expected a JSON object' }] }))
+    const reply = new AdapterResponse()
+    await adapter.process({ method: 'POST', headers: Object.fromEntries(context.req.raw.headers), body }, reply, logic)
+    return reply.toResponse()
+  })
+  return app
+}
+
+/** The response object the adapter writes to, collected into a Web Response. */
+class AdapterResponse {
+  socket = undefined
+  private statusCode = 200
+  private readonly headers = new Headers()
+  private body: unknown
+
+  status(code: number): this {
+    this.statusCode = code
+    return this
+  }
+
+  header(name: string, value: unknown): this {
+    this.headers.set(name, String(value))
+    return this
+  }
+
+  send(body: unknown): this {
+    this.body = body
+    return this
+  }
+
+  end(): this {
+    return this
+  }
+
+  toResponse(): Response {
+    if (this.body === undefined || this.body === null) return new Response(null, { status: this.statusCode, headers: this.headers })
+    if (typeof this.body === 'string') {
+      // The adapter sends its authentication and validation failures as plain messages.
+      return Response.json({ error: { name: this.statusCode === 401 ? 'AuthenticationError' : 'Error', message: this.body }, response: { statusCode: this.statusCode } }, { status: this.statusCode, headers: this.headers })
+    }
+    return Response.json(this.body, { status: this.statusCode, headers: this.headers })
+  }
+}
