@@ -20,6 +20,8 @@ export interface AnswerInSlackOptions {
   identity: Identity
   text: string
   render: { destructive: (tool: string) => boolean; publicUrl?: string }
+  /** Told of every card message posted (approval messages are followed to keep them current). */
+  onCardPosted?: (card: Card, message: { channel: string; ts: string }, blocks: unknown) => void
 }
 
 // A markdown block holds up to 12,000 characters.
@@ -31,7 +33,7 @@ const MARKDOWN_BLOCK_MAX = 12_000
  * (`chat.startStream`/`appendStream`/`stopStream`). When streaming is refused (an older workspace, a channel
  * that does not allow it), the whole answer is posted as one message instead.
  */
-export async function answerInSlack({ chat, client, thread, identity, text, render }: AnswerInSlackOptions): Promise<void> {
+export async function answerInSlack({ chat, client, thread, identity, text, render, onCardPosted }: AnswerInSlackOptions): Promise<void> {
   const setStatus = async (status: string) => {
     try {
       await client.assistant.threads.setStatus({ channel_id: thread.channel, thread_ts: thread.threadTs, status })
@@ -53,7 +55,9 @@ export async function answerInSlack({ chat, client, thread, identity, text, rend
     }
   }
   const postCard = async (card: Card) => {
-    await client.chat.postMessage({ channel: thread.channel, thread_ts: thread.threadTs, text: cardText(card), blocks: cardBlocks(card, render), unfurl_links: false })
+    const blocks = cardBlocks(card, render)
+    const posted = await client.chat.postMessage({ channel: thread.channel, thread_ts: thread.threadTs, text: cardText(card), blocks, unfurl_links: false })
+    if (posted.ts) onCardPosted?.(card, { channel: thread.channel, ts: posted.ts }, blocks)
   }
 
   await setStatus('is looking into it…')

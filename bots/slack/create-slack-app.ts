@@ -3,13 +3,14 @@ import { Hono } from 'hono'
 import type { SlackConfig } from '../../core/config.ts'
 import { PortalError } from '../../core/errors.ts'
 import type { Platform } from '../../platform/create-platform.ts'
+import type { Card } from '../cards.ts'
 import { ChatService } from '../chat-service.ts'
 import { SUGGESTED_QUESTIONS } from '../suggested-questions.ts'
 import { answerInSlack, type SlackThread } from './answer-in-slack.ts'
-import { approvalBlocks, APPROVE_ACTION, cardText, DENY_ACTION, escapeMrkdwn } from './slack-blocks.ts'
+import { APPROVE_ACTION, DENY_ACTION, escapeMrkdwn } from './slack-blocks.ts'
+import { SlackApprovalMessages } from './approval-messages.ts'
 import { SlackHttpReceiver } from './slack-http-receiver.ts'
 import { SlackIdentities } from './slack-identity.ts'
-import { approvalCard } from '../cards.ts'
 
 export interface SlackSurface {
   app: App
@@ -54,9 +55,15 @@ export function createSlackApp(platform: Platform, { config = platform.config.sl
   const receiver = httpReceiver ?? new SocketModeReceiver({ appToken: (config as Extract<SlackConfig, { mode: 'socket' }>).appToken, logLevel: LOG_LEVELS[platform.config.logLevel] })
   const app = new App({ token: config.botToken, receiver, logLevel: LOG_LEVELS[platform.config.logLevel], ...(slackApiUrl ? { clientOptions: { slackApiUrl } } : {}) })
 
+  // Approval messages follow their request, also when it is decided on the web, in Teams or on another replica.
+  const approvalMessages = new SlackApprovalMessages({ approvals: platform.approvals, bus: platform.bus, client: app.client, render: (tool) => ({ destructive: render.destructive(tool), ...(publicUrl ? { publicUrl } : {}) }) })
+  const onCardPosted = (card: Card, message: { channel: string; ts: string }, blocks: unknown) => {
+    if (card.kind === 'approval') approvalMessages.remember(card.request.id, message, blocks)
+  }
+
   async function answer(client: webApi.WebClient, thread: SlackThread, text: string): Promise<void> {
     const identity = await identities.resolve(client, thread.userId)
-    await answerInSlack({ chat, client, thread, identity, text, render })
+    await answerInSlack({ chat, client, thread, identity, text, render, onCardPosted })
   }
 
   // The agent pane (App Home's messages tab as an assistant): suggested prompts first, then answers.
@@ -113,15 +120,19 @@ export function createSlackApp(platform: Platform, { config = platform.config.sl
     const id = action.value
     if (!channel || !ts || !id) return
     const identity = await identities.resolve(client, body.user.id)
+    approvalMessages.remember(id, { channel, ts })
     try {
-      const request = await platform.approvals.decide({ id, identity, decision, surface: 'slack' })
-      const card = approvalCard(request)
-      await client.chat.update({ channel, ts, text: cardText(card), blocks: approvalBlocks(card.request, { destructive: render.destructive(request.tool), ...(publicUrl ? { publicUrl } : {}) }) })
+      await platform.approvals.decide({ id, identity, decision, surface: 'slack' })
     } catch (error) {
       if (!(error instanceof PortalError)) throw error
       // Only the person who clicked sees why; the message stays as it was.
       await client.chat.postEphemeral({ channel, user: body.user.id, text: `:no_entry: ${escapeMrkdwn(error.message)}`, ...(body.message?.thread_ts ? { thread_ts: body.message.thread_ts as string } : {}) })
+      // A click on a request that moved on elsewhere: show where it is now.
+      if (error.code === 'CONFLICT') await approvalMessages.refresh(id)
+      return
     }
+    // The decision's events already started refreshing the message; this waits for the last of them.
+    await approvalMessages.refresh(id)
   }
   app.action<BlockButtonAction>(APPROVE_ACTION, decide('approve'))
   app.action<BlockButtonAction>(DENY_ACTION, decide('deny'))
@@ -139,9 +150,12 @@ export function createSlackApp(platform: Platform, { config = platform.config.sl
     },
     stop: async () => {
       await app.stop()
+      await approvalMessages.settled()
+      approvalMessages.close()
     },
     settled: async () => {
       await httpReceiver?.settled()
+      await approvalMessages.settled()
     },
   }
 }

@@ -155,7 +155,8 @@ describe('Slack over HTTP (/slack/events)', () => {
     expect(buttonsOf(card)).toHaveLength(2)
 
     await click(slackIdOf['hana.moreau']!, card, approve)
-    expect(card.updates).toBe(2)
+    // Updated again (possibly also showing `running` on the way), ending with the outcome.
+    expect(card.updates).toBeGreaterThanOrEqual(2)
     expect(buttonsOf(card)).toEqual([])
     expect(blockText(card)).toContain('Approved and done')
     expect(blockText(card)).toContain('user:default/hana.moreau')
