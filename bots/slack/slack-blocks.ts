@@ -1,8 +1,8 @@
 import type { types } from '@slack/bolt'
+import type { ApprovalView, Card, EntityCard, EntityListCard, GraphCard } from '../cards.ts'
 
 type KnownBlock = types.KnownBlock
 type SectionBlock = types.SectionBlock
-import type { ApprovalView, Card, EntityCard, EntityListCard, GraphCard } from '../cards.ts'
 
 /** Button action ids; the button's value is the approval request's id. */
 export const APPROVE_ACTION = 'approval_approve'

@@ -47,6 +47,8 @@ export class SlackHttpReceiver implements Receiver {
     const declaredLength = Number(request.headers.get('content-length') ?? 0)
     if (declaredLength > MAX_BODY_BYTES) return problem(413, `The request body is over ${MAX_BODY_BYTES} bytes`)
     const raw = await request.text()
+    // A chunked body carries no length up front.
+    if (Buffer.byteLength(raw) > MAX_BODY_BYTES) return problem(413, `The request body is over ${MAX_BODY_BYTES} bytes`)
     const timestamp = Number(request.headers.get('x-slack-request-timestamp'))
     if (!Number.isInteger(timestamp)) return problem(401, 'x-slack-request-timestamp is missing or not a number of seconds')
     if (Math.abs(this.now() / 1000 - timestamp) > MAX_AGE_SECONDS) return problem(401, `x-slack-request-timestamp is more than ${MAX_AGE_SECONDS / 60} minutes from now; the request is stale or replayed`)

@@ -179,6 +179,15 @@ describe('Slack over HTTP (/slack/events)', () => {
     expect(replies.every((reply) => reply.threadTs === message.ts)).toBe(true)
   })
 
+  it('greets a new assistant-pane thread with at most four suggested prompts', async () => {
+    const opened = fake.userSays(DM, slackIdOf['aisha.schmidt']!, '')
+    await deliver(eventBody({ type: 'assistant_thread_started', assistant_thread: { user_id: slackIdOf['aisha.schmidt'], channel_id: DM, thread_ts: opened.ts, context: {} }, ts: opened.ts }))
+    const prompts = fake.callsTo('assistant.threads.setSuggestedPrompts').at(-1)!
+    expect(prompts).toMatchObject({ ok: true, args: { channel_id: DM, thread_ts: opened.ts } })
+    expect(JSON.parse(prompts.args.prompts)).toContainEqual({ title: 'restart the cart pods', message: 'restart the cart pods' })
+    expect(fake.thread(DM, opened.ts).some((message) => message.user === 'UPORTALBOT' && message.text.startsWith('Hi!'))).toBe(true)
+  })
+
   it('answers /portal in a thread under the question, and explains itself when asked nothing', async () => {
     const form = (text: string) => new URLSearchParams({ token: 'legacy', team_id: TEAM, channel_id: CHANNEL, user_id: slackIdOf['alex.haddad']!, command: '/portal', text, api_app_id: 'A0PORTAL', response_url: fake.responseUrl(), trigger_id: '1.2.3' }).toString()
     const help = await deliver(form(''), { contentType: 'application/x-www-form-urlencoded' })

@@ -6,6 +6,9 @@ import type { Platform } from '../../platform/create-platform.ts'
 import { errorResponse } from '../../server/error-response.ts'
 import { teamsBot } from './teams-bot.ts'
 
+/** Activities are small; Teams caps a message at about 28 KB. */
+const MAX_BODY_BYTES = 1024 * 1024
+
 /**
  * `POST /api/messages`: Bot Framework activities into the real `CloudAdapter`, which authenticates them (a
  * JWT from the Bot Framework for the configured app id; none in local mode, without an app id) and replies
@@ -29,6 +32,7 @@ export function teamsRoutes(platform: Platform, { config = platform.config.teams
 
   const app = new Hono()
   app.post('/', async (context) => {
+    if (Number(context.req.header('content-length') ?? 0) > MAX_BODY_BYTES) return errorResponse(context, new InputError(`The activity is over ${MAX_BODY_BYTES} bytes`))
     const body = await context.req.json().catch(() => undefined)
     if (typeof body !== 'object' || body === null || Array.isArray(body)) return errorResponse(context, new InputError('The body must be a Bot Framework activity as a JSON object', { issues: [{ path: 'body', message: 'expected a JSON object' }] }))
     const reply = new AdapterResponse()

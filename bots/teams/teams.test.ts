@@ -142,6 +142,12 @@ describe('Teams at /api/messages', () => {
     expect(connector.inConversation(conversation).map((posted) => posted.activity.text).join('\n')).toMatch(/needs the scope remediation:request/)
   })
 
+  it('names what is missing in the Teams configuration', () => {
+    expect(() => loadConfig({ MICROSOFT_APP_ID: 'app' })).toThrow(expect.objectContaining({ issues: [expect.objectContaining({ path: 'MICROSOFT_APP_PASSWORD' })] }))
+    expect(() => loadConfig({ MICROSOFT_APP_ID: 'app', MICROSOFT_APP_TYPE: 'UserAssignedMSI' })).toThrow(expect.objectContaining({ issues: [expect.objectContaining({ path: 'MICROSOFT_APP_TENANT_ID' })] }))
+    expect(loadConfig({ TEAMS_ENABLED: 'true' }).teams).toEqual({ appType: 'MultiTenant' })
+  })
+
   it('is off unless configured', async () => {
     const { url } = await serve({})
     expect((await post(url, message('alex.haddad', 'hi'))).status).toBe(404)

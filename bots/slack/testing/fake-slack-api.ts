@@ -21,6 +21,8 @@ export interface FakeMessage {
   threadTs?: string
   /** A streamed message while `chat.startStream` … `chat.stopStream` is under way. */
   streaming?: boolean
+  /** Message metadata (`event_type`, `event_payload`), as posted. */
+  metadata?: Json
   updates: number
 }
 
@@ -248,7 +250,7 @@ export class FakeSlackApi {
         required('channel')
         if (!args.text && !args.blocks) throw new SlackApiError('no_text')
         if (args.blocks) checkBlocks(args.blocks)
-        const message = post(args.channel, args.text, args.blocks, args.thread_ts)
+        const message = post(args.channel, args.text, args.blocks, args.thread_ts, args.metadata ? { metadata: typeof args.metadata === 'string' ? JSON.parse(args.metadata) : args.metadata } : {})
         return { channel: args.channel, ts: message.ts, message: { text: message.text, ts: message.ts } }
       }
       case 'chat.update': {
@@ -291,6 +293,14 @@ export class FakeSlackApi {
           }
         }
         return { channel: args.channel, ts: message.ts }
+      }
+      case 'conversations.replies': {
+        required('channel', 'ts')
+        const root = this.channel(args.channel).find((message) => message.ts === args.ts)
+        if (!root) throw new SlackApiError('thread_not_found')
+        const limit = Number(args.limit ?? 1000)
+        const messages = this.thread(args.channel, root.threadTs ?? root.ts).slice(0, limit)
+        return { messages: messages.map((message) => ({ type: 'message', user: message.user, text: message.text, ts: message.ts, ...(message.threadTs ? { thread_ts: message.threadTs } : {}), ...(message.blocks ? { blocks: message.blocks } : {}), ...(message.metadata && args.include_all_metadata ? { metadata: message.metadata } : {}) })), has_more: false }
       }
       case 'assistant.threads.setStatus':
         required('channel_id', 'thread_ts')
