@@ -9,6 +9,7 @@ import { createHttpApp } from '../server/create-http-app.ts'
 import { serveHttp, type RunningServer } from '../server/serve-http.ts'
 import { createSlackApp, type SlackSurface } from './slack/create-slack-app.ts'
 import { FakeSlackApi, signSlackRequest } from './slack/testing/fake-slack-api.ts'
+import { createTeamsSurface, type TeamsSurface } from './teams/create-teams-surface.ts'
 import { FakeBotConnector } from './teams/testing/fake-bot-connector.ts'
 
 type Json = any
@@ -22,6 +23,7 @@ let platform: Platform
 let slackApi: FakeSlackApi
 let connector: FakeBotConnector
 let slack: SlackSurface
+let teams: TeamsSurface
 let server: RunningServer
 let slackIdOf: (name: string) => string
 
@@ -32,18 +34,21 @@ beforeAll(async () => {
   const probe = await createPlatform({ config: loadConfig({ PORTAL_DATA_DIR: 'memory' }), catalogPaths })
   const ids = Object.fromEntries(['aisha.schmidt', 'alex.haddad', 'hana.moreau'].map((name) => [name, probe.catalog.index.get(`user:default/${name}`)!.metadata.annotations!['slack.com/user-id']!]))
   const hanaEmail = (probe.catalog.index.get('user:default/hana.moreau')!.spec as Json).profile.email
-  await probe.close()
   slackIdOf = (name) => ids[name]!
   slackApi = await new FakeSlackApi({ botToken: TOKEN, channels: [CHANNEL], users: Object.fromEntries(Object.values(ids).map((id) => [id, undefined])) }).start()
-  connector = await new FakeBotConnector({ members: [{ id: '29:hana', name: 'Hana', email: hanaEmail }] }).start()
+  const aishaEmail = (probe.catalog.index.get('user:default/aisha.schmidt')!.spec as Json).profile.email
+  await probe.close()
+  connector = await new FakeBotConnector({ members: [{ id: '29:hana', name: 'Hana', email: hanaEmail }, { id: '29:aisha', name: 'Aisha', email: aishaEmail }] }).start()
   platform = await createPlatform({ config: loadConfig({ PORTAL_DATA_DIR: 'memory', PORTAL_LOG_LEVEL: 'error', SLACK_SIGNING_SECRET: SECRET, SLACK_BOT_TOKEN: TOKEN, SLACK_API_URL: slackApi.apiUrl, TEAMS_ENABLED: 'true' }), catalogPaths })
   slack = createSlackApp(platform)
-  server = await serveHttp(createHttpApp(platform, { slack }), { port: 0 })
+  teams = createTeamsSurface(platform)
+  server = await serveHttp(createHttpApp(platform, { slack, teams }), { port: 0 })
 })
 
 afterAll(async () => {
   await server?.close()
   await slack?.stop()
+  await teams?.stop()
   await platform?.close()
   await slackApi?.close()
   await connector?.close()
@@ -77,5 +82,23 @@ describe('one approval across Slack, the web chat and Teams', () => {
     const audit = await platform.approvals.audit({ requestId: request!.id })
     expect(audit.filter((entry) => entry.action === 'approved').map((entry) => entry.detail.surface)).toEqual(['web', 'teams'])
     expect(audit.filter((entry) => entry.action === 'run-started')).toHaveLength(1)
+  })
+
+  it('is asked for in Teams, approved on the web, and the Teams card follows for everyone', async () => {
+    const conversation = '19:checkout@thread.tacv2;messageid=1700000000777'
+    const ask = { type: 'message', id: 'msg-cross', channelId: 'msteams', serviceUrl: connector.url, from: { id: '29:aisha', name: 'Aisha' }, recipient: { id: '28:bot', name: 'NEXT Portal' }, conversation: { id: conversation, conversationType: 'channel' }, text: '<at>NEXT Portal</at> restart the cart pods', entities: [{ type: 'mention', mentioned: { id: '28:bot', name: 'NEXT Portal' }, text: '<at>NEXT Portal</at>' }] }
+    await fetch(`${server.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(ask) })
+    const [request] = await platform.approvals.list({ threadId: `teams:${conversation}` })
+    const card = connector.inConversation(conversation).find((posted) => JSON.stringify(posted.activity).includes('Action.Execute'))!
+    for (const user of ['alex.haddad', 'hana.moreau']) {
+      const decided = await fetch(`${server.url}/api/approvals/${request!.id}/decision`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-portal-user': `user:default/${user}` }, body: JSON.stringify({ decision: 'approve' }) })
+      expect(decided.status).toBe(200)
+    }
+    await teams.settled()
+    const shown = JSON.stringify(card.activity)
+    expect(card.updates).toBeGreaterThanOrEqual(2)
+    expect(shown).toContain('Approved and done')
+    expect(shown).not.toContain('Action.Execute')
+    expect(shown).toMatch(/user:default\/hana\.moreau on web/)
   })
 })

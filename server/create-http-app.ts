@@ -7,10 +7,10 @@ import { createMcpRoutes } from '../mcp-server/index.ts'
 import { chatRoutes } from '../web-chat/chat-routes.ts'
 import { staticRoutes } from '../web-chat/static-routes.ts'
 import { createSlackApp, type SlackSurface } from '../bots/slack/index.ts'
-import { teamsRoutes } from '../bots/teams/index.ts'
+import { createTeamsSurface, type TeamsSurface } from '../bots/teams/index.ts'
 
 /** The portal's HTTP surface over Web-standard Request/Response; Node's listener lives in `serve-http.ts`. */
-export function createHttpApp(platform: Platform, { signal, slack }: { signal?: AbortSignal; slack?: SlackSurface } = {}): Hono {
+export function createHttpApp(platform: Platform, { signal, slack, teams }: { signal?: AbortSignal; slack?: SlackSurface; teams?: TeamsSurface } = {}): Hono {
   const app = new Hono()
   const metrics = createMetrics(platform)
 
@@ -38,7 +38,8 @@ export function createHttpApp(platform: Platform, { signal, slack }: { signal?: 
   const slackRoutes = (slack ?? (platform.config.slack?.mode === 'http' ? createSlackApp(platform) : undefined))?.routes
   if (slackRoutes) app.route('/slack', slackRoutes)
   // Teams (Bot Framework) before the web chat's /api routes, whose cross-site check is for browsers.
-  if (platform.config.teams) app.route('/api/messages', teamsRoutes(platform))
+  const teamsRoutes = (teams ?? (platform.config.teams ? createTeamsSurface(platform) : undefined))?.routes
+  if (teamsRoutes) app.route('/api/messages', teamsRoutes)
   // The web chat: its API (/api/chat, /api/approvals) and the page at /.
   app.route('/api', chatRoutes(platform))
   app.route('/', staticRoutes())

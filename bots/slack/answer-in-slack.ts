@@ -2,7 +2,7 @@ import type { webApi } from '@slack/bolt'
 import type { Identity } from '../../core/identity.ts'
 import type { Card } from '../cards.ts'
 import type { ChatService } from '../chat-service.ts'
-import { cardBlocks, cardText } from './slack-blocks.ts'
+import { cardBlocks, cardText, type SlackBlocks } from './slack-blocks.ts'
 
 /** Where an answer goes: always a thread, whose root is the message that asked (or the thread it was in). */
 export interface SlackThread {
@@ -21,7 +21,7 @@ export interface AnswerInSlackOptions {
   text: string
   render: { destructive: (tool: string) => boolean; publicUrl?: string }
   /** Told of every card message posted (approval messages are followed to keep them current). */
-  onCardPosted?: (card: Card, message: { channel: string; ts: string }, blocks: unknown) => void
+  onCardPosted?: (card: Card, message: { channel: string; ts: string }, blocks: SlackBlocks) => void
 }
 
 // A markdown block holds up to 12,000 characters.

@@ -3,12 +3,12 @@ import { Hono } from 'hono'
 import type { SlackConfig } from '../../core/config.ts'
 import { PortalError } from '../../core/errors.ts'
 import type { Platform } from '../../platform/create-platform.ts'
-import type { Card } from '../cards.ts'
+import { approvalCard, type Card } from '../cards.ts'
 import { ChatService } from '../chat-service.ts'
 import { SUGGESTED_QUESTIONS } from '../suggested-questions.ts'
 import { answerInSlack, type SlackThread } from './answer-in-slack.ts'
-import { APPROVE_ACTION, DENY_ACTION, escapeMrkdwn } from './slack-blocks.ts'
-import { SlackApprovalMessages } from './approval-messages.ts'
+import { approvalBlocks, APPROVE_ACTION, cardText, DENY_ACTION, escapeMrkdwn, type SlackBlocks } from './slack-blocks.ts'
+import { ApprovalFollowers } from '../approval-followers.ts'
 import { SlackHttpReceiver } from './slack-http-receiver.ts'
 import { SlackIdentities } from './slack-identity.ts'
 
@@ -56,8 +56,16 @@ export function createSlackApp(platform: Platform, { config = platform.config.sl
   const app = new App({ token: config.botToken, receiver, logLevel: LOG_LEVELS[platform.config.logLevel], ...(slackApiUrl ? { clientOptions: { slackApiUrl } } : {}) })
 
   // Approval messages follow their request, also when it is decided on the web, in Teams or on another replica.
-  const approvalMessages = new SlackApprovalMessages({ approvals: platform.approvals, bus: platform.bus, client: app.client, render: (tool) => ({ destructive: render.destructive(tool), ...(publicUrl ? { publicUrl } : {}) }) })
-  const onCardPosted = (card: Card, message: { channel: string; ts: string }, blocks: unknown) => {
+  const approvalMessages = new ApprovalFollowers<{ channel: string; ts: string }, SlackBlocks>({
+    approvals: platform.approvals,
+    bus: platform.bus,
+    key: (message) => `${message.channel}:${message.ts}`,
+    render: (request) => approvalBlocks(approvalCard(request).request, { destructive: render.destructive(request.tool), ...(publicUrl ? { publicUrl } : {}) }),
+    update: async (message, blocks, request) => {
+      await app.client.chat.update({ channel: message.channel, ts: message.ts, text: cardText(approvalCard(request)), blocks })
+    },
+  })
+  const onCardPosted = (card: Card, message: { channel: string; ts: string }, blocks: SlackBlocks) => {
     if (card.kind === 'approval') approvalMessages.remember(card.request.id, message, blocks)
   }
 

@@ -3,6 +3,8 @@ import type { ApprovalView, Card, EntityCard, EntityListCard, GraphCard } from '
 
 type KnownBlock = types.KnownBlock
 type SectionBlock = types.SectionBlock
+/** A message's blocks. */
+export type SlackBlocks = KnownBlock[]
 
 /** Button action ids; the button's value is the approval request's id. */
 export const APPROVE_ACTION = 'approval_approve'

@@ -1,8 +1,9 @@
-import { ActivityTypes, CardFactory, TurnContext, type Activity } from 'botbuilder'
+import { ActivityTypes, CardFactory, TurnContext, type ConversationReference } from 'botbuilder'
 import { z } from 'zod'
 import { PortalError } from '../../core/errors.ts'
 import type { Platform } from '../../platform/create-platform.ts'
 import { approvalCard, type Card } from '../cards.ts'
+import type { ApprovalFollowers } from '../approval-followers.ts'
 import { ChatService } from '../chat-service.ts'
 import { SUGGESTED_QUESTIONS } from '../suggested-questions.ts'
 import { ADAPTIVE_CARD_CONTENT_TYPE, adaptiveCardFor, APPROVE_VERB, DENY_VERB, type AdaptiveCard } from './adaptive-cards.ts'
@@ -10,6 +11,18 @@ import { teamsIdentity } from './teams-identity.ts'
 
 /** The invoke Teams sends when someone presses an `Action.Execute` button (Universal Actions). */
 export const CARD_ACTION_INVOKE = 'adaptiveCard/action'
+
+/** A card message in a conversation, which the bot can update later. */
+export interface TeamsCardMessage {
+  reference: Partial<ConversationReference>
+  activityId: string
+}
+
+export interface TeamsBotOptions {
+  /** Approval card messages that follow their request (see `createTeamsSurface`). */
+  approvalCards: ApprovalFollowers<TeamsCardMessage, AdaptiveCard>
+  render: { destructive: (tool: string) => boolean; publicUrl?: string }
+}
 
 const cardActionSchema = z.object({
   action: z.object({
@@ -27,11 +40,14 @@ const WELCOME = `Hi! Ask me about the platform — owners, dependencies, docs �
  * approvals service and answers with the refreshed card, which also replaces the card for everyone in the chat.
  * Only this folder knows the Bot Framework, so a move to the Teams SDK touches nothing else.
  */
-export function teamsBot(platform: Platform): (context: TurnContext) => Promise<void> {
+export function teamsBot(platform: Platform, { approvalCards, render }: TeamsBotOptions): (context: TurnContext) => Promise<void> {
   const chat = new ChatService(platform)
-  const publicUrl = platform.config.mcp.publicUrl?.replace(/\/$/, '')
-  const render = { destructive: (tool: string) => platform.tools.get(tool).annotations?.destructiveHint === true, ...(publicUrl ? { publicUrl } : {}) }
-  const attachment = (value: Card | AdaptiveCard) => CardFactory.adaptiveCard('kind' in value ? adaptiveCardFor(value, render) : value)
+
+  async function postCard(context: TurnContext, card: Card): Promise<void> {
+    const content = adaptiveCardFor(card, render)
+    const posted = await context.sendActivity({ type: ActivityTypes.Message, attachments: [CardFactory.adaptiveCard(content)] })
+    if (card.kind === 'approval' && posted?.id) approvalCards.remember(card.request.id, { reference: TurnContext.getConversationReference(context.activity), activityId: posted.id }, content)
+  }
 
   async function onMessage(context: TurnContext): Promise<void> {
     const text = (TurnContext.removeRecipientMention(context.activity) ?? context.activity.text ?? '').trim()
@@ -44,7 +60,7 @@ export function teamsBot(platform: Platform): (context: TurnContext) => Promise<
     let answer = ''
     for await (const part of chat.handle({ surface: 'teams', threadId: context.activity.conversation.id, identity, text })) {
       if (part.type === 'status') await context.sendActivity({ type: ActivityTypes.Typing })
-      else if (part.type === 'card') await context.sendActivity({ type: ActivityTypes.Message, attachments: [attachment(part.card)] })
+      else if (part.type === 'card') await postCard(context, part.card)
       else if (part.type === 'text') answer += part.delta
       else if (part.type === 'error') answer += `${answer === '' ? '' : '\n\n'}⚠️ ${part.message}`
     }
@@ -61,17 +77,19 @@ export function teamsBot(platform: Platform): (context: TurnContext) => Promise<
     }
     const { verb, data } = parsed.data.action
     const identity = await teamsIdentity(platform.catalog.index, context)
+    // The card clicked follows its request from now on, also if another replica posted it.
+    if (context.activity.replyToId) approvalCards.remember(data.requestId, { reference: TurnContext.getConversationReference(context.activity), activityId: context.activity.replyToId })
     try {
-      const request = await platform.approvals.decide({ id: data.requestId, identity, decision: verb === APPROVE_VERB ? 'approve' : 'deny', surface: 'teams' })
-      const refreshed = attachment(approvalCard(request))
-      // The invoke answer refreshes the card for the one who clicked; the update refreshes it for everyone else.
-      if (context.activity.replyToId) await context.updateActivity({ id: context.activity.replyToId, type: ActivityTypes.Message, conversation: context.activity.conversation, attachments: [refreshed] } as Partial<Activity>)
-      await respond({ statusCode: 200, type: ADAPTIVE_CARD_CONTENT_TYPE, value: refreshed.content })
+      await platform.approvals.decide({ id: data.requestId, identity, decision: verb === APPROVE_VERB ? 'approve' : 'deny', surface: 'teams' })
     } catch (error) {
       if (!(error instanceof PortalError)) throw error
       // Shown to the one who clicked only; the card stays as it is for everyone.
       await respond({ statusCode: error.code === 'NOT_FOUND' ? 404 : 400, type: 'application/vnd.microsoft.error', value: { code: error.code, message: error.message } })
+      return
     }
+    // Everyone in the chat gets the refreshed card by the update; the one who clicked by the invoke answer.
+    await approvalCards.refresh(data.requestId)
+    await respond({ statusCode: 200, type: ADAPTIVE_CARD_CONTENT_TYPE, value: adaptiveCardFor(approvalCard(await platform.approvals.get(data.requestId)), render) })
   }
 
   return async (context) => {

@@ -117,7 +117,8 @@ describe('Teams at /api/messages', () => {
     expect(JSON.stringify(second.value)).toContain('Approved and done')
     expect(executeActions(second.value)).toEqual([])
     expect(adaptive(cardMessage)).toEqual(second.value)
-    expect(cardMessage.updates).toBe(2)
+    // Updated again (possibly also showing `running` on the way), ending with the outcome.
+    expect(cardMessage.updates).toBeGreaterThanOrEqual(2)
 
     const late: Json = await (await post(url, cardAction('hana.moreau', cardMessage, 'approve', { requestId: request!.id }))).json()
     expect(late.value).toMatchObject({ code: 'CONFLICT', message: expect.stringMatching(/already succeeded/) })

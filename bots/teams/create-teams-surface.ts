@@ -1,21 +1,33 @@
-import { CloudAdapter, ConfigurationBotFrameworkAuthentication } from 'botbuilder'
+import { CardFactory, CloudAdapter, ConfigurationBotFrameworkAuthentication } from 'botbuilder'
 import { Hono } from 'hono'
 import type { TeamsConfig } from '../../core/config.ts'
 import { InputError } from '../../core/errors.ts'
 import type { Platform } from '../../platform/create-platform.ts'
 import { errorResponse } from '../../server/error-response.ts'
-import { teamsBot } from './teams-bot.ts'
+import { ApprovalFollowers } from '../approval-followers.ts'
+import { approvalCard } from '../cards.ts'
+import { adaptiveCardFor, type AdaptiveCard } from './adaptive-cards.ts'
+import { teamsBot, type TeamsCardMessage } from './teams-bot.ts'
+
+export interface TeamsSurface {
+  /** `POST /` for `/api/messages`. */
+  routes: Hono
+  /** Resolves when no approval card update is under way. */
+  settled(): Promise<void>
+  stop(): Promise<void>
+}
 
 /** Activities are small; Teams caps a message at about 28 KB. */
 const MAX_BODY_BYTES = 1024 * 1024
 
 /**
- * `POST /api/messages`: Bot Framework activities into the real `CloudAdapter`, which authenticates them (a
- * JWT from the Bot Framework for the configured app id; none in local mode, without an app id) and replies
- * through the Bot Connector at the activity's `serviceUrl`. The adapter speaks Express-like request and
- * response objects; this route translates them from and to Web `Request`/`Response`.
+ * The Teams surface. Its route (`POST /api/messages`) hands Bot Framework activities to the real
+ * `CloudAdapter`, which authenticates them (a JWT from the Bot Framework for the configured app id; none in
+ * local mode, without an app id) and replies through the Bot Connector at the activity's `serviceUrl`. The
+ * adapter speaks Express-like request and response objects; the route translates them from and to Web
+ * `Request`/`Response`.
  */
-export function teamsRoutes(platform: Platform, { config = platform.config.teams }: { config?: TeamsConfig } = {}): Hono {
+export function createTeamsSurface(platform: Platform, { config = platform.config.teams }: { config?: TeamsConfig } = {}): TeamsSurface {
   if (!config) throw new Error('Teams is not configured: set MICROSOFT_APP_ID (and a password or managed identity), or TEAMS_ENABLED=true for local mode')
   const authentication = new ConfigurationBotFrameworkAuthentication({
     MicrosoftAppId: config.appId,
@@ -28,7 +40,20 @@ export function teamsRoutes(platform: Platform, { config = platform.config.teams
     console.error('Teams turn failed:', error)
     await context.sendActivity(`Something went wrong while answering: ${error.message}. Try again, or rephrase the question.`)
   }
-  const logic = teamsBot(platform)
+  const publicUrl = platform.config.mcp.publicUrl?.replace(/\/$/, '')
+  const render = { destructive: (tool: string) => platform.tools.get(tool).annotations?.destructiveHint === true, ...(publicUrl ? { publicUrl } : {}) }
+  // Approval cards follow their request wherever it is decided: the bot updates them proactively.
+  const approvalCards = new ApprovalFollowers<TeamsCardMessage, AdaptiveCard>({
+    approvals: platform.approvals,
+    bus: platform.bus,
+    key: (message) => `${message.reference.conversation?.id}:${message.activityId}`,
+    render: (request) => adaptiveCardFor(approvalCard(request), render),
+    update: (message, card) =>
+      adapter.continueConversationAsync(config.appId ?? '', message.reference, async (context) => {
+        await context.updateActivity({ id: message.activityId, type: 'message', attachments: [CardFactory.adaptiveCard(card)] })
+      }),
+  })
+  const logic = teamsBot(platform, { approvalCards, render })
 
   const app = new Hono()
   app.post('/', async (context) => {
@@ -39,7 +64,14 @@ export function teamsRoutes(platform: Platform, { config = platform.config.teams
     await adapter.process({ method: 'POST', headers: Object.fromEntries(context.req.raw.headers), body }, reply, logic)
     return reply.toResponse()
   })
-  return app
+  return {
+    routes: app,
+    settled: () => approvalCards.settled(),
+    stop: async () => {
+      await approvalCards.settled()
+      approvalCards.close()
+    },
+  }
 }
 
 /** The response object the adapter writes to, collected into a Web Response. */
