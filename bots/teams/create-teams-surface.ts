@@ -1,7 +1,7 @@
 import { CardFactory, CloudAdapter, ConfigurationBotFrameworkAuthentication } from 'botbuilder'
-import { Hono } from 'hono'
+import { Hono, type Context } from 'hono'
 import type { TeamsConfig } from '../../core/config.ts'
-import { InputError } from '../../core/errors.ts'
+import { InputError, PortalError } from '../../core/errors.ts'
 import type { Platform } from '../../platform/create-platform.ts'
 import { errorResponse } from '../../server/error-response.ts'
 import { ApprovalFollowers } from '../approval-followers.ts'
@@ -57,6 +57,9 @@ export function createTeamsSurface(platform: Platform, { config = platform.confi
 
   const app = new Hono()
   app.post('/', async (context) => {
+    // Without an app id nothing proves who sent an activity, nor that its serviceUrl (where the roster, and so
+    // people's e-mails, are read) is Microsoft's: local mode is for the Emulator on this machine only.
+    if (!config.appId && !isLoopback(peerAddress(context))) return errorResponse(context, new PortalError('FORBIDDEN', 'Teams runs in local mode (TEAMS_ENABLED without MICROSOFT_APP_ID) and answers only callers on loopback; set MICROSOFT_APP_ID to serve Teams'))
     if (Number(context.req.header('content-length') ?? 0) > MAX_BODY_BYTES) return errorResponse(context, new InputError(`The activity is over ${MAX_BODY_BYTES} bytes`))
     const body = await context.req.json().catch(() => undefined)
     if (typeof body !== 'object' || body === null || Array.isArray(body)) return errorResponse(context, new InputError('The body must be a Bot Framework activity as a JSON object', { issues: [{ path: 'body', message: 'expected a JSON object' }] }))
@@ -72,6 +75,17 @@ export function createTeamsSurface(platform: Platform, { config = platform.confi
       approvalCards.close()
     },
   }
+}
+
+/** The peer's address under `@hono/node-server` (its `env.incoming`); undefined elsewhere. */
+function peerAddress(context: Context): string | undefined {
+  return (context.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming?.socket?.remoteAddress
+}
+
+// The same test as the MCP server's anonymous-loopback check; adapters do not import each other.
+function isLoopback(address: string | undefined): boolean {
+  const plain = address?.replace(/^::ffff:/, '')
+  return plain === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(plain ?? '')
 }
 
 /** The response object the adapter writes to, collected into a Web Response. */

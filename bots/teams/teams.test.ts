@@ -149,6 +149,15 @@ describe('Teams at /api/messages', () => {
     expect(loadConfig({ TEAMS_ENABLED: 'true' }).teams).toEqual({ appType: 'MultiTenant' })
   })
 
+  it('in local mode, answers only callers on loopback', async () => {
+    const platform = await createPlatform({ config: loadConfig({ PORTAL_DATA_DIR: 'memory', PORTAL_LOG_LEVEL: 'error', TEAMS_ENABLED: 'true' }), catalogPaths: [path.join(directory, 'catalog-info.yaml')] })
+    platforms.push(platform)
+    // A request that did not come over a loopback socket (here: no socket at all).
+    const response = await createHttpApp(platform).request('/api/messages', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(message('alex.haddad', 'hi')) })
+    expect(response.status).toBe(403)
+    expect(((await response.json()) as Json).error.message).toMatch(/local mode.*only callers on loopback/)
+  })
+
   it('is off unless configured', async () => {
     const { url } = await serve({})
     expect((await post(url, message('alex.haddad', 'hi'))).status).toBe(404)
