@@ -16,7 +16,7 @@ export interface SlackSurface {
   app: App
   /** HTTP mode: the route for `/slack/events` (mount under `/slack`). Absent in Socket Mode. */
   routes?: Hono
-  /** Socket Mode connects here; HTTP mode has nothing to start. */
+  /** Checks the bot token; Socket Mode connects here too. */
   start(): Promise<void>
   /** Waits for the work in progress, then disconnects. */
   stop(): Promise<void>
@@ -154,6 +154,12 @@ export function createSlackApp(platform: Platform, { config = platform.config.sl
     app,
     ...(routes ? { routes } : {}),
     start: async () => {
+      // A wrong token otherwise shows only as silence when the first event arrives.
+      try {
+        await app.client.auth.test()
+      } catch (error) {
+        console.warn(`Slack refused SLACK_BOT_TOKEN (${(error as { data?: { error?: string } }).data?.error ?? (error as Error).message}); events will not be answered until it is fixed`)
+      }
       if (!httpReceiver) await app.start()
     },
     stop: async () => {
