@@ -53,7 +53,9 @@ export function createSlackApp(platform: Platform, { config = platform.config.sl
 
   const httpReceiver = config.mode === 'http' ? new SlackHttpReceiver({ signingSecret: config.signingSecret, ...(now ? { now } : {}) }) : undefined
   const receiver = httpReceiver ?? new SocketModeReceiver({ appToken: (config as Extract<SlackConfig, { mode: 'socket' }>).appToken, logLevel: LOG_LEVELS[platform.config.logLevel] })
-  const app = new App({ token: config.botToken, receiver, logLevel: LOG_LEVELS[platform.config.logLevel], ...(slackApiUrl ? { clientOptions: { slackApiUrl } } : {}) })
+  // Bolt's own token check at construction rejects unhandled (and so ends the process) when Slack refuses the
+  // token; `start()` checks it instead, and Bolt checks again, handled, at the first event.
+  const app = new App({ token: config.botToken, receiver, tokenVerificationEnabled: false, logLevel: LOG_LEVELS[platform.config.logLevel], ...(slackApiUrl ? { clientOptions: { slackApiUrl } } : {}) })
 
   // Approval messages follow their request, also when it is decided on the web, in Teams or on another replica.
   const approvalMessages = new ApprovalFollowers<{ channel: string; ts: string }, SlackBlocks>({

@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { loadConfig } from '../../core/config.ts'
 import { writeDemoOrg } from '../../graph/demo/write-demo-org.ts'
 import { createPlatform, type Platform } from '../../platform/create-platform.ts'
@@ -227,6 +227,20 @@ describe('Slack configuration', () => {
     const response = await createHttpApp(socketPlatform, { slack: surface }).request('/slack/events', { method: 'POST', body: '{}' })
     expect(response.status).toBe(404)
     await socketPlatform.close()
+  })
+
+  it('says at start when Slack refuses the bot token', async () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {})
+    try {
+      const surface = createSlackApp(platform, { config: { mode: 'http', signingSecret: SIGNING_SECRET, botToken: 'xoxb-revoked', apiUrl: fake.apiUrl } })
+      await surface.start()
+      expect(warn).toHaveBeenCalledWith(expect.stringMatching(/Slack refused SLACK_BOT_TOKEN \(invalid_auth\)/))
+      warn.mockClear()
+      await slack.start()
+      expect(warn).not.toHaveBeenCalled()
+    } finally {
+      warn.mockRestore()
+    }
   })
 
   it('names the missing variable', () => {
