@@ -9,6 +9,8 @@ import { CatalogLoadError, createPlatform, type Platform } from '../platform/cre
 import { loadDemoIfEmpty } from '../platform/load-demo.ts'
 import { createHttpApp } from '../server/create-http-app.ts'
 import { serveHttp } from '../server/serve-http.ts'
+import { createSlackApp } from '../bots/slack/index.ts'
+import { createTeamsSurface } from '../bots/teams/index.ts'
 import { ask } from '../agent/ask.ts'
 import { UsageError, type CliIo } from './cli-io.ts'
 import { createToken, listTokens, revokeToken } from '../core/auth/index.ts'
@@ -225,8 +227,14 @@ async function start(config: PortalConfig, catalogPaths: string[] | undefined, i
   }
   // Aborting closes open MCP streams, which would otherwise keep the HTTP server from closing.
   const streams = new AbortController()
-  const server = await serveHttp(createHttpApp(platform, { signal: streams.signal }), { host: config.host, port: config.port })
+  const slack = config.slack ? createSlackApp(platform) : undefined
+  const teams = config.teams ? createTeamsSurface(platform) : undefined
+  const server = await serveHttp(createHttpApp(platform, { signal: streams.signal, slack, teams }), { host: config.host, port: config.port })
   io.stdout(`NEXT Portal is serving ${platform.catalog.index.size} entities at ${server.url}\n`)
+  if (slack) {
+    await slack.start()
+    io.stdout(config.slack?.mode === 'socket' ? 'Slack: connected over Socket Mode\n' : `Slack: events at ${server.url}/slack/events\n`)
+  }
   await new Promise<void>((resolve) => {
     if (signal?.aborted) return resolve()
     signal?.addEventListener('abort', () => resolve(), { once: true })
@@ -234,6 +242,8 @@ async function start(config: PortalConfig, catalogPaths: string[] | undefined, i
   })
   streams.abort()
   await server.close()
+  await slack?.stop()
+  await teams?.stop()
   await platform.close()
   return 0
 }

@@ -33,6 +33,21 @@ const configSchema = z.object({
   /** With `proxy`: the headers an operator's auth proxy sets (a user name or email resolved to a catalog User). */
   PORTAL_AUTH_USER_HEADER: z.string().min(1).default('x-forwarded-user'),
   PORTAL_AUTH_EMAIL_HEADER: z.string().min(1).default('x-forwarded-email'),
+  /** Slack: the app's signing secret (HTTP mode, /slack/events) and bot token; an app-level token selects Socket Mode. */
+  SLACK_SIGNING_SECRET: z.string().min(1).optional(),
+  SLACK_BOT_TOKEN: z.string().regex(/^xoxb-/, 'a bot token starts with xoxb-').optional(),
+  SLACK_APP_TOKEN: z.string().regex(/^xapp-/, 'an app-level token starts with xapp-').optional(),
+  /** `http` (events at /slack/events) or `socket`; the default is `socket` when SLACK_APP_TOKEN is set. */
+  SLACK_MODE: z.enum(['http', 'socket']).optional(),
+  /** Where the Slack Web API is (a fake on loopback in tests); Slack's own by default. */
+  SLACK_API_URL: z.string().url().optional(),
+  /** Teams (Bot Framework): the bot's app registration; without an app id, /api/messages runs unauthenticated (local mode, only with TEAMS_ENABLED). */
+  MICROSOFT_APP_ID: z.string().min(1).optional(),
+  MICROSOFT_APP_PASSWORD: z.string().min(1).optional(),
+  MICROSOFT_APP_TENANT_ID: z.string().min(1).optional(),
+  MICROSOFT_APP_TYPE: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).optional(),
+  /** Serve /api/messages without an app id: local mode for the Bot Framework Emulator and tests. */
+  TEAMS_ENABLED: z.enum(['true', 'false']).default('false').transform((value) => value === 'true'),
 })
 
 export type PortalConfig = {
@@ -47,6 +62,22 @@ export type PortalConfig = {
   approvalPolicyFile?: string
   remediation: { configFile?: string; githubToken?: string; githubApiUrl: string }
   webAuth: { mode: 'local' | 'proxy'; userHeader: string; emailHeader: string }
+  /** Present when Slack is configured. */
+  slack?: SlackConfig
+  /** Present when Teams is configured (an app id, or TEAMS_ENABLED=true for local mode). */
+  teams?: TeamsConfig
+}
+
+export type SlackConfig =
+  | { mode: 'http'; signingSecret: string; botToken: string; apiUrl?: string }
+  | { mode: 'socket'; appToken: string; botToken: string; signingSecret?: string; apiUrl?: string }
+
+export interface TeamsConfig {
+  /** Absent in local mode: requests are not authenticated. */
+  appId?: string
+  appPassword?: string
+  tenantId?: string
+  appType: 'MultiTenant' | 'SingleTenant' | 'UserAssignedMSI'
 }
 
 /** Reads configuration from the environment; a bad value fails start-up with the variable's name. */
@@ -56,6 +87,8 @@ export function loadConfig(environment: Record<string, string | undefined> = pro
   if (!parsed.success) throw new InputError('Invalid configuration', { issues: issuesFromZod(parsed.error) })
   const values = parsed.data
   return {
+    slack: slackConfig(values),
+    teams: teamsConfig(values),
     port: values.PORT,
     host: values.HOST,
     dataDir: values.PORTAL_DATA_DIR,
@@ -73,6 +106,31 @@ export function loadConfig(environment: Record<string, string | undefined> = pro
       publicUrl: values.PORTAL_PUBLIC_URL,
     },
   }
+}
+
+type ConfigValues = z.output<typeof configSchema>
+
+function slackConfig(values: ConfigValues): SlackConfig | undefined {
+  const { SLACK_SIGNING_SECRET: signingSecret, SLACK_BOT_TOKEN: botToken, SLACK_APP_TOKEN: appToken, SLACK_API_URL: apiUrl } = values
+  if (!signingSecret && !botToken && !appToken) return undefined
+  const mode = values.SLACK_MODE ?? (appToken ? 'socket' : 'http')
+  const missing = (variable: string, why: string) => new InputError('Invalid configuration', { issues: [{ path: variable, message: `is required ${why}` }] })
+  if (!botToken) throw missing('SLACK_BOT_TOKEN', 'to connect Slack')
+  if (mode === 'socket') {
+    if (!appToken) throw missing('SLACK_APP_TOKEN', 'for Slack Socket Mode (an app-level token with connections:write)')
+    return { mode, appToken, botToken, ...(signingSecret ? { signingSecret } : {}), ...(apiUrl ? { apiUrl } : {}) }
+  }
+  if (!signingSecret) throw missing('SLACK_SIGNING_SECRET', 'for Slack in HTTP mode (events at /slack/events)')
+  return { mode, signingSecret, botToken, ...(apiUrl ? { apiUrl } : {}) }
+}
+
+function teamsConfig(values: ConfigValues): TeamsConfig | undefined {
+  const appId = values.MICROSOFT_APP_ID
+  if (!appId && !values.TEAMS_ENABLED) return undefined
+  const appType = values.MICROSOFT_APP_TYPE ?? 'MultiTenant'
+  if (appId && appType !== 'UserAssignedMSI' && !values.MICROSOFT_APP_PASSWORD) throw new InputError('Invalid configuration', { issues: [{ path: 'MICROSOFT_APP_PASSWORD', message: `is required with MICROSOFT_APP_ID and MICROSOFT_APP_TYPE=${appType} (or use UserAssignedMSI)` }] })
+  if (appId && appType !== 'MultiTenant' && !values.MICROSOFT_APP_TENANT_ID) throw new InputError('Invalid configuration', { issues: [{ path: 'MICROSOFT_APP_TENANT_ID', message: `is required with MICROSOFT_APP_TYPE=${appType}` }] })
+  return { appType, ...(appId ? { appId } : {}), ...(values.MICROSOFT_APP_PASSWORD ? { appPassword: values.MICROSOFT_APP_PASSWORD } : {}), ...(values.MICROSOFT_APP_TENANT_ID ? { tenantId: values.MICROSOFT_APP_TENANT_ID } : {}) }
 }
 
 function list(value: string | undefined): string[] | undefined {

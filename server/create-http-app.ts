@@ -6,9 +6,11 @@ import { toolRoutes } from './tool-routes.ts'
 import { createMcpRoutes } from '../mcp-server/index.ts'
 import { chatRoutes } from '../web-chat/chat-routes.ts'
 import { staticRoutes } from '../web-chat/static-routes.ts'
+import { createSlackApp, type SlackSurface } from '../bots/slack/index.ts'
+import { createTeamsSurface, type TeamsSurface } from '../bots/teams/index.ts'
 
 /** The portal's HTTP surface over Web-standard Request/Response; Node's listener lives in `serve-http.ts`. */
-export function createHttpApp(platform: Platform, { signal }: { signal?: AbortSignal } = {}): Hono {
+export function createHttpApp(platform: Platform, { signal, slack, teams }: { signal?: AbortSignal; slack?: SlackSurface; teams?: TeamsSurface } = {}): Hono {
   const app = new Hono()
   const metrics = createMetrics(platform)
 
@@ -32,6 +34,12 @@ export function createHttpApp(platform: Platform, { signal }: { signal?: AbortSi
   app.get('/metrics', async (context) => context.text(await metrics.registry.metrics(), 200, { 'content-type': metrics.registry.contentType }))
   app.route('/api/catalog', backstageCatalogRoutes({ catalog: platform.catalog }))
   app.route('/api/tools', toolRoutes({ tools: platform.tools }))
+  // Slack in HTTP mode (signed requests); Socket Mode connects from the process instead (see `portal start`).
+  const slackRoutes = (slack ?? (platform.config.slack?.mode === 'http' ? createSlackApp(platform) : undefined))?.routes
+  if (slackRoutes) app.route('/slack', slackRoutes)
+  // Teams (Bot Framework) before the web chat's /api routes, whose cross-site check is for browsers.
+  const teamsRoutes = (teams ?? (platform.config.teams ? createTeamsSurface(platform) : undefined))?.routes
+  if (teamsRoutes) app.route('/api/messages', teamsRoutes)
   // The web chat: its API (/api/chat, /api/approvals) and the page at /.
   app.route('/api', chatRoutes(platform))
   app.route('/', staticRoutes())

@@ -6,13 +6,12 @@ import type { Identity } from '../core/identity.ts'
 import type { Platform } from '../platform/create-platform.ts'
 import { approvalView } from '../bots/cards.ts'
 import { ChatService, chatIdentity, resolveChatUser } from '../bots/chat-service.ts'
+import { SUGGESTED_QUESTIONS } from '../bots/suggested-questions.ts'
 import { errorResponse } from '../server/error-response.ts'
 
 /** The header the web chat sends with the person chosen in the embedded default's identity picker. */
 export const LOCAL_USER_HEADER = 'x-portal-user'
 
-/** First questions for someone new; the page shows them before the first message. */
-export const SUGGESTED_QUESTIONS = ['what does my team own?', 'how do I deploy?', 'who owns checkout-api?', 'what breaks if payments-db goes down?', 'restart the cart pods']
 
 const chatRequestSchema = z.object({
   id: z.string().min(1).max(200),
