@@ -1,0 +1,176 @@
+import path from 'node:path'
+import type { Queryable, Store } from '../../core/store/store.ts'
+import { estimateEnergyKwh } from './carbon/estimate-energy.ts'
+import type { CostAllocator } from './cost-allocator.ts'
+import { toUnits, unitsToDecimal, unitsToNumber } from './exact-money.ts'
+import { parseFocusRow, type FocusCharge } from './focus/parse-focus-row.ts'
+import { readFocusRows, type FocusFileProblem } from './focus/read-focus-rows.ts'
+
+export interface FocusImportReport {
+  rows: number
+  billedCost: { total: number; byProvider: Record<string, number> }
+  /** Each names the file, the 1-based data row (0: the file or its header) and the column. */
+  errors: FocusFileProblem[]
+}
+
+export interface ImportFocusOptions {
+  allocator: CostAllocator
+  dryRun?: boolean
+  /** Rows per insert statement; bounds memory however large the file. */
+  batchSize?: number
+  /** Errors listed in full; more are counted in a last entry. */
+  maxErrors?: number
+  onProgress?: (rows: number) => void
+}
+
+/** An import with errors rolls back through this; it never leaves `importFocus`. */
+class ImportRejected extends Error {}
+
+const COLUMNS = `provider text, billing_account_id text, billing_period_start timestamptz, charge_period_start timestamptz, usage_date date,
+  charge_category text, charge_frequency text, charge_description text, pricing_category text, service_category text, service_name text,
+  region text, sku_id text, resource_id text, resource_name text, resource_type text, consumed_quantity numeric, consumed_unit text,
+  commitment_discount_status text, billed_cost numeric, effective_cost numeric, list_cost numeric, currency text, tags jsonb,
+  energy_kwh double precision, entity_ref text, team_ref text, allocated_by text, source_file text, source_row integer`
+const COLUMN_NAMES = COLUMNS.split(',').map((column) => column.trim().split(/\s+/)[0]).join(', ')
+
+function lineItem(charge: FocusCharge, allocator: CostAllocator, file: string, row: number): Record<string, unknown> {
+  const allocation = allocator.allocate(charge.resourceId, charge.tags)
+  return {
+    provider: charge.providerName,
+    billing_account_id: charge.billingAccountId,
+    billing_period_start: charge.billingPeriodStart,
+    charge_period_start: charge.chargePeriodStart,
+    usage_date: charge.chargePeriodStart.slice(0, 10),
+    charge_category: charge.chargeCategory,
+    charge_frequency: charge.chargeFrequency,
+    charge_description: charge.chargeDescription,
+    pricing_category: charge.pricingCategory,
+    service_category: charge.serviceCategory,
+    service_name: charge.serviceName,
+    region: charge.regionId,
+    sku_id: charge.skuId,
+    resource_id: charge.resourceId,
+    resource_name: charge.resourceName,
+    resource_type: charge.resourceType,
+    consumed_quantity: charge.consumedQuantity,
+    consumed_unit: charge.consumedUnit,
+    commitment_discount_status: charge.commitmentDiscountStatus,
+    billed_cost: charge.billedCost,
+    effective_cost: charge.effectiveCost,
+    list_cost: charge.listCost,
+    currency: charge.billingCurrency,
+    tags: Object.keys(charge.tags).length > 0 ? charge.tags : null,
+    energy_kwh: estimateEnergyKwh(charge) ?? null,
+    entity_ref: allocation.entityRef,
+    team_ref: allocation.teamRef,
+    allocated_by: allocation.allocatedBy,
+    source_file: file,
+    source_row: row,
+  }
+}
+
+interface PeriodKey {
+  provider: string
+  billingAccountId: string
+  billingPeriodStart: string
+}
+
+/**
+ * Imports FOCUS files into the cost store in one transaction: every row is validated (errors name the file,
+ * row and column) and any error stores nothing. Rows stream through in batches, so memory stays bounded. A
+ * billing period (provider, billing account, period start) in the files replaces what was stored for it.
+ */
+export async function importFocus(store: Store, files: string[], { allocator, dryRun = false, batchSize = 2000, maxErrors = 200, onProgress }: ImportFocusOptions): Promise<FocusImportReport> {
+  const errors: FocusFileProblem[] = []
+  let errorCount = 0
+  const addError = (problem: FocusFileProblem) => {
+    errorCount++
+    if (errors.length < maxErrors) errors.push(problem)
+  }
+  let rows = 0
+  let total = 0n
+  const byProvider = new Map<string, bigint>()
+  const periods = new Map<string, PeriodKey & { rows: number; billed: bigint; files: Set<string> }>()
+
+  const scan = async (transaction?: Queryable) => {
+    let batch: Array<Record<string, unknown>> = []
+    const flush = async () => {
+      if (transaction && batch.length > 0 && errorCount === 0) {
+        await transaction.query(`insert into cost_line_items (${COLUMN_NAMES}) select ${COLUMN_NAMES} from json_to_recordset($1::json) as r(${COLUMNS})`, [JSON.stringify(batch)])
+      }
+      batch = []
+    }
+    for (const file of files) {
+      const name = path.resolve(file)
+      for await (const { row, record } of readFocusRows(name, addError)) {
+        const parsed = parseFocusRow(record)
+        if ('problems' in parsed) {
+          for (const problem of parsed.problems) addError({ file: name, row, column: problem.column, message: problem.message })
+          continue
+        }
+        const charge = parsed.charge
+        rows++
+        const units = toUnits(charge.billedCost)
+        total += units
+        byProvider.set(charge.providerName, (byProvider.get(charge.providerName) ?? 0n) + units)
+        const key = `${charge.providerName}\u0000${charge.billingAccountId}\u0000${charge.billingPeriodStart}`
+        let period = periods.get(key)
+        if (!period) {
+          period = { provider: charge.providerName, billingAccountId: charge.billingAccountId, billingPeriodStart: charge.billingPeriodStart, rows: 0, billed: 0n, files: new Set() }
+          periods.set(key, period)
+          // The first row of a billing period replaces what an earlier import stored for it.
+          if (transaction && errorCount === 0) await deletePeriod(transaction, period)
+        }
+        period.rows++
+        period.billed += units
+        period.files.add(name)
+        if (transaction && errorCount === 0) {
+          batch.push(lineItem(charge, allocator, name, row))
+          if (batch.length >= batchSize) await flush()
+        }
+        if (onProgress && rows % 100_000 === 0) onProgress(rows)
+      }
+    }
+    await flush()
+  }
+
+  if (dryRun) await scan()
+  else {
+    try {
+      await store.transaction(async (transaction) => {
+        await scan(transaction)
+        if (errorCount > 0) throw new ImportRejected()
+        for (const period of periods.values()) await rebuildRollup(transaction, period, [...period.files], period.rows, period.billed)
+      })
+    } catch (error) {
+      if (!(error instanceof ImportRejected)) throw error
+    }
+  }
+  if (errorCount > errors.length) errors.push({ file: '', row: 0, message: `and ${errorCount - errors.length} more errors` })
+  return {
+    rows,
+    billedCost: { total: unitsToNumber(total), byProvider: Object.fromEntries([...byProvider].map(([provider, units]) => [provider, unitsToNumber(units)])) },
+    errors,
+  }
+}
+
+async function deletePeriod(transaction: Queryable, period: PeriodKey): Promise<void> {
+  const parameters = [period.provider, period.billingAccountId, period.billingPeriodStart]
+  const where = 'provider = $1 and billing_account_id = $2 and billing_period_start = $3::timestamptz'
+  await transaction.query(`delete from cost_line_items where ${where}`, parameters)
+  await transaction.query(`delete from cost_daily where ${where}`, parameters)
+  await transaction.query(`delete from cost_billing_periods where ${where}`, parameters)
+}
+
+async function rebuildRollup(transaction: Queryable, period: PeriodKey, files: string[], rows: number, billed: bigint): Promise<void> {
+  const parameters = [period.provider, period.billingAccountId, period.billingPeriodStart]
+  await transaction.query(
+    `insert into cost_daily (usage_date, provider, billing_account_id, billing_period_start, service_category, service_name, region, sku_id, entity_ref, team_ref, allocated_by, pricing_category, charge_category, currency, billed_cost, effective_cost, energy_kwh, unestimated_cost, line_items)
+     select usage_date, provider, billing_account_id, billing_period_start, service_category, service_name, region, sku_id, entity_ref, team_ref, allocated_by, pricing_category, charge_category, currency,
+            sum(billed_cost), sum(effective_cost), coalesce(sum(energy_kwh), 0), coalesce(sum(billed_cost) filter (where energy_kwh is null), 0), count(*)::integer
+     from cost_line_items where provider = $1 and billing_account_id = $2 and billing_period_start = $3::timestamptz
+     group by usage_date, provider, billing_account_id, billing_period_start, service_category, service_name, region, sku_id, entity_ref, team_ref, allocated_by, pricing_category, charge_category, currency`,
+    parameters,
+  )
+  await transaction.query('insert into cost_billing_periods (provider, billing_account_id, billing_period_start, rows, billed_cost, files) values ($1, $2, $3::timestamptz, $4, $5::numeric, $6::text[])', [...parameters, rows, unitsToDecimal(billed), files])
+}
