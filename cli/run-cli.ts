@@ -4,6 +4,7 @@ import { loadConfig, type PortalConfig } from '../core/config.ts'
 import { PortalError } from '../core/errors.ts'
 import { localOperator } from '../core/identity.ts'
 import type { ImportReport } from '../graph/catalog/catalog.ts'
+import type { FocusImportReport } from '../tools/cost/import-focus.ts'
 import { writeDemoOrg } from '../graph/demo/write-demo-org.ts'
 import { CatalogLoadError, createPlatform, type Platform } from '../platform/create-platform.ts'
 import { loadDemoIfEmpty } from '../platform/load-demo.ts'
@@ -21,6 +22,8 @@ Commands:
   start                                   serve the portal (HTTP API, Backstage-compatible catalog API)
   import <path-or-url>... [--dry-run] [--json]
                                           import catalog-info files, directories or Location trees
+  cost import <focus.csv[.gz]>... [--dry-run] [--json]
+                                          import FOCUS 1.0-1.2 cost files (a billing period re-imported replaces it)
   tool [<name>] [--input '<json>'] [--json]
                                           run a registry tool (without a name: list the tools)
   mcp                                     serve MCP over stdio (for Claude Desktop, Cursor, VS Code)
@@ -104,6 +107,8 @@ async function dispatch(argv: string[], io: CliIo, signal?: AbortSignal): Promis
         io.stdout(values.json ? `${JSON.stringify(report, null, 2)}\n` : formatImport(report))
         return report.errors.length > 0 ? 1 : 0
       })
+    case 'cost':
+      return runCost(rest, values, config, catalogPaths, io)
     case 'ask': {
       const question = rest.join(' ')
       if (!question.trim()) throw new UsageError('ask needs a question, e.g. portal ask "who owns checkout-api?"')
@@ -144,6 +149,25 @@ async function withPlatform(config: PortalConfig, catalogPaths: string[] | undef
   } finally {
     await platform.close()
   }
+}
+
+async function runCost(rest: string[], values: { 'dry-run'?: boolean; json?: boolean }, config: PortalConfig, catalogPaths: string[] | undefined, io: CliIo): Promise<number> {
+  const [action, ...files] = rest
+  if (action !== 'import') throw new UsageError('the cost command is: portal cost import <file>... [--dry-run] [--json]')
+  if (files.length === 0) throw new UsageError('cost import needs at least one FOCUS CSV file (.csv or .csv.gz)')
+  if (catalogPaths) throw new UsageError('costs live in the data directory or DATABASE_URL; run cost import without --catalog')
+  return withPlatform(config, undefined, io, async (platform) => {
+    const report = await platform.cost!.import(files.map((file) => path.resolve(io.cwd, file)), { dryRun: values['dry-run'] })
+    io.stdout(values.json ? `${JSON.stringify(report, null, 2)}\n` : formatCostImport(report, values['dry-run'] ?? false))
+    return report.errors.length > 0 ? 1 : 0
+  })
+}
+
+function formatCostImport(report: FocusImportReport, dryRun: boolean): string {
+  const providers = Object.entries(report.billedCost.byProvider).map(([provider, amount]) => `${provider} ${amount.toFixed(2)}`).join(', ')
+  const lines = [report.errors.length > 0 ? `Import failed; nothing was changed. ${report.errors.length} error(s):` : `${dryRun ? 'Dry run: would import' : 'Imported'} ${report.rows} rows, billed ${report.billedCost.total.toFixed(2)}${providers ? ` (${providers})` : ''}.`]
+  for (const error of report.errors) lines.push(`  error: ${[error.file, error.row ? `row ${error.row}` : error.file ? 'header' : '', error.column].filter(Boolean).join(' › ')}: ${error.message}`)
+  return `${lines.join('\n')}\n`
 }
 
 async function runTool(name: string | undefined, inputText: string | undefined, json: boolean, config: PortalConfig, catalogPaths: string[] | undefined, io: CliIo): Promise<number> {

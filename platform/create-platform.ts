@@ -8,6 +8,8 @@ import { MemoryCatalogRepository } from '../graph/catalog/memory-catalog-reposit
 import { SqlCatalogRepository } from '../graph/catalog/sql-catalog-repository.ts'
 import { catalogTools } from '../tools/catalog/catalog-tools.ts'
 import { graphTools } from '../tools/graph/graph-tools.ts'
+import { CostService } from '../tools/cost/cost-service.ts'
+import { costTools } from '../tools/cost/cost-tools.ts'
 import { ToolRegistry } from '../tools/tool-registry.ts'
 import { MemoryConversationStore, SqlConversationStore, type ConversationStore } from '../agent/conversations/conversation-store.ts'
 
@@ -19,6 +21,8 @@ export interface Platform {
   catalog: Catalog
   tools: ToolRegistry
   conversations: ConversationStore
+  /** Cost and carbon (FOCUS imports and analyses); absent without a store. */
+  cost?: CostService
   close(): Promise<void>
 }
 
@@ -48,7 +52,8 @@ export async function createPlatform({ config, catalogPaths, store: givenStore }
     const report = await catalog.import(catalogPaths)
     if (report.errors.length > 0) throw new CatalogLoadError(report)
   }
-  const tools = new ToolRegistry().register(...catalogTools({ catalog }), ...graphTools({ catalog }))
+  const cost = store ? new CostService({ store, catalog, bus }) : undefined
+  const tools = new ToolRegistry().register(...catalogTools({ catalog }), ...graphTools({ catalog }), ...(cost ? costTools({ cost }) : []))
   const conversations = store ? new SqlConversationStore(store) : new MemoryConversationStore()
   return {
     config,
@@ -57,6 +62,7 @@ export async function createPlatform({ config, catalogPaths, store: givenStore }
     catalog,
     tools,
     conversations,
+    cost,
     async close() {
       await bus.close()
       // A store handed in by the caller is the caller's to close.
