@@ -8,6 +8,7 @@ import type { FocusImportReport } from '../tools/cost/import-focus.ts'
 import { writeDemoOrg } from '../graph/demo/write-demo-org.ts'
 import { CatalogLoadError, createPlatform, type Platform } from '../platform/create-platform.ts'
 import { loadDemoIfEmpty } from '../platform/load-demo.ts'
+import { loadDemoCostIfEmpty } from '../platform/load-demo-cost.ts'
 import { createHttpApp } from '../server/create-http-app.ts'
 import { serveHttp } from '../server/serve-http.ts'
 import { ask } from '../agent/ask.ts'
@@ -203,6 +204,7 @@ async function serveMcp(config: PortalConfig, catalogPaths: string[] | undefined
   if (!catalogPaths && config.loadDemo) {
     const report = await loadDemoIfEmpty(platform)
     if (report) io.stderr('Loaded the demo organisation\n')
+    if (await loadDemoCostIfEmpty(platform)) io.stderr('Loaded the demo cost data\n')
   }
   const server = serveMcpStdio(platform, { identity: localOperator() })
   await server.closed
@@ -246,6 +248,8 @@ async function start(config: PortalConfig, catalogPaths: string[] | undefined, i
   if (!catalogPaths && config.loadDemo) {
     const report = await loadDemoIfEmpty(platform)
     if (report) io.stderr(`Loaded the demo organisation: ${Object.entries(report.entities).map(([kind, count]) => `${count} ${kind}`).join(', ')}\n`)
+    const cost = await loadDemoCostIfEmpty(platform)
+    if (cost) io.stderr(`Loaded the demo cost data: ${cost.rows} FOCUS rows, billed ${cost.billedCost.total.toFixed(2)}\n`)
   }
   // Aborting closes open MCP streams, which would otherwise keep the HTTP server from closing.
   const streams = new AbortController()

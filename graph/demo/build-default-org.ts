@@ -2,6 +2,7 @@ import type { CatalogEntity, DemoFile, DemoOrg } from './demo-org.ts';
 import type { ApiBlueprint, GroupBlueprint, ResourceBlueprint, ServiceBlueprint } from './default-org-blueprint.ts';
 import { defaultOrgBlueprint } from './default-org-blueprint.ts';
 import { apiDefinition } from './api-definition.ts';
+import { demoCloudResourceId } from './cloud-resource-id.ts';
 import { personNames } from './person-names.ts';
 import { createSeededRandom } from './seeded-random.ts';
 import type { SeededRandom } from './seeded-random.ts';
@@ -298,6 +299,8 @@ export function buildDefaultOrg(options: { seed: number }): DemoOrg {
           description: resource.description,
           tags: uniqueTags([resource.engine, resource.type]),
           links: [{ url: `https://grafana.example.com/d/${resource.name}`, title: 'Grafana dashboard', icon: 'dashboard', type: 'dashboard' }],
+          // How the resource's cloud costs are allocated to it (the demo cost data carries this id).
+          annotations: { 'next-portal.io/cloud-resource-ids': demoCloudResourceId(resource, system.name) },
         },
         spec: { type: resource.type, owner, system: system.name },
       };
