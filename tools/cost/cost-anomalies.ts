@@ -122,5 +122,7 @@ async function driversOf({ store, index }: CostContext, anomaly: CostAnomaly, co
     .map((row) => ({ resourceId: row.resource_id, skuId: row.sku_id, excessPerDay: round(Number(row.during ?? 0) / anomalyDays - Number(row.before ?? 0) / baselineDays) }))
     .filter((driver) => driver.excessPerDay > 0)
     .sort((left, right) => right.excessPerDay - left.excessPerDay)
+    // Drivers are what moved the cost: a rise under a tenth of the largest is noise beside it.
+    .filter((driver, position, list) => position === 0 || driver.excessPerDay >= list[0]!.excessPerDay / 10)
     .slice(0, 3)
 }
