@@ -46,7 +46,7 @@ export function writeCostAnswer(toolName: string, output: Json, cite: (ref: stri
     }
     case 'cost_forecast': {
       const over = output.teams.filter((team: Json) => team.overBudgetBy !== undefined)
-      return [`${output.month} has cost ${money(output.actual)} in ${output.daysElapsed} of ${output.daysInMonth} days; at ${money(output.dailyRunRate)} a day it will end near ${money(output.forecast)}.`, over.length > 0 ? `Over budget: ${over.map((team: Json) => `${name(team.team)} by ${money(team.overBudgetBy)}`).join(', ')}.` : ''].filter(Boolean).join(' ')
+      return [`${output.month} has cost ${money(output.actual)} in ${output.daysElapsed} of ${output.daysInMonth} days; at ${money(output.dailyRunRate)} a day it will end near ${money(output.forecast)}.`, over.length > 0 ? `Forecast over budget: ${over.map((team: Json) => `${name(team.team)} by ${money(team.overBudgetBy)}`).join(', ')}.` : output.teams.some((team: Json) => team.budget !== undefined) ? 'No team is forecast to go over its budget.' : 'No team has a monthly budget set (the next-portal.io/monthly-budget annotation on its Group).'].filter(Boolean).join(' ')
     }
     case 'carbon_footprint': {
       if (output.items.length === 0) return `I found no cloud usage to estimate emissions from ${window(output)}.`
