@@ -78,7 +78,6 @@ export const migrations: Migration[] = [
         provider text not null,
         billing_account_id text not null,
         billing_period_start timestamptz not null,
-        charge_period_start timestamptz not null,
         usage_date date not null,
         charge_category text not null,
         charge_frequency text,
@@ -89,22 +88,17 @@ export const migrations: Migration[] = [
         region text,
         sku_id text,
         resource_id text,
-        resource_name text,
-        resource_type text,
         consumed_quantity numeric,
         consumed_unit text,
         commitment_discount_status text,
         billed_cost numeric not null,
         effective_cost numeric not null,
-        list_cost numeric,
         currency text not null,
         tags jsonb,
         energy_kwh double precision,
         entity_ref text,
         team_ref text,
-        allocated_by text not null,
-        source_file text not null,
-        source_row integer not null
+        allocated_by text not null
       );
       create index cost_line_items_period on cost_line_items (provider, billing_account_id, billing_period_start);
       create index cost_line_items_date on cost_line_items (usage_date);

@@ -26,20 +26,20 @@ export interface ImportFocusOptions {
 /** An import with errors rolls back through this; it never leaves `importFocus`. */
 class ImportRejected extends Error {}
 
-const COLUMNS = `provider text, billing_account_id text, billing_period_start timestamptz, charge_period_start timestamptz, usage_date date,
+// Only what the analyses read is stored per row: at millions of rows every column costs import time.
+const COLUMNS = `provider text, billing_account_id text, billing_period_start timestamptz, usage_date date,
   charge_category text, charge_frequency text, charge_description text, pricing_category text, service_category text, service_name text,
-  region text, sku_id text, resource_id text, resource_name text, resource_type text, consumed_quantity numeric, consumed_unit text,
-  commitment_discount_status text, billed_cost numeric, effective_cost numeric, list_cost numeric, currency text, tags jsonb,
-  energy_kwh double precision, entity_ref text, team_ref text, allocated_by text, source_file text, source_row integer`
+  region text, sku_id text, resource_id text, consumed_quantity numeric, consumed_unit text,
+  commitment_discount_status text, billed_cost numeric, effective_cost numeric, currency text, tags jsonb,
+  energy_kwh double precision, entity_ref text, team_ref text, allocated_by text`
 const COLUMN_NAMES = COLUMNS.split(',').map((column) => column.trim().split(/\s+/)[0]).join(', ')
 
-function lineItem(charge: FocusCharge, allocator: CostAllocator, file: string, row: number): Record<string, unknown> {
+function lineItem(charge: FocusCharge, allocator: CostAllocator): Record<string, unknown> {
   const allocation = allocator.allocate(charge.resourceId, charge.tags)
   return {
     provider: charge.providerName,
     billing_account_id: charge.billingAccountId,
     billing_period_start: charge.billingPeriodStart,
-    charge_period_start: charge.chargePeriodStart,
     usage_date: charge.chargePeriodStart.slice(0, 10),
     charge_category: charge.chargeCategory,
     charge_frequency: charge.chargeFrequency,
@@ -50,22 +50,17 @@ function lineItem(charge: FocusCharge, allocator: CostAllocator, file: string, r
     region: charge.regionId,
     sku_id: charge.skuId,
     resource_id: charge.resourceId,
-    resource_name: charge.resourceName,
-    resource_type: charge.resourceType,
     consumed_quantity: charge.consumedQuantity,
     consumed_unit: charge.consumedUnit,
     commitment_discount_status: charge.commitmentDiscountStatus,
     billed_cost: charge.billedCost,
     effective_cost: charge.effectiveCost,
-    list_cost: charge.listCost,
     currency: charge.billingCurrency,
     tags: Object.keys(charge.tags).length > 0 ? charge.tags : null,
     energy_kwh: estimateEnergyKwh(charge) ?? null,
     entity_ref: allocation.entityRef,
     team_ref: allocation.teamRef,
     allocated_by: allocation.allocatedBy,
-    source_file: file,
-    source_row: row,
   }
 }
 
@@ -125,7 +120,7 @@ export async function importFocus(store: Store, files: string[], { allocator, dr
         period.billed += units
         period.files.add(name)
         if (transaction && errorCount === 0) {
-          batch.push(lineItem(charge, allocator, name, row))
+          batch.push(lineItem(charge, allocator))
           if (batch.length >= batchSize) await flush()
         }
         if (onProgress && rows % 100_000 === 0) onProgress(rows)
@@ -140,7 +135,7 @@ export async function importFocus(store: Store, files: string[], { allocator, dr
       await store.transaction(async (transaction) => {
         await scan(transaction)
         if (errorCount > 0) throw new ImportRejected()
-        for (const period of periods.values()) await rebuildRollup(transaction, period, [...period.files], period.rows, period.billed)
+        await rebuildRollup(transaction, [...periods.values()])
       })
     } catch (error) {
       if (!(error instanceof ImportRejected)) throw error
@@ -162,15 +157,20 @@ async function deletePeriod(transaction: Queryable, period: PeriodKey): Promise<
   await transaction.query(`delete from cost_billing_periods where ${where}`, parameters)
 }
 
-async function rebuildRollup(transaction: Queryable, period: PeriodKey, files: string[], rows: number, billed: bigint): Promise<void> {
-  const parameters = [period.provider, period.billingAccountId, period.billingPeriodStart]
+/** Rebuilds the daily rollup of the imported billing periods in one pass over their rows, and records the periods. */
+async function rebuildRollup(transaction: Queryable, periods: Array<PeriodKey & { rows: number; billed: bigint; files: Set<string> }>): Promise<void> {
+  if (periods.length === 0) return
+  const keys = [periods.map((period) => period.provider), periods.map((period) => period.billingAccountId), periods.map((period) => period.billingPeriodStart)]
   await transaction.query(
     `insert into cost_daily (usage_date, provider, billing_account_id, billing_period_start, service_category, service_name, region, sku_id, entity_ref, team_ref, allocated_by, pricing_category, charge_category, currency, billed_cost, effective_cost, energy_kwh, unestimated_cost, line_items)
      select usage_date, provider, billing_account_id, billing_period_start, service_category, service_name, region, sku_id, entity_ref, team_ref, allocated_by, pricing_category, charge_category, currency,
             sum(billed_cost), sum(effective_cost), coalesce(sum(energy_kwh), 0), coalesce(sum(billed_cost) filter (where energy_kwh is null), 0), count(*)::integer
-     from cost_line_items where provider = $1 and billing_account_id = $2 and billing_period_start = $3::timestamptz
+     from cost_line_items
+     where (provider, billing_account_id, billing_period_start) in (select * from unnest($1::text[], $2::text[], $3::timestamptz[]))
      group by usage_date, provider, billing_account_id, billing_period_start, service_category, service_name, region, sku_id, entity_ref, team_ref, allocated_by, pricing_category, charge_category, currency`,
-    parameters,
+    keys,
   )
-  await transaction.query('insert into cost_billing_periods (provider, billing_account_id, billing_period_start, rows, billed_cost, files) values ($1, $2, $3::timestamptz, $4, $5::numeric, $6::text[])', [...parameters, rows, unitsToDecimal(billed), files])
+  for (const period of periods) {
+    await transaction.query('insert into cost_billing_periods (provider, billing_account_id, billing_period_start, rows, billed_cost, files) values ($1, $2, $3::timestamptz, $4, $5::numeric, $6::text[])', [period.provider, period.billingAccountId, period.billingPeriodStart, period.rows, unitsToDecimal(period.billed), [...period.files]])
+  }
 }

@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs'
 import { open } from 'node:fs/promises'
 import { createGunzip } from 'node:zlib'
-import { parse } from 'csv-parse'
+import { csvRecords } from './csv-records.ts'
 import { PROVIDER_COLUMNS, REQUIRED_COLUMNS } from './parse-focus-row.ts'
 
 export interface FocusRecord {
@@ -29,36 +29,44 @@ async function isGzip(file: string): Promise<boolean> {
 }
 
 /**
- * Streams the records of a FOCUS CSV file (plain or gzip, recognised by its bytes), one at a time, so a file of
- * millions of rows is read in bounded memory. A file that is not CSV, or lacks a required column, yields a
- * problem instead (row 0 is the header).
+ * Streams the records of a FOCUS CSV file (plain or gzip, recognised by its bytes), so a file of millions of rows
+ * is read in bounded memory. A file that is not CSV, or lacks a required column, yields a problem instead (row 0
+ * is the header); a row with the wrong number of cells is a problem of its own.
  */
 export async function* readFocusRows(file: string, onProblem: (problem: FocusFileProblem) => void): AsyncGenerator<FocusRecord> {
   let input: NodeJS.ReadableStream
   try {
-    input = (await isGzip(file)) ? createReadStream(file).pipe(createGunzip()) : createReadStream(file)
+    const raw = createReadStream(file, { highWaterMark: 1 << 20 })
+    input = (await isGzip(file)) ? raw.pipe(createGunzip({ chunkSize: 1 << 20 })) : raw
+    raw.on('error', (error) => (input as unknown as { destroy(error: Error): void }).destroy(error))
   } catch (error) {
     onProblem({ file, row: 0, message: `cannot be read: ${(error as Error).message}` })
     return
   }
-  const parser = parse({ columns: (header: string[]) => header.map((name) => name.trim().replace(/^\uFEFF/, '')), bom: true, relax_column_count: false, skip_empty_lines: true })
-  input.on('error', (error) => parser.destroy(error))
-  input.pipe(parser)
+  let header: string[] | undefined
   let row = 0
   try {
-    for await (const record of parser as AsyncIterable<Record<string, string>>) {
-      row++
-      if (row === 1) {
-        const columns = Object.keys(record)
-        const missing = REQUIRED_COLUMNS.filter((column) => !columns.includes(column))
-        if (!PROVIDER_COLUMNS.some((column) => columns.includes(column))) missing.push('ProviderName' as never)
-        if (missing.length > 0) {
-          for (const column of missing) onProblem({ file, row: 0, column, message: 'is a required FOCUS column and is missing from the header' })
-          parser.destroy()
-          return
+    for await (const records of csvRecords(input as AsyncIterable<Uint8Array>)) {
+      for (const cells of records) {
+        if (!header) {
+          header = cells.map((name) => name.trim())
+          const missing: string[] = REQUIRED_COLUMNS.filter((column) => !header!.includes(column))
+          if (!PROVIDER_COLUMNS.some((column) => header!.includes(column))) missing.push('ProviderName')
+          if (missing.length > 0) {
+            for (const column of missing) onProblem({ file, row: 0, column, message: 'is a required FOCUS column and is missing from the header' })
+            return
+          }
+          continue
         }
+        row++
+        if (cells.length !== header.length) {
+          onProblem({ file, row, message: `has ${cells.length} cells; the header has ${header.length} columns` })
+          continue
+        }
+        const record: Record<string, string> = {}
+        for (let index = 0; index < header.length; index++) record[header[index]!] = cells[index]!
+        yield { file, row, record }
       }
-      yield { file, row, record }
     }
   } catch (error) {
     const message = (error as Error).message
