@@ -75,6 +75,7 @@ export const migrations: Migration[] = [
     // breakdown reads; it is rebuilt for the billing periods an import replaces, in the same transaction.
     sql: `
       create table cost_line_items (
+        import_id text not null,
         provider text not null,
         billing_account_id text not null,
         billing_period_start timestamptz not null,
@@ -100,8 +101,8 @@ export const migrations: Migration[] = [
         team_ref text,
         allocated_by text not null
       );
-      create index cost_line_items_period on cost_line_items (provider, billing_account_id, billing_period_start);
-      create index cost_line_items_date on cost_line_items (usage_date);
+      -- Rows arrive in date order: a BRIN index is tiny and nearly free to keep up at millions of rows.
+      create index cost_line_items_date on cost_line_items using brin (usage_date);
       create table cost_daily (
         usage_date date not null,
         provider text not null,

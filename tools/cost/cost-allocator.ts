@@ -1,4 +1,5 @@
 import type { CatalogIndex } from '../../graph/index/catalog-index.ts'
+import { detachString } from './focus/detach-string.ts'
 
 /** Which tags tie a charge to the catalog, in order of preference; configurable per organisation. */
 export interface AllocationRules {
@@ -68,14 +69,15 @@ export class CostAllocator {
     this.byPrefix.sort((left, right) => right.prefix.length - left.prefix.length)
   }
 
-  allocate(resourceId: string | null, tags: Record<string, string>): Allocation {
-    const key = `${resourceId ?? ''}\u0000${JSON.stringify(tags)}`
+  /** `tagsKey` identifies the tags (their text as written) so that repeated rows skip the decision. */
+  allocate(resourceId: string | null, tags: Record<string, string>, tagsKey: string = JSON.stringify(tags)): Allocation {
+    const key = `${resourceId ?? ''}\u0000${tagsKey}`
     let allocation = this.cache.get(key)
     if (!allocation) {
       allocation = this.decide(resourceId, tags)
       // Bounded: a file of millions of distinct resources must not grow the cache without end.
       if (this.cache.size > 50_000) this.cache.clear()
-      this.cache.set(key, allocation)
+      this.cache.set(detachString(key), allocation)
     }
     return allocation
   }

@@ -1,8 +1,10 @@
+import { randomUUID } from 'node:crypto'
 import path from 'node:path'
 import type { Queryable, Store } from '../../core/store/store.ts'
 import { estimateEnergyKwh } from './carbon/estimate-energy.ts'
 import type { CostAllocator } from './cost-allocator.ts'
 import { toUnits, unitsToDecimal, unitsToNumber } from './exact-money.ts'
+import { detachString } from './focus/detach-string.ts'
 import { parseFocusRow, type FocusCharge } from './focus/parse-focus-row.ts'
 import { readFocusRows, type FocusFileProblem } from './focus/read-focus-rows.ts'
 
@@ -27,16 +29,17 @@ export interface ImportFocusOptions {
 class ImportRejected extends Error {}
 
 // Only what the analyses read is stored per row: at millions of rows every column costs import time.
-const COLUMNS = `provider text, billing_account_id text, billing_period_start timestamptz, usage_date date,
+const COLUMNS = `import_id text, provider text, billing_account_id text, billing_period_start timestamptz, usage_date date,
   charge_category text, charge_frequency text, charge_description text, pricing_category text, service_category text, service_name text,
   region text, sku_id text, resource_id text, consumed_quantity numeric, consumed_unit text,
   commitment_discount_status text, billed_cost numeric, effective_cost numeric, currency text, tags jsonb,
   energy_kwh double precision, entity_ref text, team_ref text, allocated_by text`
 const COLUMN_NAMES = COLUMNS.split(',').map((column) => column.trim().split(/\s+/)[0]).join(', ')
 
-function lineItem(charge: FocusCharge, allocator: CostAllocator): Record<string, unknown> {
-  const allocation = allocator.allocate(charge.resourceId, charge.tags)
+function lineItem(importId: string, charge: FocusCharge, allocator: CostAllocator): Record<string, unknown> {
+  const allocation = allocator.allocate(charge.resourceId, charge.tags, charge.tagsText ?? '')
   return {
+    import_id: importId,
     provider: charge.providerName,
     billing_account_id: charge.billingAccountId,
     billing_period_start: charge.billingPeriodStart,
@@ -87,6 +90,7 @@ export async function importFocus(store: Store, files: string[], { allocator, dr
   const byProvider = new Map<string, bigint>()
   const periods = new Map<string, PeriodKey & { rows: number; billed: bigint; files: Set<string> }>()
 
+  const importId = randomUUID().slice(0, 13)
   const scan = async (transaction?: Queryable) => {
     let batch: Array<Record<string, unknown>> = []
     const flush = async () => {
@@ -107,20 +111,19 @@ export async function importFocus(store: Store, files: string[], { allocator, dr
         rows++
         const units = toUnits(charge.billedCost)
         total += units
-        byProvider.set(charge.providerName, (byProvider.get(charge.providerName) ?? 0n) + units)
+        const provider = byProvider.has(charge.providerName) ? charge.providerName : detachString(charge.providerName)
+        byProvider.set(provider, (byProvider.get(provider) ?? 0n) + units)
         const key = `${charge.providerName}\u0000${charge.billingAccountId}\u0000${charge.billingPeriodStart}`
         let period = periods.get(key)
         if (!period) {
-          period = { provider: charge.providerName, billingAccountId: charge.billingAccountId, billingPeriodStart: charge.billingPeriodStart, rows: 0, billed: 0n, files: new Set() }
-          periods.set(key, period)
-          // The first row of a billing period replaces what an earlier import stored for it.
-          if (transaction && errorCount === 0) await deletePeriod(transaction, period)
+          period = { provider: detachString(charge.providerName), billingAccountId: detachString(charge.billingAccountId), billingPeriodStart: charge.billingPeriodStart, rows: 0, billed: 0n, files: new Set() }
+          periods.set(detachString(key), period)
         }
         period.rows++
         period.billed += units
         period.files.add(name)
         if (transaction && errorCount === 0) {
-          batch.push(lineItem(charge, allocator))
+          batch.push(lineItem(importId, charge, allocator))
           if (batch.length >= batchSize) await flush()
         }
         if (onProgress && rows % 100_000 === 0) onProgress(rows)
@@ -135,6 +138,8 @@ export async function importFocus(store: Store, files: string[], { allocator, dr
       await store.transaction(async (transaction) => {
         await scan(transaction)
         if (errorCount > 0) throw new ImportRejected()
+        // A billing period in these files replaces what earlier imports stored for it: one pass at the end.
+        await replacePeriods(transaction, importId, [...periods.values()])
         await rebuildRollup(transaction, [...periods.values()])
       })
     } catch (error) {
@@ -149,24 +154,30 @@ export async function importFocus(store: Store, files: string[], { allocator, dr
   }
 }
 
-async function deletePeriod(transaction: Queryable, period: PeriodKey): Promise<void> {
-  const parameters = [period.provider, period.billingAccountId, period.billingPeriodStart]
-  const where = 'provider = $1 and billing_account_id = $2 and billing_period_start = $3::timestamptz'
-  await transaction.query(`delete from cost_line_items where ${where}`, parameters)
-  await transaction.query(`delete from cost_daily where ${where}`, parameters)
-  await transaction.query(`delete from cost_billing_periods where ${where}`, parameters)
+function periodKeys(periods: PeriodKey[]): unknown[] {
+  return [periods.map((period) => period.provider), periods.map((period) => period.billingAccountId), periods.map((period) => period.billingPeriodStart)]
+}
+
+const IN_PERIODS = '(provider, billing_account_id, billing_period_start) in (select * from unnest($1::text[], $2::text[], $3::timestamptz[]))'
+
+async function replacePeriods(transaction: Queryable, importId: string, periods: PeriodKey[]): Promise<void> {
+  if (periods.length === 0) return
+  const keys = periodKeys(periods)
+  await transaction.query(`delete from cost_line_items where ${IN_PERIODS} and import_id <> $4`, [...keys, importId])
+  await transaction.query(`delete from cost_daily where ${IN_PERIODS}`, keys)
+  await transaction.query(`delete from cost_billing_periods where ${IN_PERIODS}`, keys)
 }
 
 /** Rebuilds the daily rollup of the imported billing periods in one pass over their rows, and records the periods. */
 async function rebuildRollup(transaction: Queryable, periods: Array<PeriodKey & { rows: number; billed: bigint; files: Set<string> }>): Promise<void> {
   if (periods.length === 0) return
-  const keys = [periods.map((period) => period.provider), periods.map((period) => period.billingAccountId), periods.map((period) => period.billingPeriodStart)]
+  const keys = periodKeys(periods)
   await transaction.query(
     `insert into cost_daily (usage_date, provider, billing_account_id, billing_period_start, service_category, service_name, region, sku_id, entity_ref, team_ref, allocated_by, pricing_category, charge_category, currency, billed_cost, effective_cost, energy_kwh, unestimated_cost, line_items)
      select usage_date, provider, billing_account_id, billing_period_start, service_category, service_name, region, sku_id, entity_ref, team_ref, allocated_by, pricing_category, charge_category, currency,
             sum(billed_cost), sum(effective_cost), coalesce(sum(energy_kwh), 0), coalesce(sum(billed_cost) filter (where energy_kwh is null), 0), count(*)::integer
      from cost_line_items
-     where (provider, billing_account_id, billing_period_start) in (select * from unnest($1::text[], $2::text[], $3::timestamptz[]))
+     where ${IN_PERIODS}
      group by usage_date, provider, billing_account_id, billing_period_start, service_category, service_name, region, sku_id, entity_ref, team_ref, allocated_by, pricing_category, charge_category, currency`,
     keys,
   )

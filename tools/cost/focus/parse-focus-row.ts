@@ -1,7 +1,10 @@
+import { detachString } from './detach-string.ts'
 import { CHARGE_CATEGORIES, CHARGE_CLASSES, CHARGE_FREQUENCIES, COMMITMENT_DISCOUNT_STATUSES, PRICING_CATEGORIES, SERVICE_CATEGORIES, canonicalValue } from './focus-values.ts'
 
 /** One FOCUS charge, as the cost store keeps it. Money stays a decimal string so that sums are exact. */
 export interface FocusCharge {
+  /** The Tags cell as written, a cheap key for decisions that depend on the tags. */
+  tagsText: string | null
   providerName: string
   billingAccountId: string
   billingCurrency: string
@@ -48,9 +51,16 @@ const DECIMAL = /^[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?$/
 const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?)?\s*(Z|[+-]\d{2}:?\d{2})?$/i
 const CURRENCY = /^[A-Z]{3}$/
 
+/** A row's cells and where each column is: rows stay arrays, as the CSV reader yields them. */
+export interface FocusRecord {
+  cells: string[]
+  columns: ReadonlyMap<string, number>
+}
+
 /** The literal `NULL` and empty cells are nulls. */
-function cell(record: Record<string, string | undefined>, column: string): string | null {
-  const value = record[column]
+function cell(record: FocusRecord, column: string): string | null {
+  const position = record.columns.get(column)
+  const value = position === undefined ? undefined : record.cells[position]
   if (value === undefined || value === '' || value === 'NULL') return null
   const trimmed = value.trim()
   return trimmed === '' || (trimmed.length === 4 && trimmed.toUpperCase() === 'NULL') ? null : trimmed
@@ -71,7 +81,7 @@ function isoDateTime(value: string): string | undefined {
     iso = Number.isNaN(date.getTime()) ? undefined : date.toISOString()
   }
   if (dateCache.size > 100_000) dateCache.clear()
-  dateCache.set(value, iso)
+  dateCache.set(detachString(value), iso)
   return iso
 }
 
@@ -80,11 +90,11 @@ function enumerationOf(value: string, allowed: readonly string[]): string | unde
   if (!cache) enumCache.set(allowed, (cache = new Map()))
   if (cache.has(value)) return cache.get(value)
   const canonical = canonicalValue(value, allowed)
-  if (cache.size < 1000) cache.set(value, canonical)
+  if (cache.size < 1000) cache.set(detachString(value), canonical)
   return canonical
 }
 
-type Record_ = Record<string, string | undefined>
+type Record_ = FocusRecord
 
 function required(record: Record_, column: string, problems: ColumnProblem[]): string {
   const value = cell(record, column)
@@ -124,7 +134,7 @@ function enumerated(record: Record_, column: string, allowed: readonly string[],
  */
 export function parseFocusRow(record: Record_): { charge: FocusCharge } | { problems: ColumnProblem[] } {
   const problems: ColumnProblem[] = []
-  const providerColumn = record.ProviderName !== undefined ? 'ProviderName' : record.ServiceProviderName !== undefined ? 'ServiceProviderName' : 'ProviderName'
+  const providerColumn = record.columns.has('ProviderName') || !record.columns.has('ServiceProviderName') ? 'ProviderName' : 'ServiceProviderName'
   const currency = required(record, 'BillingCurrency', problems)
   if (currency && !CURRENCY.test(currency)) problems.push({ column: 'BillingCurrency', message: `"${currency}" is not an ISO 4217 currency code such as USD` })
   let tags: Record<string, string> = {}
@@ -142,6 +152,7 @@ export function parseFocusRow(record: Record_): { charge: FocusCharge } | { prob
     }
   }
   const charge: FocusCharge = {
+    tagsText: tagText,
     providerName: required(record, providerColumn, problems),
     billingAccountId: required(record, 'BillingAccountId', problems),
     billingCurrency: currency,

@@ -2,13 +2,13 @@ import { createReadStream } from 'node:fs'
 import { open } from 'node:fs/promises'
 import { createGunzip } from 'node:zlib'
 import { csvRecords } from './csv-records.ts'
-import { PROVIDER_COLUMNS, REQUIRED_COLUMNS } from './parse-focus-row.ts'
+import { PROVIDER_COLUMNS, REQUIRED_COLUMNS, type FocusRecord } from './parse-focus-row.ts'
 
-export interface FocusRecord {
+export interface FocusRow {
   file: string
   /** 1-based data row (the header is not counted). */
   row: number
-  record: Record<string, string>
+  record: FocusRecord
 }
 
 export interface FocusFileProblem {
@@ -33,7 +33,7 @@ async function isGzip(file: string): Promise<boolean> {
  * is read in bounded memory. A file that is not CSV, or lacks a required column, yields a problem instead (row 0
  * is the header); a row with the wrong number of cells is a problem of its own.
  */
-export async function* readFocusRows(file: string, onProblem: (problem: FocusFileProblem) => void): AsyncGenerator<FocusRecord> {
+export async function* readFocusRows(file: string, onProblem: (problem: FocusFileProblem) => void): AsyncGenerator<FocusRow> {
   let input: NodeJS.ReadableStream
   try {
     const raw = createReadStream(file, { highWaterMark: 1 << 20 })
@@ -44,12 +44,14 @@ export async function* readFocusRows(file: string, onProblem: (problem: FocusFil
     return
   }
   let header: string[] | undefined
+  let columns: Map<string, number> | undefined
   let row = 0
   try {
     for await (const records of csvRecords(input as AsyncIterable<Uint8Array>)) {
       for (const cells of records) {
         if (!header) {
           header = cells.map((name) => name.trim())
+          columns = new Map(header.map((name, position) => [name, position]))
           const missing: string[] = REQUIRED_COLUMNS.filter((column) => !header!.includes(column))
           if (!PROVIDER_COLUMNS.some((column) => header!.includes(column))) missing.push('ProviderName')
           if (missing.length > 0) {
@@ -63,9 +65,7 @@ export async function* readFocusRows(file: string, onProblem: (problem: FocusFil
           onProblem({ file, row, message: `has ${cells.length} cells; the header has ${header.length} columns` })
           continue
         }
-        const record: Record<string, string> = {}
-        for (let index = 0; index < header.length; index++) record[header[index]!] = cells[index]!
-        yield { file, row, record }
+        yield { file, row, record: { cells, columns: columns! } }
       }
     }
   } catch (error) {
