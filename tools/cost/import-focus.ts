@@ -32,7 +32,7 @@ class ImportRejected extends Error {}
 const COLUMNS = `import_id text, provider text, billing_account_id text, billing_period_start timestamptz, usage_date date,
   charge_category text, charge_frequency text, charge_description text, pricing_category text, service_category text, service_name text,
   region text, sku_id text, resource_id text, consumed_quantity numeric, consumed_unit text,
-  commitment_discount_status text, billed_cost numeric, effective_cost numeric, currency text, tags jsonb,
+  commitment_discount_status text, billed_cost numeric, effective_cost numeric, currency text, tags text,
   energy_kwh double precision, entity_ref text, team_ref text, allocated_by text`
 const COLUMN_NAMES = COLUMNS.split(',').map((column) => column.trim().split(/\s+/)[0]).join(', ')
 
@@ -59,7 +59,7 @@ function lineItem(importId: string, charge: FocusCharge, allocator: CostAllocato
     billed_cost: charge.billedCost,
     effective_cost: charge.effectiveCost,
     currency: charge.billingCurrency,
-    tags: Object.keys(charge.tags).length > 0 ? charge.tags : null,
+    tags: charge.tagsText,
     energy_kwh: estimateEnergyKwh(charge) ?? null,
     entity_ref: allocation.entityRef,
     team_ref: allocation.teamRef,
