@@ -26,6 +26,8 @@ export interface FocusChildResult {
   rows: number
   errors: number
   importMs: number
+  /** CPU time of the import (user + system), less sensitive than wall time to other work on the machine. */
+  importCpuMs: number
   rowsPerSecond: number
   peakRssMiB: number
   maxRssMiB: number
@@ -44,8 +46,10 @@ async function main(): Promise<void> {
     const rssBefore = process.memoryUsage.rss()
     const sampler = await startRssSampler()
     const started = performance.now()
+    const cpuBefore = process.cpuUsage()
     const report = await platform.cost!.import([request.file], { onProgress: (rows) => process.stderr.write(`[bench child] ${rows} rows\n`) })
     const importMs = roundTo(performance.now() - started, 1)
+    const cpu = process.cpuUsage(cpuBefore)
     const rss = await sampler.stop()
     const durations: number[] = []
     for (let query = 0; query < request.queries; query++) {
@@ -60,6 +64,7 @@ async function main(): Promise<void> {
       rows: report.rows,
       errors: report.errors.length,
       importMs,
+      importCpuMs: roundTo((cpu.user + cpu.system) / 1000, 1),
       rowsPerSecond: Math.round(report.rows / (importMs / 1000)),
       peakRssMiB: rss.peakRssMiB,
       maxRssMiB: maxRssMiB(),
