@@ -25,7 +25,7 @@ const QUESTIONS: EvalItem[] = [
   { question: 'what did team payments spend on compute last week and what can we cut?', split: 'dev', expect: { tools: [{ name: 'cost_breakdown', input: { team: 'group:default/team-payments', serviceCategory: 'Compute' } }, { name: 'cost_recommendations', input: { team: 'group:default/team-payments' } }], contains: ['team-payments', 'rightsize', 'idle-resource'] } },
   { question: 'what is our carbon footprint by region?', split: 'dev', expect: { tools: [{ name: 'carbon_footprint', input: { groupBy: 'region' } }], contains: ['eu-west-1', 'us-east-1', 'kg CO2e'] } },
   { question: 'why did our cloud bill spike?', split: 'dev', expect: { tools: [{ name: 'cost_anomalies' }], contains: ['search-indexer', 'c6i.24xlarge', 'clickstream-bucket'] } },
-  { question: 'which teams will go over budget this month?', split: 'dev', expect: { tools: [{ name: 'cost_forecast' }], contains: ['will end near', 'budget'] } },
+  { question: 'which teams will go over budget this month?', split: 'dev', expect: { tools: [{ name: 'cost_forecast' }], contains: ['will end near', 'over budget', 'team-search'] } },
 ]
 
 function sameTools(expected: EvalItem['expect']['tools'], actual: Array<{ name: string; input?: unknown }>): boolean {

@@ -63,6 +63,9 @@ function generatePeople(random: SeededRandom): Person[] {
   return people;
 }
 
+/** The demo cost data runs team-search at about $3,600 a month (over) and team-payments at about $5,400 (under). */
+const DEMO_BUDGETS: Record<string, number> = { 'team-search': 3000, 'team-payments': 8000 };
+
 function groupEntity(options: { group: GroupBlueprint | null; name: string; title: string; description: string; type: string; children: string[]; members: string[] }): CatalogEntity {
   return {
     apiVersion,
@@ -71,7 +74,11 @@ function groupEntity(options: { group: GroupBlueprint | null; name: string; titl
       name: options.name,
       title: options.title,
       description: options.description,
-      annotations: { 'slack.com/channel-name': slackChannel(options.name) },
+      annotations: {
+        'slack.com/channel-name': slackChannel(options.name),
+        // Monthly cloud budgets (USD) for two teams, so that forecasts have budgets to hold against the demo costs.
+        ...(DEMO_BUDGETS[options.name] ? { 'next-portal.io/monthly-budget': String(DEMO_BUDGETS[options.name]) } : {}),
+      },
     },
     spec: {
       type: options.type,
