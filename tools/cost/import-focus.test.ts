@@ -58,6 +58,10 @@ describe.each(testEngines)('importFocus on the %s store', (engine) => {
     const frequencies = await test.store.query<{ charge_frequency: string }>('select distinct charge_frequency from cost_line_items order by 1')
     expect(frequencies.rows.map((row) => row.charge_frequency)).toEqual(['One-Time', 'Usage-Based'])
     expect((await test.store.query('select 1 from cost_line_items where region = $1', ['NULL'])).rows).toEqual([])
+    // Text with quotes, commas and braces survives the array parameters intact.
+    const tagged = await test.store.query<{ tags: string; description: string }>(`select tags, charge_description as description from cost_line_items where tags like '%BrightLensMatrix%' limit 1`)
+    expect(JSON.parse(tagged.rows[0]!.tags)).toEqual({ application: 'BrightLensMatrix', environment: 'dev', business_unit: 'ViennaAI' })
+    expect(tagged.rows[0]!.description).toMatch(/^\$0\.\d+ per /)
   })
 
   it('allocates by tags and by resource-id annotations, and keeps the rest unallocated', async () => {

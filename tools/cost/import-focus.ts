@@ -29,42 +29,26 @@ export interface ImportFocusOptions {
 class ImportRejected extends Error {}
 
 // Only what the analyses read is stored per row: at millions of rows every column costs import time.
-const COLUMNS = `import_id text, provider text, billing_account_id text, billing_period_start timestamptz, usage_date date,
-  charge_category text, charge_frequency text, charge_description text, pricing_category text, service_category text, service_name text,
-  region text, sku_id text, resource_id text, consumed_quantity numeric, consumed_unit text,
-  commitment_discount_status text, billed_cost numeric, effective_cost numeric, currency text, tags text,
-  energy_kwh double precision, entity_ref text, team_ref text, allocated_by text`
-const COLUMN_NAMES = COLUMNS.split(',').map((column) => column.trim().split(/\s+/)[0]).join(', ')
+const COLUMNS: Array<[name: string, type: string]> = [
+  ['import_id', 'text'], ['provider', 'text'], ['billing_account_id', 'text'], ['billing_period_start', 'timestamptz'], ['usage_date', 'date'],
+  ['charge_category', 'text'], ['charge_frequency', 'text'], ['charge_description', 'text'], ['pricing_category', 'text'], ['service_category', 'text'],
+  ['service_name', 'text'], ['region', 'text'], ['sku_id', 'text'], ['resource_id', 'text'], ['consumed_quantity', 'numeric'], ['consumed_unit', 'text'],
+  ['commitment_discount_status', 'text'], ['billed_cost', 'numeric'], ['effective_cost', 'numeric'], ['currency', 'text'], ['tags', 'text'],
+  ['energy_kwh', 'double precision'], ['entity_ref', 'text'], ['team_ref', 'text'], ['allocated_by', 'text'],
+]
+// One array per column through unnest: about 15% faster in PGlite than json_to_recordset over row objects.
+const INSERT = `insert into cost_line_items (${COLUMNS.map(([name]) => name).join(', ')}) select * from unnest(${COLUMNS.map(([, type], position) => `$${position + 1}::${type}[]`).join(', ')})`
 
-function lineItem(importId: string, charge: FocusCharge, allocator: CostAllocator): Record<string, unknown> {
+/** A line item's values, in COLUMNS order. */
+function lineItem(importId: string, charge: FocusCharge, allocator: CostAllocator): unknown[] {
   const allocation = allocator.allocate(charge.resourceId, charge.tags, charge.tagsText ?? '')
-  return {
-    import_id: importId,
-    provider: charge.providerName,
-    billing_account_id: charge.billingAccountId,
-    billing_period_start: charge.billingPeriodStart,
-    usage_date: charge.chargePeriodStart.slice(0, 10),
-    charge_category: charge.chargeCategory,
-    charge_frequency: charge.chargeFrequency,
-    charge_description: charge.chargeDescription,
-    pricing_category: charge.pricingCategory,
-    service_category: charge.serviceCategory,
-    service_name: charge.serviceName,
-    region: charge.regionId,
-    sku_id: charge.skuId,
-    resource_id: charge.resourceId,
-    consumed_quantity: charge.consumedQuantity,
-    consumed_unit: charge.consumedUnit,
-    commitment_discount_status: charge.commitmentDiscountStatus,
-    billed_cost: charge.billedCost,
-    effective_cost: charge.effectiveCost,
-    currency: charge.billingCurrency,
-    tags: charge.tagsText,
-    energy_kwh: estimateEnergyKwh(charge) ?? null,
-    entity_ref: allocation.entityRef,
-    team_ref: allocation.teamRef,
-    allocated_by: allocation.allocatedBy,
-  }
+  return [
+    importId, charge.providerName, charge.billingAccountId, charge.billingPeriodStart, charge.chargePeriodStart.slice(0, 10),
+    charge.chargeCategory, charge.chargeFrequency, charge.chargeDescription, charge.pricingCategory, charge.serviceCategory,
+    charge.serviceName, charge.regionId, charge.skuId, charge.resourceId, charge.consumedQuantity, charge.consumedUnit,
+    charge.commitmentDiscountStatus, charge.billedCost, charge.effectiveCost, charge.billingCurrency, charge.tagsText,
+    estimateEnergyKwh(charge) ?? null, allocation.entityRef, allocation.teamRef, allocation.allocatedBy,
+  ]
 }
 
 interface PeriodKey {
@@ -92,11 +76,9 @@ export async function importFocus(store: Store, files: string[], { allocator, dr
 
   const importId = randomUUID().slice(0, 13)
   const scan = async (transaction?: Queryable) => {
-    let batch: Array<Record<string, unknown>> = []
+    let batch: unknown[][] = []
     const flush = async () => {
-      if (transaction && batch.length > 0 && errorCount === 0) {
-        await transaction.query(`insert into cost_line_items (${COLUMN_NAMES}) select ${COLUMN_NAMES} from json_to_recordset($1::json) as r(${COLUMNS})`, [JSON.stringify(batch)])
-      }
+      if (transaction && batch.length > 0 && errorCount === 0) await transaction.query(INSERT, COLUMNS.map((_, column) => batch.map((values) => values[column])))
       batch = []
     }
     for (const file of files) {
