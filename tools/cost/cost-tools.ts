@@ -6,6 +6,7 @@ import { costForecast } from './cost-forecast.ts'
 import { RECOMMENDATION_KINDS, costRecommendations } from './cost-recommendations.ts'
 import type { CostFilters } from './cost-scope.ts'
 import type { CostService } from './cost-service.ts'
+import { money } from './exact-money.ts'
 import { CARBON_DIMENSIONS, carbonFootprint } from './carbon/carbon-footprint.ts'
 
 const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date, YYYY-MM-DD')
@@ -30,10 +31,6 @@ type FilterInput = { [Key in keyof typeof filterInput]?: string }
 
 function filtersOf({ team, service, system, domain, provider, serviceCategory, region, sku }: FilterInput): CostFilters {
   return { team, entity: service, system, domain, provider, serviceCategory, region, sku }
-}
-
-function money(value: string | number): number {
-  return Math.round(Number(value) * 100) / 100
 }
 
 function formatMoney(value: number, currency = 'USD'): string {
