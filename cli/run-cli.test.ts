@@ -69,6 +69,28 @@ describe.each(testEngines)('portal CLI on the %s store', (engine) => {
     expect(JSON.parse(lookup.stdout).error.code).toBe('NOT_FOUND')
   })
 
+  it('cost import --json prints rows, billed cost by provider and errors, exactly those keys', async () => {
+    const focus = path.join(root, 'test/fixtures/focus/focus_sample.csv')
+    const result = await run(['cost', 'import', focus, '--json'], env)
+    expect(result.code).toBe(0)
+    const report = JSON.parse(result.stdout)
+    expect(Object.keys(report)).toEqual(['rows', 'billedCost', 'errors'])
+    expect(report.rows).toBe(1000)
+    expect(Object.keys(report.billedCost)).toEqual(['total', 'byProvider'])
+    expect(Object.keys(report.billedCost.byProvider).sort()).toEqual(['AWS', 'Microsoft', 'Oracle'])
+    expect(report.errors).toEqual([])
+    const breakdown = await run(['tool', 'cost_breakdown', '--input', '{"groupBy":"provider","from":"2024-09-01","to":"2024-10-02"}', '--json'], env)
+    expect(JSON.parse(breakdown.stdout).items.map((item: { key: string }) => item.key)).toEqual(['AWS', 'Microsoft', 'Oracle'])
+  })
+
+  it('cost import exits 1 naming the file, row and column of a bad value', async () => {
+    const bad = path.join(scratch, `bad-focus-${engine}.csv`)
+    await writeFile(bad, 'BilledCost,BillingAccountId,BillingCurrency,BillingPeriodStart,BillingPeriodEnd,ChargeCategory,ChargePeriodStart,ChargePeriodEnd,EffectiveCost,ServiceCategory,ServiceName,ProviderName\n1.5,a,USD,2024-09-01,2024-10-01,Usage,2024-09-03,2024-09-04,1.5,Teleportation,X,AWS\n')
+    const result = await run(['cost', 'import', bad], env)
+    expect(result.code).toBe(1)
+    expect(result.stdout).toContain(`error: ${bad} › row 1 › ServiceCategory: "Teleportation" is not one of`)
+  })
+
   it('--dry-run reports without storing', async () => {
     const file = path.join(scratch, `dry-${engine}.yaml`)
     await writeFile(file, 'apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: dry-one\nspec:\n  type: service\n  lifecycle: production\n  owner: guests\n')

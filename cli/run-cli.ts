@@ -4,9 +4,11 @@ import { loadConfig, type PortalConfig } from '../core/config.ts'
 import { PortalError } from '../core/errors.ts'
 import { localOperator } from '../core/identity.ts'
 import type { ImportReport } from '../graph/catalog/catalog.ts'
+import type { FocusImportReport } from '../tools/cost/import-focus.ts'
 import { writeDemoOrg } from '../graph/demo/write-demo-org.ts'
 import { CatalogLoadError, createPlatform, type Platform } from '../platform/create-platform.ts'
 import { loadDemoIfEmpty } from '../platform/load-demo.ts'
+import { loadDemoCostIfEmpty } from '../platform/load-demo-cost.ts'
 import { createHttpApp } from '../server/create-http-app.ts'
 import { serveHttp } from '../server/serve-http.ts'
 import { createSlackApp } from '../bots/slack/index.ts'
@@ -23,6 +25,8 @@ Commands:
   start                                   serve the portal (HTTP API, Backstage-compatible catalog API)
   import <path-or-url>... [--dry-run] [--json]
                                           import catalog-info files, directories or Location trees
+  cost import <focus.csv[.gz]>... [--dry-run] [--json]
+                                          import FOCUS 1.0-1.2 cost files (a billing period re-imported replaces it)
   tool [<name>] [--input '<json>'] [--json]
                                           run a registry tool (without a name: list the tools)
   mcp                                     serve MCP over stdio (for Claude Desktop, Cursor, VS Code)
@@ -106,6 +110,8 @@ async function dispatch(argv: string[], io: CliIo, signal?: AbortSignal): Promis
         io.stdout(values.json ? `${JSON.stringify(report, null, 2)}\n` : formatImport(report))
         return report.errors.length > 0 ? 1 : 0
       })
+    case 'cost':
+      return runCost(rest, values, config, catalogPaths, io)
     case 'ask': {
       const question = rest.join(' ')
       if (!question.trim()) throw new UsageError('ask needs a question, e.g. portal ask "who owns checkout-api?"')
@@ -148,6 +154,25 @@ async function withPlatform(config: PortalConfig, catalogPaths: string[] | undef
   }
 }
 
+async function runCost(rest: string[], values: { 'dry-run'?: boolean; json?: boolean }, config: PortalConfig, catalogPaths: string[] | undefined, io: CliIo): Promise<number> {
+  const [action, ...files] = rest
+  if (action !== 'import') throw new UsageError('the cost command is: portal cost import <file>... [--dry-run] [--json]')
+  if (files.length === 0) throw new UsageError('cost import needs at least one FOCUS CSV file (.csv or .csv.gz)')
+  if (catalogPaths) throw new UsageError('costs live in the data directory or DATABASE_URL; run cost import without --catalog')
+  return withPlatform(config, undefined, io, async (platform) => {
+    const report = await platform.cost!.import(files.map((file) => path.resolve(io.cwd, file)), { dryRun: values['dry-run'] })
+    io.stdout(values.json ? `${JSON.stringify(report, null, 2)}\n` : formatCostImport(report, values['dry-run'] ?? false))
+    return report.errors.length > 0 ? 1 : 0
+  })
+}
+
+function formatCostImport(report: FocusImportReport, dryRun: boolean): string {
+  const providers = Object.entries(report.billedCost.byProvider).map(([provider, amount]) => `${provider} ${amount.toFixed(2)}`).join(', ')
+  const lines = [report.errors.length > 0 ? `Import failed; nothing was changed. ${report.errors.length} error(s):` : `${dryRun ? 'Dry run: would import' : 'Imported'} ${report.rows} rows, billed ${report.billedCost.total.toFixed(2)}${providers ? ` (${providers})` : ''}.`]
+  for (const error of report.errors) lines.push(`  error: ${[error.file, error.row ? `row ${error.row}` : error.file ? 'header' : '', error.column].filter(Boolean).join(' › ')}: ${error.message}`)
+  return `${lines.join('\n')}\n`
+}
+
 async function runTool(name: string | undefined, inputText: string | undefined, json: boolean, config: PortalConfig, catalogPaths: string[] | undefined, io: CliIo): Promise<number> {
   let input: unknown = {}
   if (inputText !== undefined) {
@@ -181,6 +206,7 @@ async function serveMcp(config: PortalConfig, catalogPaths: string[] | undefined
   if (!catalogPaths && config.loadDemo) {
     const report = await loadDemoIfEmpty(platform)
     if (report) io.stderr('Loaded the demo organisation\n')
+    if (await loadDemoCostIfEmpty(platform)) io.stderr('Loaded the demo cost data\n')
   }
   const server = serveMcpStdio(platform, { identity: localOperator() })
   await server.closed
@@ -224,6 +250,8 @@ async function start(config: PortalConfig, catalogPaths: string[] | undefined, i
   if (!catalogPaths && config.loadDemo) {
     const report = await loadDemoIfEmpty(platform)
     if (report) io.stderr(`Loaded the demo organisation: ${Object.entries(report.entities).map(([kind, count]) => `${count} ${kind}`).join(', ')}\n`)
+    const cost = await loadDemoCostIfEmpty(platform)
+    if (cost) io.stderr(`Loaded the demo cost data: ${cost.rows} FOCUS rows, billed ${cost.billedCost.total.toFixed(2)}\n`)
   }
   // Aborting closes open MCP streams, which would otherwise keep the HTTP server from closing.
   const streams = new AbortController()

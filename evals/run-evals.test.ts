@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { openDemoPlatform, type DemoPlatform } from './demo-platform.ts'
 import type { EvalItem } from './eval-item.ts'
 import { parseArguments, runEvals, UsageError } from './run-evals.ts'
-import type { AskFunction } from './suite.ts'
+import { defineSuite, type AskFunction } from './suite.ts'
 
 const ITEMS: EvalItem[] = [
   { question: 'who owns cart-service?', expect: { tools: [{ name: 'catalog_who_owns', input: { ref: 'component:default/cart-service' } }] }, split: 'dev', tags: ['catalog_who_owns'] },
@@ -139,5 +139,27 @@ describe('runEvals', () => {
     expect(result.err).toContain(`${noTools}:1: a routing item needs expect.tools`)
     const silent: AskFunction = async () => ({ answer: 'no idea', toolCalls: [], citations: [], approvals: [] })
     expect((await run(['--suite', 'answers', '--dataset', noTools], silent)).code).toBe(1)
+  })
+
+  it('runs a data-driven suite once, with no items and no split, and takes no --dataset for it', async () => {
+    const calls: number[] = []
+    const generated = defineSuite({
+      name: 'generated',
+      description: 'measures its own generated data',
+      thresholds: { share: 0.5 },
+      async run(items) {
+        calls.push(items.length)
+        return { metrics: { share: 0.75 }, failures: [] }
+      },
+    })
+    const out: string[] = []
+    const code = await runEvals(['--json'], { ask: oracle, openPlatform, suites: [generated], stdout: (text) => out.push(text), stderr: () => {} })
+    expect(code).toBe(0)
+    expect(calls).toEqual([0])
+    const report = JSON.parse(out.join('\n')).suites.generated
+    expect(report).toMatchObject({ dataset: '(generated)', items: { dev: 0, heldout: 0, all: 0 }, metrics: { share: 0.75 }, bySplit: { dev: { share: null }, heldout: { share: null } }, passed: true })
+    const err: string[] = []
+    expect(await runEvals(['--suite', 'generated', '--dataset', dataset], { ask: oracle, openPlatform, suites: [generated], stdout: () => {}, stderr: (text) => err.push(text) })).toBe(2)
+    expect(err.join('\n')).toContain('generates its own data')
   })
 })

@@ -8,6 +8,8 @@ import { MemoryCatalogRepository } from '../graph/catalog/memory-catalog-reposit
 import { SqlCatalogRepository } from '../graph/catalog/sql-catalog-repository.ts'
 import { catalogTools } from '../tools/catalog/catalog-tools.ts'
 import { graphTools } from '../tools/graph/graph-tools.ts'
+import { CostService } from '../tools/cost/cost-service.ts'
+import { costTools } from '../tools/cost/cost-tools.ts'
 import { ToolRegistry } from '../tools/tool-registry.ts'
 import { DEFAULT_APPROVAL_POLICY, readApprovalPolicy } from '../core/approvals/approval-policy.ts'
 import { MemoryApprovalRepository, SqlApprovalRepository } from '../core/approvals/approval-repository.ts'
@@ -28,6 +30,8 @@ export interface Platform {
   tools: ToolRegistry
   conversations: ConversationStore
   approvals: Approvals
+  /** Cost and carbon (FOCUS imports and analyses); absent without a store. */
+  cost?: CostService
   close(): Promise<void>
 }
 
@@ -60,7 +64,8 @@ export async function createPlatform({ config, catalogPaths, store: givenStore }
     const report = await catalog.import(catalogPaths)
     if (report.errors.length > 0) throw new CatalogLoadError(report)
   }
-  const tools = new ToolRegistry().register(...catalogTools({ catalog }), ...graphTools({ catalog }))
+  const cost = store ? new CostService({ store, catalog, bus }) : undefined
+  const tools = new ToolRegistry().register(...catalogTools({ catalog }), ...graphTools({ catalog }), ...(cost ? costTools({ cost }) : []))
   const approvals = new Approvals({ repository: store ? new SqlApprovalRepository(store) : new MemoryApprovalRepository(), index: catalog.index, tools, policy, bus })
   // The demo's playbooks act on a simulated cluster; `executor: kubernetes` uses the kubeconfig kubectl would.
   const workloads = remediation.executor === 'kubernetes' ? KubernetesExecutor.fromDefault() : new SimulatedCluster()
@@ -75,6 +80,7 @@ export async function createPlatform({ config, catalogPaths, store: givenStore }
     tools,
     conversations,
     approvals,
+    cost,
     async close() {
       await bus.close()
       // A store handed in by the caller is the caller's to close.

@@ -6,6 +6,7 @@ import { ENTITY_TOKEN, maskSpans, type IntentClassifier } from './intent-classif
 import { PLURAL_KINDS, QUOTED, TEXT_SEARCH, hasAttributeFilter, queryFilters } from './query-filters.ts'
 import { optionArguments } from './option-arguments.ts'
 import { unsupportedTopic } from './unsupported-topics.ts'
+import { COST_TOOLS, costInput } from './cost-inputs.ts'
 import { COMMON_TYPOS, KNOWN_VOCABULARY, canonicalWord, numberWord, words } from './words.ts'
 import { editDistance } from '../../core/text/edit-distance.ts'
 
@@ -25,6 +26,8 @@ export interface PlannerContext {
   previousRefs: string[]
   /** The call that answered the previous question, for follow-ups like "same for cart-service". */
   previousCall?: PlannedCall
+  /** What "last week" is relative to; the current time unless given. */
+  now?: Date
 }
 
 const MAX_QUESTION = 4000
@@ -172,7 +175,7 @@ export function planQuestion(question: string, context: PlannerContext): Plan {
     // Near-ties go to the tool that takes the kind of entity named ("portfolio of the fulfillment team").
     const named = mentions[0] ? resolveMention(mentions[0], {}, index) : undefined
     const namedKind = named && 'ref' in named ? named.ref.slice(0, named.ref.indexOf(':')) : undefined
-    if (namedKind) {
+    if (namedKind && !COST_TOOLS.has(top.tool)) {
       const fitting = ranked.find((candidate) => candidate.score >= top!.score - 0.15 && ENTITY_SLOTS[candidate.tool]?.[0]?.onlyKinds?.includes(namedKind))
       if (fitting && !ENTITY_SLOTS[top.tool]?.[0]?.onlyKinds?.includes(namedKind)) top = fitting
     }
@@ -198,6 +201,15 @@ export function planQuestion(question: string, context: PlannerContext): Plan {
       }
     }
 
+    if (COST_TOOLS.has(tool.name)) {
+      // A scope, a window and a grouping rather than one entity: "what did team payments spend on compute last week".
+      const previousCost = [...calls].reverse().find((call) => COST_TOOLS.has(call.toolName))
+      const call = { toolName: tool.name, input: costInput(tool.name, { text: part, mentions, index, now: context.now ?? new Date(), previous: previousCost?.input }) }
+      calls.push(call)
+      previousCall = call
+      lastRefs = [...refsOf(call.input), ...lastRefs]
+      continue
+    }
     const inputs: Array<Record<string, unknown>> = []
     if (tool.name === 'catalog_query') inputs.push(Object.fromEntries(Object.entries(filters).filter(([, value]) => value !== undefined)))
     else {

@@ -1,4 +1,5 @@
 import type { CatalogIndex } from '../../graph/index/catalog-index.ts'
+import { writeCostAnswer } from './cost-answers.ts'
 
 export interface ToolOutcome {
   toolName: string
@@ -145,7 +146,7 @@ export function writeAnswer(outcomes: ToolOutcome[], index: CatalogIndex, render
           ? `The YAML is valid (${list(output.entities)})${output.warnings.length ? `, with warnings: ${output.warnings.map((warning: Json) => `${warning.field ?? ''} ${warning.message}`.trim()).join('; ')}` : ''}.`
           : `The YAML has ${output.errors.length} problem(s): ${output.errors.map((error: Json) => `${[error.entity, error.field].filter(Boolean).join(' ')}: ${error.message}`).join('; ')}.`
       default:
-        return render?.(outcome.toolName, output) ?? `${outcome.toolName} returned: ${JSON.stringify(output).slice(0, 2000)}`
+        return writeCostAnswer(outcome.toolName, output, cite) ?? render?.(outcome.toolName, output) ?? `${outcome.toolName} returned: ${JSON.stringify(output).slice(0, 2000)}`
     }
   })
   return { text: paragraphs.join('\n\n'), citations: [...citations] }

@@ -1,8 +1,9 @@
 import type { Suite } from '../suite.ts'
 import { answersSuite } from './answers.ts'
+import { costSuite } from './cost.ts'
 import { routingSuite } from './routing.ts'
 
 /** Every registered suite, in the order they run. A new suite (anomaly, rca, cost…) is one more entry. */
-export const suites: readonly Suite[] = [routingSuite, answersSuite]
+export const suites: readonly Suite[] = [routingSuite, answersSuite, costSuite]
 
-export { answersSuite, routingSuite }
+export { answersSuite, costSuite, routingSuite }

@@ -2,6 +2,7 @@ import type { CatalogEntity, DemoFile, DemoOrg } from './demo-org.ts';
 import type { ApiBlueprint, GroupBlueprint, ResourceBlueprint, ServiceBlueprint } from './default-org-blueprint.ts';
 import { defaultOrgBlueprint } from './default-org-blueprint.ts';
 import { apiDefinition } from './api-definition.ts';
+import { demoCloudResourceId } from './cloud-resource-id.ts';
 import { personNames } from './person-names.ts';
 import { createSeededRandom } from './seeded-random.ts';
 import type { SeededRandom } from './seeded-random.ts';
@@ -62,6 +63,9 @@ function generatePeople(random: SeededRandom): Person[] {
   return people;
 }
 
+/** The demo cost data runs team-search at about $3,600 a month (over) and team-payments at about $5,400 (under). */
+const DEMO_BUDGETS: Record<string, number> = { 'team-search': 3000, 'team-payments': 8000 };
+
 function groupEntity(options: { group: GroupBlueprint | null; name: string; title: string; description: string; type: string; children: string[]; members: string[] }): CatalogEntity {
   return {
     apiVersion,
@@ -70,7 +74,11 @@ function groupEntity(options: { group: GroupBlueprint | null; name: string; titl
       name: options.name,
       title: options.title,
       description: options.description,
-      annotations: { 'slack.com/channel-name': slackChannel(options.name) },
+      annotations: {
+        'slack.com/channel-name': slackChannel(options.name),
+        // Monthly cloud budgets (USD) for two teams, so that forecasts have budgets to hold against the demo costs.
+        ...(DEMO_BUDGETS[options.name] ? { 'next-portal.io/monthly-budget': String(DEMO_BUDGETS[options.name]) } : {}),
+      },
     },
     spec: {
       type: options.type,
@@ -298,6 +306,8 @@ export function buildDefaultOrg(options: { seed: number }): DemoOrg {
           description: resource.description,
           tags: uniqueTags([resource.engine, resource.type]),
           links: [{ url: `https://grafana.example.com/d/${resource.name}`, title: 'Grafana dashboard', icon: 'dashboard', type: 'dashboard' }],
+          // How the resource's cloud costs are allocated to it (the demo cost data carries this id).
+          annotations: { 'next-portal.io/cloud-resource-ids': demoCloudResourceId(resource, system.name) },
         },
         spec: { type: resource.type, owner, system: system.name },
       };

@@ -1,0 +1,169 @@
+import { randomUUID } from 'node:crypto'
+import path from 'node:path'
+import type { Queryable, Store } from '../../core/store/store.ts'
+import { estimateEnergyKwh } from './carbon/estimate-energy.ts'
+import type { CostAllocator } from './cost-allocator.ts'
+import { toUnits, unitsToDecimal, unitsToNumber } from './exact-money.ts'
+import { detachString } from './focus/detach-string.ts'
+import { parseFocusRow, type FocusCharge } from './focus/parse-focus-row.ts'
+import { readFocusRows, type FocusFileProblem } from './focus/read-focus-rows.ts'
+
+export interface FocusImportReport {
+  rows: number
+  billedCost: { total: number; byProvider: Record<string, number> }
+  /** Each names the file, the 1-based data row (0: the file or its header) and the column. */
+  errors: FocusFileProblem[]
+}
+
+export interface ImportFocusOptions {
+  allocator: CostAllocator
+  dryRun?: boolean
+  /** Rows per insert statement; bounds memory however large the file. */
+  batchSize?: number
+  /** Errors listed in full; more are counted in a last entry. */
+  maxErrors?: number
+  onProgress?: (rows: number) => void
+}
+
+/** An import with errors rolls back through this; it never leaves `importFocus`. */
+class ImportRejected extends Error {}
+
+// Only what the analyses read is stored per row: at millions of rows every column costs import time.
+const COLUMNS: Array<[name: string, type: string]> = [
+  ['import_id', 'text'], ['provider', 'text'], ['billing_account_id', 'text'], ['billing_period_start', 'timestamptz'], ['usage_date', 'date'],
+  ['charge_category', 'text'], ['charge_frequency', 'text'], ['charge_description', 'text'], ['pricing_category', 'text'], ['service_category', 'text'],
+  ['service_name', 'text'], ['region', 'text'], ['sku_id', 'text'], ['resource_id', 'text'], ['consumed_quantity', 'numeric'], ['consumed_unit', 'text'],
+  ['commitment_discount_status', 'text'], ['billed_cost', 'numeric'], ['effective_cost', 'numeric'], ['currency', 'text'], ['tags', 'text'],
+  ['energy_kwh', 'double precision'], ['entity_ref', 'text'], ['team_ref', 'text'], ['allocated_by', 'text'],
+]
+// One array per column through unnest: about 15% faster in PGlite than json_to_recordset over row objects.
+const INSERT = `insert into cost_line_items (${COLUMNS.map(([name]) => name).join(', ')}) select * from unnest(${COLUMNS.map(([, type], position) => `$${position + 1}::${type}[]`).join(', ')})`
+
+/** A line item's values, in COLUMNS order. */
+function lineItem(importId: string, charge: FocusCharge, allocator: CostAllocator): unknown[] {
+  const allocation = allocator.allocate(charge.resourceId, charge.tags, charge.tagsText ?? '')
+  return [
+    importId, charge.providerName, charge.billingAccountId, charge.billingPeriodStart, charge.chargePeriodStart.slice(0, 10),
+    charge.chargeCategory, charge.chargeFrequency, charge.chargeDescription, charge.pricingCategory, charge.serviceCategory,
+    charge.serviceName, charge.regionId, charge.skuId, charge.resourceId, charge.consumedQuantity, charge.consumedUnit,
+    charge.commitmentDiscountStatus, charge.billedCost, charge.effectiveCost, charge.billingCurrency, charge.tagsText,
+    estimateEnergyKwh(charge) ?? null, allocation.entityRef, allocation.teamRef, allocation.allocatedBy,
+  ]
+}
+
+interface PeriodKey {
+  provider: string
+  billingAccountId: string
+  billingPeriodStart: string
+}
+
+/**
+ * Imports FOCUS files into the cost store in one transaction: every row is validated (errors name the file,
+ * row and column) and any error stores nothing. Rows stream through in batches, so memory stays bounded. A
+ * billing period (provider, billing account, period start) in the files replaces what was stored for it.
+ */
+export async function importFocus(store: Store, files: string[], { allocator, dryRun = false, batchSize = 2000, maxErrors = 200, onProgress }: ImportFocusOptions): Promise<FocusImportReport> {
+  const errors: FocusFileProblem[] = []
+  let errorCount = 0
+  const addError = (problem: FocusFileProblem) => {
+    errorCount++
+    if (errors.length < maxErrors) errors.push(problem)
+  }
+  let rows = 0
+  let total = 0n
+  const byProvider = new Map<string, bigint>()
+  const periods = new Map<string, PeriodKey & { rows: number; billed: bigint; files: Set<string> }>()
+
+  const importId = randomUUID().slice(0, 13)
+  const scan = async (transaction?: Queryable) => {
+    let batch: unknown[][] = []
+    const flush = async () => {
+      if (transaction && batch.length > 0 && errorCount === 0) await transaction.query(INSERT, COLUMNS.map((_, column) => batch.map((values) => values[column])))
+      batch = []
+    }
+    for (const file of files) {
+      const name = path.resolve(file)
+      for await (const { row, record } of readFocusRows(name, addError)) {
+        const parsed = parseFocusRow(record)
+        if ('problems' in parsed) {
+          for (const problem of parsed.problems) addError({ file: name, row, column: problem.column, message: problem.message })
+          continue
+        }
+        const charge = parsed.charge
+        rows++
+        const units = toUnits(charge.billedCost)
+        total += units
+        const provider = byProvider.has(charge.providerName) ? charge.providerName : detachString(charge.providerName)
+        byProvider.set(provider, (byProvider.get(provider) ?? 0n) + units)
+        const key = `${charge.providerName}\u0000${charge.billingAccountId}\u0000${charge.billingPeriodStart}`
+        let period = periods.get(key)
+        if (!period) {
+          period = { provider: detachString(charge.providerName), billingAccountId: detachString(charge.billingAccountId), billingPeriodStart: charge.billingPeriodStart, rows: 0, billed: 0n, files: new Set() }
+          periods.set(detachString(key), period)
+        }
+        period.rows++
+        period.billed += units
+        period.files.add(name)
+        if (transaction && errorCount === 0) {
+          batch.push(lineItem(importId, charge, allocator))
+          if (batch.length >= batchSize) await flush()
+        }
+        if (onProgress && rows % 100_000 === 0) onProgress(rows)
+      }
+    }
+    await flush()
+  }
+
+  if (dryRun) await scan()
+  else {
+    try {
+      await store.transaction(async (transaction) => {
+        await scan(transaction)
+        if (errorCount > 0) throw new ImportRejected()
+        // A billing period in these files replaces what earlier imports stored for it: one pass at the end.
+        await replacePeriods(transaction, importId, [...periods.values()])
+        await rebuildRollup(transaction, [...periods.values()])
+      })
+    } catch (error) {
+      if (!(error instanceof ImportRejected)) throw error
+    }
+  }
+  if (errorCount > errors.length) errors.push({ file: '', row: 0, message: `and ${errorCount - errors.length} more errors` })
+  return {
+    rows,
+    billedCost: { total: unitsToNumber(total), byProvider: Object.fromEntries([...byProvider].map(([provider, units]) => [provider, unitsToNumber(units)])) },
+    errors,
+  }
+}
+
+function periodKeys(periods: PeriodKey[]): unknown[] {
+  return [periods.map((period) => period.provider), periods.map((period) => period.billingAccountId), periods.map((period) => period.billingPeriodStart)]
+}
+
+const IN_PERIODS = '(provider, billing_account_id, billing_period_start) in (select * from unnest($1::text[], $2::text[], $3::timestamptz[]))'
+
+async function replacePeriods(transaction: Queryable, importId: string, periods: PeriodKey[]): Promise<void> {
+  if (periods.length === 0) return
+  const keys = periodKeys(periods)
+  await transaction.query(`delete from cost_line_items where ${IN_PERIODS} and import_id <> $4`, [...keys, importId])
+  await transaction.query(`delete from cost_daily where ${IN_PERIODS}`, keys)
+  await transaction.query(`delete from cost_billing_periods where ${IN_PERIODS}`, keys)
+}
+
+/** Rebuilds the daily rollup of the imported billing periods in one pass over their rows, and records the periods. */
+async function rebuildRollup(transaction: Queryable, periods: Array<PeriodKey & { rows: number; billed: bigint; files: Set<string> }>): Promise<void> {
+  if (periods.length === 0) return
+  const keys = periodKeys(periods)
+  await transaction.query(
+    `insert into cost_daily (usage_date, provider, billing_account_id, billing_period_start, service_category, service_name, region, sku_id, entity_ref, team_ref, allocated_by, pricing_category, charge_category, currency, billed_cost, effective_cost, energy_kwh, unestimated_cost, line_items)
+     select usage_date, provider, billing_account_id, billing_period_start, service_category, service_name, region, sku_id, entity_ref, team_ref, allocated_by, pricing_category, charge_category, currency,
+            sum(billed_cost), sum(effective_cost), coalesce(sum(energy_kwh), 0), coalesce(sum(billed_cost) filter (where energy_kwh is null), 0), count(*)::integer
+     from cost_line_items
+     where ${IN_PERIODS}
+     group by usage_date, provider, billing_account_id, billing_period_start, service_category, service_name, region, sku_id, entity_ref, team_ref, allocated_by, pricing_category, charge_category, currency`,
+    keys,
+  )
+  for (const period of periods) {
+    await transaction.query('insert into cost_billing_periods (provider, billing_account_id, billing_period_start, rows, billed_cost, files) values ($1, $2, $3::timestamptz, $4, $5::numeric, $6::text[])', [period.provider, period.billingAccountId, period.billingPeriodStart, period.rows, unitsToDecimal(period.billed), [...period.files]])
+  }
+}
