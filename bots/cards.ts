@@ -48,7 +48,21 @@ export interface ApprovalCard {
   request: ApprovalView
 }
 
-export type Card = EntityCard | GraphCard | EntityListCard | ApprovalCard
+/**
+ * Rows of figures or results: cost breakdowns, savings, emissions, search results. A `chart` draws one
+ * numeric column as bars beside the rows (the web chat draws it; text surfaces show the numbers).
+ */
+export interface TableCard {
+  kind: 'table'
+  id: string
+  title: string
+  columns: string[]
+  rows: Array<{ cells: string[]; ref?: string }>
+  chart?: { column: number; values: number[] }
+  footer?: string
+}
+
+export type Card = EntityCard | GraphCard | EntityListCard | ApprovalCard | TableCard
 
 /** What surfaces show of an approval request (its input is shown as the summary says it; the rest as is). */
 export type ApprovalView = Pick<ApprovalRequest, 'id' | 'tool' | 'summary' | 'target' | 'blastRadius' | 'approvers' | 'requiredApprovals' | 'policyReason' | 'status' | 'expiresAt' | 'createdAt' | 'decisions' | 'result' | 'error' | 'requesterUser' | 'requester' | 'surface'>
@@ -131,10 +145,60 @@ export function cardsFor(index: CatalogIndex, toolName: string, output: unknown,
     case 'catalog_query':
       return [listCard(index, `list:${callId}`, 'Matching entities', result.items.map((item: Json) => item.ref), result.totalItems)]
     default:
-      return []
+      return tableCardsFor(toolName, result, callId)
   }
 }
 
 export function approvalCard(request: ApprovalRequest): ApprovalCard {
   return { kind: 'approval', id: `approval:${request.id}`, request: approvalView(request) }
+}
+
+const money = (value: number, currency = 'USD') => new Intl.NumberFormat('en-US', { style: 'currency', currency, maximumFractionDigits: 2 }).format(value)
+const signed = (value: number, currency?: string) => `${value >= 0 ? '+' : '−'}${money(Math.abs(value), currency)}`
+
+/** Tables for the figures tools return (cost, carbon, search…); a tool not listed has none. */
+function tableCardsFor(toolName: string, result: Json, callId: string): TableCard[] {
+  const id = `table:${callId}`
+  switch (toolName) {
+    case 'cost_breakdown':
+      return [{
+        kind: 'table', id, title: `Spend by ${result.groupBy}, ${result.window.from} to ${result.window.to}`,
+        columns: [result.groupBy, 'cost', 'previous', 'change', 'share'],
+        rows: result.items.map((item: Json) => ({ cells: [item.key, money(item.billedCost, result.currency), money(item.previousCost, result.currency), signed(item.change, result.currency), `${Math.round(item.share * 100)}%`], ...(item.key.includes(':') ? { ref: item.key } : {}) })),
+        chart: { column: 1, values: result.items.map((item: Json) => item.billedCost) },
+        footer: `Total ${money(result.total, result.currency)} (previous period ${money(result.previousTotal, result.currency)}); unallocated ${money(result.unallocated, result.currency)}.`,
+      }]
+    case 'cost_recommendations':
+      return [{
+        kind: 'table', id, title: 'What to cut',
+        columns: ['kind', 'resource', 'action', 'saves per month'],
+        rows: result.recommendations.map((item: Json) => ({ cells: [item.kind, item.resourceId ?? item.entityRef ?? '—', item.action, money(item.estimatedMonthlySavings)], ...(item.entityRef ? { ref: item.entityRef } : {}) })),
+        chart: { column: 3, values: result.recommendations.map((item: Json) => item.estimatedMonthlySavings) },
+        footer: `${money(result.totalMonthlySavings)} per month in all.`,
+      }]
+    case 'cost_anomalies':
+      return [{
+        kind: 'table', id, title: `Cost anomalies by ${result.anomalies[0]?.dimension ?? 'service'}`,
+        columns: ['what', 'when', 'excess', 'driven by'],
+        rows: result.anomalies.map((item: Json) => ({ cells: [item.key, item.start === item.end ? item.start : `${item.start} to ${item.end}`, money(item.excessCost), item.drivers.map((driver: Json) => driver.resourceId ?? driver.skuId ?? '—').join(', ')] })),
+        chart: { column: 2, values: result.anomalies.map((item: Json) => item.excessCost) },
+      }]
+    case 'cost_forecast':
+      return [{
+        kind: 'table', id, title: `Forecast for ${result.month}: ${money(result.forecast)}`,
+        columns: ['team', 'so far', 'forecast', 'budget'],
+        rows: result.teams.map((team: Json) => ({ cells: [team.team, money(team.actual), money(team.forecast), team.budget === undefined ? '—' : `${money(team.budget)}${team.overBudgetBy ? ` (over by ${money(team.overBudgetBy)})` : ''}`], ref: team.team })),
+        chart: { column: 2, values: result.teams.map((team: Json) => team.forecast) },
+      }]
+    case 'carbon_footprint':
+      return [{
+        kind: 'table', id, title: `Carbon footprint by ${result.groupBy}`,
+        columns: [result.groupBy, 'kg CO2e', 'kWh'],
+        rows: result.items.map((item: Json) => ({ cells: [item.key, String(item.kgCo2e), String(item.kwh)] })),
+        chart: { column: 1, values: result.items.map((item: Json) => item.kgCo2e) },
+        footer: `${result.totalKgCo2e} kg CO2e from ${result.totalKwh} kWh.${result.suggestions.length ? ` ${result.suggestions.map((item: Json) => `Moving ${item.region} to ${item.suggestedRegion} saves about ${item.kgCo2eSaved} kg.`).join(' ')}` : ''}`,
+      }]
+    default:
+      return []
+  }
 }

@@ -6,7 +6,10 @@ import { loadConfig } from '../core/config.ts'
 import { writeDemoOrg } from '../graph/demo/write-demo-org.ts'
 import { createPlatform, type Platform } from '../platform/create-platform.ts'
 import { startFakeOpenAiServer } from '../agent/testing/fake-openai-server.ts'
-import type { ApprovalCard, Card, EntityCard, GraphCard } from './cards.ts'
+import { loadDemoIfEmpty } from '../platform/load-demo.ts'
+import { loadDemoCostIfEmpty } from '../platform/load-demo-cost.ts'
+import { openTestStore } from '../core/testing/test-store.ts'
+import type { ApprovalCard, Card, EntityCard, GraphCard, TableCard } from './cards.ts'
 import { ChatService, chatIdentity, resolveChatUser, type ChatPart } from './chat-service.ts'
 
 let directory: string
@@ -99,6 +102,26 @@ describe('the chat service', () => {
     } finally {
       await configured.close()
       await server.close()
+    }
+  })
+
+  it('shows cost and savings as tables with a chart column', async () => {
+    const test = await openTestStore('pglite')
+    const withStore = await createPlatform({ config: loadConfig({ PORTAL_DATA_DIR: directory }), store: test.store })
+    try {
+      await loadDemoIfEmpty(withStore)
+      await loadDemoCostIfEmpty(withStore)
+      const result = await collect(new ChatService(withStore).handle({ surface: 'web', threadId: 't-cost', identity: amara(), text: 'what did team payments spend on compute last week and what can we cut?' }))
+      const [spend, cuts] = result.cards as TableCard[]
+      expect(spend).toMatchObject({ kind: 'table', columns: ['service', 'cost', 'previous', 'change', 'share'] })
+      expect(spend!.title).toMatch(/^Spend by service, \d{4}-\d{2}-\d{2} to \d{4}-\d{2}-\d{2}$/)
+      expect(spend!.rows.length).toBeGreaterThan(0)
+      expect(spend!.chart!.values).toHaveLength(spend!.rows.length)
+      expect(cuts).toMatchObject({ kind: 'table', title: 'What to cut', columns: ['kind', 'resource', 'action', 'saves per month'] })
+      expect(cuts!.footer).toMatch(/^\$[\d,.]+ per month in all\.$/)
+    } finally {
+      await withStore.close()
+      await test.close()
     }
   })
 })

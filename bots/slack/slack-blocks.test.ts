@@ -31,4 +31,11 @@ describe('Block Kit renderings', () => {
     expect(actions(approvalBlocks({ ...view, status: 'denied', decisions: [{ approver: 'user:default/a', decision: 'deny', surface: 'web', decidedAt: '2026-01-01T09:10:00.000Z' }] }, { destructive: true }))).toBeUndefined()
     expect(JSON.stringify(approvalBlocks(view, { destructive: true, publicUrl: 'https://portal.example' }))).toContain('<https://portal.example/api/approvals/apr_1|Audit trail of apr_1>')
   })
+
+  it('renders a table card as one line per row, escaping its cells', () => {
+    const blocks = cardBlocks({ kind: 'table', id: 't', title: 'Spend by service', columns: ['service', 'cost'], rows: [{ cells: ['cart-service', '$10.00'] }, { cells: ['<!channel>', '$2.00'] }], footer: 'Total $12.00' }, render)
+    expect(blocks[0]).toEqual({ type: 'header', text: { type: 'plain_text', text: 'Spend by service', emoji: false } })
+    expect((blocks[1] as { text: { text: string } }).text.text).toBe('*cart-service* · cost: $10.00\n*&lt;!channel&gt;* · cost: $2.00')
+    expect(JSON.stringify(blocks.at(-1))).toContain('Total $12.00')
+  })
 })

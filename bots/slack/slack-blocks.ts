@@ -1,5 +1,5 @@
 import type { types } from '@slack/bolt'
-import type { ApprovalView, Card, EntityCard, EntityListCard, GraphCard } from '../cards.ts'
+import type { ApprovalView, Card, EntityCard, EntityListCard, GraphCard, TableCard } from '../cards.ts'
 
 type KnownBlock = types.KnownBlock
 type SectionBlock = types.SectionBlock
@@ -79,6 +79,12 @@ function listBlocks(card: EntityListCard): KnownBlock[] {
   return [header(card.title), ...sections(lines.length > 0 ? lines : ['_Nothing found._']).slice(0, BLOCKS_MAX - 3), context([card.total > card.items.length ? `Showing ${card.items.length} of ${card.total}` : `${card.total} in all`])]
 }
 
+/** Block Kit has no table: a row per line, the first column in bold, the others after it. */
+function tableBlocks(card: TableCard): KnownBlock[] {
+  const lines = card.rows.map((row) => `*${escapeMrkdwn(row.cells[0] ?? '')}* · ${row.cells.slice(1).map((cell, position) => `${escapeMrkdwn(card.columns[position + 1] ?? '')}: ${escapeMrkdwn(cell)}`).join(' · ')}`)
+  return [header(card.title), ...sections(lines.length > 0 ? lines : ['_Nothing found._']).slice(0, BLOCKS_MAX - 3), ...(card.footer ? [context([escapeMrkdwn(card.footer)])] : [])]
+}
+
 const STATUS_TEXT: Record<ApprovalView['status'], string> = {
   pending: ':hourglass_flowing_sand: Waiting for approval',
   approved: ':white_check_mark: Approved',
@@ -135,6 +141,7 @@ export function cardText(card: Card): string {
       return `${card.title} (${card.ref})`
     case 'graph':
     case 'entity-list':
+    case 'table':
       return card.title
     case 'approval':
       return `Approval request ${card.request.id}: ${card.request.summary} (${card.request.status})`
@@ -149,6 +156,8 @@ export function cardBlocks(card: Card, options: { destructive: (tool: string) =>
       return graphBlocks(card)
     case 'entity-list':
       return listBlocks(card)
+    case 'table':
+      return tableBlocks(card)
     case 'approval':
       return approvalBlocks(card.request, { destructive: options.destructive(card.request.tool), publicUrl: options.publicUrl })
   }

@@ -1,4 +1,4 @@
-import type { ApprovalView, Card, EntityCard, EntityListCard, GraphCard } from '../cards.ts'
+import type { ApprovalView, Card, EntityCard, EntityListCard, GraphCard, TableCard } from '../cards.ts'
 
 /** Verbs of the approval card's `Action.Execute` buttons; `data.requestId` names the request. */
 export const APPROVE_VERB = 'approve'
@@ -54,6 +54,14 @@ function listCard(list: EntityListCard): AdaptiveCard {
   return card([title(list.title), text(list.total > list.items.length ? `Showing ${list.items.length} of ${list.total}` : `${list.total} in all`, { isSubtle: true, spacing: 'None' }), ...(rows.length > 0 ? rows : [text('Nothing found.')])])
 }
 
+/** Adaptive Cards 1.5's Table element, a header row then one row per result. */
+function tableCard(table: TableCard): AdaptiveCard {
+  const row = (cells: string[], bold = false) => ({ type: 'TableRow', cells: cells.map((cell) => ({ type: 'TableCell', items: [text(plain(cell), bold ? { weight: 'Bolder' } : {})] })) })
+  const body: Element[] = [title(table.title), { type: 'Table', firstRowAsHeader: true, columns: table.columns.map(() => ({ width: 1 })), rows: [row(table.columns, true), ...table.rows.slice(0, MAX_ROWS).map((item) => row(item.cells))] }]
+  if (table.footer) body.push(text(plain(table.footer), { isSubtle: true }))
+  return card(body)
+}
+
 const STATUS_TEXT: Record<ApprovalView['status'], string> = {
   pending: 'Waiting for approval',
   approved: 'Approved',
@@ -103,6 +111,8 @@ export function adaptiveCardFor(value: Card, options: { destructive: (tool: stri
       return graphCard(value)
     case 'entity-list':
       return listCard(value)
+    case 'table':
+      return tableCard(value)
     case 'approval':
       return approvalAdaptiveCard(value.request, { destructive: options.destructive(value.request.tool), ...(options.publicUrl ? { publicUrl: options.publicUrl } : {}) })
   }

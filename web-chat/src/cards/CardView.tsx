@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react'
-import type { ApprovalView, Card, EntityCard, EntityListCard } from '../../../bots/cards.ts'
+import type { ApprovalView, Card, EntityCard, EntityListCard, TableCard } from '../../../bots/cards.ts'
 import { decide, fetchApproval, type ApprovalState } from '../api.ts'
 import { GraphCardView } from './GraphCardView.tsx'
 
@@ -14,7 +14,52 @@ export function CardView({ card, user, onAsk }: { card: Card; user: string | und
       return <EntityListCardView card={card} onAsk={onAsk} />
     case 'approval':
       return <ApprovalCardView initial={card.request} user={user} />
+    case 'table':
+      return <TableCardView card={card} onAsk={onAsk} />
   }
+}
+
+/** Figures as a table, with the chart column drawn as bars (scaled to the largest value). */
+function TableCardView({ card, onAsk }: { card: TableCard; onAsk: (question: string) => void }) {
+  const largest = Math.max(0, ...(card.chart?.values ?? []).map((value) => Math.abs(value)))
+  return (
+    <section className="card table" data-testid="table-card">
+      <h3>{card.title}</h3>
+      <table>
+        <thead>
+          <tr>
+            {card.columns.map((column) => (
+              <th key={column}>{column}</th>
+            ))}
+            {card.chart ? <th aria-hidden="true" /> : null}
+          </tr>
+        </thead>
+        <tbody>
+          {card.rows.map((row, position) => (
+            <tr key={position}>
+              {row.cells.map((cell, column) => (
+                <td key={column} className={column > 0 && /^[−+$\d]/.test(cell) ? 'number' : undefined}>
+                  {column === 0 && row.ref ? (
+                    <button type="button" className="ref" onClick={() => onAsk(`tell me about ${row.ref}`)}>
+                      {cell}
+                    </button>
+                  ) : (
+                    cell
+                  )}
+                </td>
+              ))}
+              {card.chart ? (
+                <td className="bar-cell">
+                  <span className="bar" style={{ width: `${largest > 0 ? (Math.abs(card.chart.values[position] ?? 0) / largest) * 100 : 0}%` }} />
+                </td>
+              ) : null}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {card.footer ? <p className="note">{card.footer}</p> : null}
+    </section>
+  )
 }
 
 function EntityCardView({ card, onAsk }: { card: EntityCard; onAsk: (question: string) => void }) {
