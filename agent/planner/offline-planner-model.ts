@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto'
 import type { CatalogIndex } from '../../graph/index/catalog-index.ts'
 import type { ToolDefinition } from '../../tools/define-tool.ts'
 import { linkEntities, resolveMention } from './entity-linker.ts'
+import { resolveOrdinals } from './ordinal-references.ts'
 import { IntentClassifier } from './intent-classifier.ts'
 import { planQuestion, type PlannedCall } from './plan-question.ts'
 import { writeAnswer, type ToolOutcome } from './write-answer.ts'
@@ -56,7 +57,10 @@ export class OfflinePlannerModel implements LanguageModelV4 {
     const myTeam = /"My team" means (group:[a-z0-9._-]+\/[a-z0-9._-]*[a-z0-9_-])/i.exec(system)?.[1]
     const asked = textOf(prompt[lastUser]!.content as Array<{ type: string; text?: string }>)
     const teamName = myTeam?.slice(myTeam.indexOf('/') + 1)
-    const question = teamName ? asked.replace(/\b(?:my|our) (?:team|group|squad)\b/gi, teamName).replace(/\bwhat do (?:i|we) own\b/gi, `what does ${teamName} own`) : asked
+    const withTeam = teamName ? asked.replace(/\b(?:my|our) (?:team|group|squad)\b/gi, teamName).replace(/\bwhat do (?:i|we) own\b/gi, `what does ${teamName} own`) : asked
+    // "…the second one?" after a list: that entity of the previous answer.
+    const previousAnswer = prompt.slice(0, lastUser).findLast((message) => message.role === 'assistant')
+    const question = resolveOrdinals(withTeam, previousAnswer ? textOf(previousAnswer.content as Array<{ type: string; text?: string }>) : undefined)
     const after = prompt.slice(lastUser + 1)
     const outcomes = this.outcomes(after)
     if (outcomes.length > 0) {
