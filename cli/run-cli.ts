@@ -227,6 +227,8 @@ async function start(config: PortalConfig, catalogPaths: string[] | undefined, i
   const streams = new AbortController()
   const server = await serveHttp(createHttpApp(platform, { signal: streams.signal }), { host: config.host, port: config.port })
   io.stdout(`NEXT Portal is serving ${platform.catalog.index.size} entities at ${server.url}\n`)
+  // The search index is checked against the catalog in the background; embeddings follow as they are computed.
+  platform.search.start().catch((error: unknown) => io.stderr(`search: the index could not be built: ${(error as Error).message}\n`))
   await new Promise<void>((resolve) => {
     if (signal?.aborted) return resolve()
     signal?.addEventListener('abort', () => resolve(), { once: true })

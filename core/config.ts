@@ -23,6 +23,13 @@ const configSchema = z.object({
   PORTAL_MODEL: z.string().min(1).optional(),
   OPENAI_API_KEY: z.string().min(1).optional(),
   OPENAI_BASE_URL: z.string().url().optional(),
+  /**
+   * Search embeddings: `local` (all-MiniLM-L6-v2 in-process), a model id of the OpenAI-compatible endpoint
+   * (OPENAI_BASE_URL), or `none` (full-text search alone).
+   */
+  PORTAL_EMBEDDINGS_MODEL: z.string().min(1).default('local'),
+  /** A directory holding the local embedding model's files; without it the model comes from the Hugging Face hub. */
+  PORTAL_EMBEDDINGS_MODEL_DIR: z.string().min(1).optional(),
   PORTAL_DEMO: z.enum(['true', 'false']).default('true').transform((value) => value === 'true'),
 })
 
@@ -36,6 +43,7 @@ export type PortalConfig = {
   approvalSecret: string
   mcp: { allowedHosts?: string[]; allowedOrigins?: string[]; allowAnonymousLoopback: boolean; publicUrl?: string }
   model: { model?: string; apiKey?: string; baseURL?: string }
+  embeddings: { model: string; modelDir?: string; apiKey?: string; baseURL?: string }
 }
 
 /** Reads configuration from the environment; a bad value fails start-up with the variable's name. */
@@ -54,6 +62,7 @@ export function loadConfig(environment: Record<string, string | undefined> = pro
     // Without a configured secret, one per process: approvals then only verify on the replica that issued them.
     approvalSecret: values.PORTAL_APPROVAL_SECRET ?? randomBytes(32).toString('hex'),
     model: { model: values.PORTAL_MODEL, apiKey: values.OPENAI_API_KEY, baseURL: values.OPENAI_BASE_URL },
+    embeddings: { model: values.PORTAL_EMBEDDINGS_MODEL, modelDir: values.PORTAL_EMBEDDINGS_MODEL_DIR, apiKey: values.OPENAI_API_KEY, baseURL: values.OPENAI_BASE_URL },
     mcp: {
       allowedHosts: list(values.PORTAL_MCP_ALLOWED_HOSTS),
       allowedOrigins: list(values.PORTAL_MCP_ALLOWED_ORIGINS),

@@ -9,6 +9,9 @@ import { SqlCatalogRepository } from '../graph/catalog/sql-catalog-repository.ts
 import { catalogTools } from '../tools/catalog/catalog-tools.ts'
 import { graphTools } from '../tools/graph/graph-tools.ts'
 import { ToolRegistry } from '../tools/tool-registry.ts'
+import { createEmbedder } from '../core/embeddings/create-embedder.ts'
+import { SearchService } from '../tools/search/search-service.ts'
+import { searchTools } from '../tools/search/search-tools.ts'
 import { MemoryConversationStore, SqlConversationStore, type ConversationStore } from '../agent/conversations/conversation-store.ts'
 
 export interface Platform {
@@ -19,6 +22,8 @@ export interface Platform {
   catalog: Catalog
   tools: ToolRegistry
   conversations: ConversationStore
+  /** Search over the catalog and its docs; its index is built on first use (`search.start()` warms it). */
+  search: SearchService
   close(): Promise<void>
 }
 
@@ -48,7 +53,9 @@ export async function createPlatform({ config, catalogPaths, store: givenStore }
     const report = await catalog.import(catalogPaths)
     if (report.errors.length > 0) throw new CatalogLoadError(report)
   }
-  const tools = new ToolRegistry().register(...catalogTools({ catalog }), ...graphTools({ catalog }))
+  // Without a store (in-memory catalogs) search opens an in-memory one of its own on first use.
+  const search = new SearchService({ catalog, bus, store, embedder: createEmbedder(config.embeddings) })
+  const tools = new ToolRegistry().register(...catalogTools({ catalog }), ...graphTools({ catalog }), ...searchTools({ catalog, search }))
   const conversations = store ? new SqlConversationStore(store) : new MemoryConversationStore()
   return {
     config,
@@ -57,7 +64,9 @@ export async function createPlatform({ config, catalogPaths, store: givenStore }
     catalog,
     tools,
     conversations,
+    search,
     async close() {
+      await search.close()
       await bus.close()
       // A store handed in by the caller is the caller's to close.
       if (store && !givenStore) await store.close()

@@ -3,6 +3,7 @@ import type { Platform } from '../platform/create-platform.ts'
 import { backstageCatalogRoutes } from './backstage-catalog-routes.ts'
 import { createMetrics } from './metrics.ts'
 import { toolRoutes } from './tool-routes.ts'
+import { backstageSearchRoutes } from './backstage-search-routes.ts'
 import { createMcpRoutes } from '../mcp-server/index.ts'
 
 /** The portal's HTTP surface over Web-standard Request/Response; Node's listener lives in `serve-http.ts`. */
@@ -30,6 +31,7 @@ export function createHttpApp(platform: Platform, { signal }: { signal?: AbortSi
   app.get('/metrics', async (context) => context.text(await metrics.registry.metrics(), 200, { 'content-type': metrics.registry.contentType }))
   app.route('/api/catalog', backstageCatalogRoutes({ catalog: platform.catalog }))
   app.route('/api/tools', toolRoutes({ tools: platform.tools }))
+  app.route('/api/search', backstageSearchRoutes({ tools: platform.tools }))
   // /mcp and /.well-known/oauth-protected-resource; Host, Origin and token checks apply to /mcp only.
   app.route('/', createMcpRoutes(platform, { ...platform.config.mcp, signal }))
   app.notFound((context) => context.json({ error: { name: 'NotFoundError', message: `No route ${context.req.method} ${new URL(context.req.url).pathname}` }, response: { statusCode: 404 } }, 404))
