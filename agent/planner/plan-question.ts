@@ -197,6 +197,8 @@ export function planQuestion(question: string, context: PlannerContext): Plan {
 
     const inputs: Array<Record<string, unknown>> = []
     if (tool.name === 'catalog_query') inputs.push(Object.fromEntries(Object.entries(filters).filter(([, value]) => value !== undefined)))
+    // Search takes the words as they were asked; it ranks names, text and meaning itself.
+    else if (tool.name === 'search') inputs.push({ query: searchQuery(part) })
     else {
       const filled = fillSlots(tool, { mentions, tokens, lastRefs, index })
       if ('problem' in filled) {
@@ -232,6 +234,15 @@ export function planQuestion(question: string, context: PlannerContext): Plan {
   if (calls.length > 0) return { type: 'calls', calls }
   if (firstProblem) return firstProblem
   return reply(`I'm not sure what you're asking. I can answer:\n${capabilities(tools)}`)
+}
+
+/** The clause without the request around it: "search the docs for kafka lag" → "kafka lag". */
+function searchQuery(part: string): string {
+  const stripped = part
+    .replace(/^\s*(?:please\s+)?(?:can you\s+|could you\s+)?(?:search|look|find|show me|show)\s+(?:(?:in|through)\s+)?(?:the\s+)?(?:docs|documentation|catalog)?\s*(?:for|about|on)?\s*:?\s*/i, '')
+    .replace(/^\s*(?:search\s+)?docs\s*:\s*/i, '')
+    .trim()
+  return stripped.length > 0 ? stripped : part.trim()
 }
 
 const ENGLISH_PREFIXES = new Set(['sub', 'co', 'non', 're', 'multi', 'pre', 'post', 'self', 'cross', 'teams', 'team', 'level', 'levels', 'first', 'second', 'top'])

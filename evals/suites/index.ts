@@ -1,8 +1,9 @@
 import type { Suite } from '../suite.ts'
 import { answersSuite } from './answers.ts'
 import { routingSuite } from './routing.ts'
+import { searchSuite } from './search.ts'
 
 /** Every registered suite, in the order they run. A new suite (anomaly, rca, cost…) is one more entry. */
-export const suites: readonly Suite[] = [routingSuite, answersSuite]
+export const suites: readonly Suite[] = [routingSuite, answersSuite, searchSuite]
 
-export { answersSuite, routingSuite }
+export { answersSuite, routingSuite, searchSuite }

@@ -82,7 +82,7 @@ export function searchTools({ catalog, search }: { catalog: Catalog; search: Sea
     name: 'search',
     title: 'Search the catalog and docs',
     description:
-      'Finds services, APIs, resources, systems, teams, people and docs sections by meaning and by words: exact or partial names, typos, synonyms, questions, runbook and documentation text. Filters: kind, type, owner, system, lifecycle, tag. Each result has a snippet with the matched words, a score and why it matched.',
+      'Finds services, APIs, resources, systems, teams, people and docs sections from words or a question: exact or partial names, typos, synonyms, runbook and documentation text. Filters: kind, type, owner, system, lifecycle, tag. Each result has a snippet with the matched words, a score and why it matched.',
     input: searchInput,
     output: searchOutput,
     annotations: READ_ONLY,
@@ -91,16 +91,16 @@ export function searchTools({ catalog, search }: { catalog: Catalog; search: Sea
     examples: [
       'where is the runbook for checkout?',
       'find services about billing',
-      'find the docs page on how to rotate database credentials',
+      'find the docs on how to rotate database credentials',
       'search the docs for kafka consumer lag',
       'which docs explain local development setup?',
       'where can I read about fraud detection?',
       'documentation about shipping labels',
-      'is there a runbook for high error rate alerts?',
+      'is there a runbook for when database connections are exhausted?',
       'search for anything related to invoices and tax',
       'how do I get started developing the storefront locally?',
-      'where are the on-call docs for payments?',
-      'look for documentation on the recommendation engine',
+      'where are the operations docs for payments?',
+      'look for documentation on product recommendations',
       'anything about gift cards?',
       'search docs: database connections exhausted',
       'which service handles sending emails?',
@@ -144,7 +144,7 @@ export function searchTools({ catalog, search }: { catalog: Catalog; search: Sea
     annotations: READ_ONLY,
     scope: 'search:read',
     approval: false,
-    examples: ["show me checkout-api's docs", 'read the on-call and runbook section of the payments-api docs', 'open the docs of search-service', 'show the local development section for cart-service docs', 'what do the docs of ledger-service say about dependencies?'],
+    examples: ["show me checkout-api's docs", 'read the runbook section of the payments-api docs', 'open the docs of search-service', 'show the local development section for cart-service docs', 'what do the docs of ledger-service say about dependencies?'],
     async execute({ ref, section, page }) {
       const resolved = resolveEntityRef(catalog.index, ref)
       const entity = catalog.index.get(resolved)!
