@@ -23,6 +23,7 @@ export class NameIndex {
   private readonly fullNames = new Map<string, Set<string>>()
   private readonly postings = new Map<string, Set<string>>()
   private readonly vocabulary = new Map<string, number>()
+  private textCount = 0
   private sorted?: string[]
   private byLength?: Map<number, string[]>
   private vocabularyByLength?: Map<number, string[]>
@@ -54,10 +55,21 @@ export class NameIndex {
 
   /** Counts the words of a document's text for spelling correction (never removed: a stale word only costs a wasted alternative). */
   addVocabulary(text: string): void {
-    for (const word of vocabularyWords(text)) {
+    this.textCount++
+    for (const word of new Set(vocabularyWords(text))) {
       if (!this.vocabulary.has(word)) this.vocabularyByLength = undefined
       this.vocabulary.set(word, (this.vocabulary.get(word) ?? 0) + 1)
     }
+  }
+
+  /** How many document texts a word appeared in (approximately: counted per text added). */
+  frequency(word: string): number {
+    return this.vocabulary.get(word) ?? 0
+  }
+
+  /** How many texts were added to the vocabulary. */
+  get texts(): number {
+    return this.textCount
   }
 
   /** The closest known word to a word nobody wrote (edit distance 1, or 2 from 8 letters), or undefined. */

@@ -41,6 +41,8 @@ export interface StoredDocument {
 const META_COLUMNS = 'id, entity_ref as "entityRef", document_type as "documentType", kind, type, owner, system, lifecycle, tags, title, section, location'
 const HIGHLIGHT_OPTIONS = 'StartSel=<mark>, StopSel=</mark>, MaxWords=30, MinWords=12, MaxFragments=2, FragmentDelimiter=" … "'
 const BATCH = 500
+// Headlines parse the text they highlight; the start of a long body (an API definition) is enough to quote.
+const SNIPPET_SOURCE = 2000
 
 function vectorText(vector: Float32Array): string {
   return `[${Array.from(vector, (value) => (Number.isFinite(value) ? value : 0).toFixed(6)).join(',')}]`
@@ -174,7 +176,7 @@ export class SearchIndex {
   async snippets(ids: string[], query: TextQuery): Promise<Map<string, string>> {
     if (ids.length === 0) return new Map()
     const { rows } = await this.store.query<{ id: string; snippet: string }>(
-      `select id, ts_headline('english', summary || E'\\n' || body, q, '${HIGHLIGHT_OPTIONS}') as snippet
+      `select id, ts_headline('english', summary || E'\\n' || left(body, ${SNIPPET_SOURCE}), q, '${HIGHLIGHT_OPTIONS}') as snippet
        from search_documents, (select ${tsquery('$2', '$3')} as q) as query where id = any($1::text[])`,
       [ids, query.stemmed, query.prefixes],
     )

@@ -69,7 +69,8 @@ export interface SearchServiceOptions {
   log?: (message: string) => void
 }
 
-const CANDIDATES = 100
+const CANDIDATES = 60
+const COMMON_SHARE = 0.2
 const NAME_CANDIDATES = 50
 const PER_ENTITY = 2
 const MAX_LIMIT = 100
@@ -145,7 +146,12 @@ export class SearchService {
       const corrected = this.names.correct(word)
       if (corrected) corrections[word] = corrected
     }
-    const textQuery = toTextQuery([...words, ...Object.values(corrections)])
+    // A word in most documents ("service" in a catalog of services) ranks nothing and makes Postgres score
+    // every row; it is left out of the full-text query when rarer words remain (names still match it).
+    const common = (word: string) => this.names.frequency(word) > Math.max(50, this.names.texts * COMMON_SHARE)
+    const searched = [...words, ...Object.values(corrections)]
+    const rare = searched.filter((word) => !common(word))
+    const textQuery = toTextQuery(rare.length > 0 ? rare : searched)
     const lists: RankedList[] = []
     const similarity = new Map<string, number>()
     let semantic: SearchResponse['semantic'] = this.embedder ? (this.embedding ? 'indexing' : 'ready') : 'off'
