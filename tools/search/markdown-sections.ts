@@ -21,7 +21,8 @@ export function headingAnchor(heading: string): string {
  */
 export function markdownSections(markdown: string, { depth = 2, fallbackTitle = '' }: { depth?: number; fallbackTitle?: string } = {}): MarkdownSection[] {
   const sections: MarkdownSection[] = []
-  const trail: string[] = []
+  // A page without a `#` title gets the one it is given, so its sections read "Cart Service › Usage".
+  const trail: string[] = fallbackTitle ? [fallbackTitle] : []
   let current: { heading: string; path: string[]; lines: string[] } = { heading: fallbackTitle, path: fallbackTitle ? [fallbackTitle] : [], lines: [] }
   let fence: string | undefined
   const flush = () => {
