@@ -105,6 +105,7 @@ export const migrations: Migration[] = [
       create index search_documents_entity on search_documents (entity_ref);
       create index search_documents_text on search_documents using gin (search_vector);
       create index search_documents_embedding on search_documents using hnsw (embedding vector_cosine_ops);
+      create index search_documents_unembedded on search_documents (id) where embedding is null;
     `,
   },
 ]

@@ -117,10 +117,11 @@ export class SearchIndex {
 
   /** Documents not yet embedded by `model`, with the text to embed. */
   async pendingEmbeddings(model: string, limit: number): Promise<Array<{ id: string; text: string; contentHash: string }>> {
-    const { rows } = await this.store.query<{ id: string; text: string; contentHash: string }>(
-      'select id, embedding_text as text, content_hash as "contentHash" from search_documents where embedding_model is distinct from $1 order by id limit $2',
-      [model, limit],
-    )
+    // New and changed documents first, through the partial index; vectors of another model only after them.
+    const columns = 'select id, embedding_text as text, content_hash as "contentHash" from search_documents'
+    const fresh = await this.store.query<{ id: string; text: string; contentHash: string }>(`${columns} where embedding is null order by id limit $1`, [limit])
+    if (fresh.rows.length > 0) return fresh.rows
+    const { rows } = await this.store.query<{ id: string; text: string; contentHash: string }>(`${columns} where embedding_model <> $1 order by id limit $2`, [model, limit])
     return rows
   }
 
