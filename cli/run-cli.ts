@@ -263,6 +263,8 @@ async function start(config: PortalConfig, catalogPaths: string[] | undefined, i
     await slack.start()
     io.stdout(config.slack?.mode === 'socket' ? 'Slack: connected over Socket Mode\n' : `Slack: events at ${server.url}/slack/events\n`)
   }
+  // The search index is checked against the catalog in the background; embeddings follow as they are computed.
+  platform.search.start().catch((error: unknown) => io.stderr(`search: the index could not be built: ${(error as Error).message}\n`))
   await new Promise<void>((resolve) => {
     if (signal?.aborted) return resolve()
     signal?.addEventListener('abort', () => resolve(), { once: true })

@@ -20,6 +20,13 @@ const configSchema = z.object({
   PORTAL_MODEL: z.string().min(1).optional(),
   OPENAI_API_KEY: z.string().min(1).optional(),
   OPENAI_BASE_URL: z.string().url().optional(),
+  /**
+   * Search embeddings: `local` (all-MiniLM-L6-v2 in-process), a model id of the OpenAI-compatible endpoint
+   * (OPENAI_BASE_URL), or `none` (full-text search alone).
+   */
+  PORTAL_EMBEDDINGS_MODEL: z.string().min(1).default('local'),
+  /** A directory holding the local embedding model's files; without it the model comes from the Hugging Face hub. */
+  PORTAL_EMBEDDINGS_MODEL_DIR: z.string().min(1).optional(),
   PORTAL_DEMO: z.enum(['true', 'false']).default('true').transform((value) => value === 'true'),
   /** A JSON or YAML file with the approval policy (who may approve what); the defaults are in approval-policy.ts. */
   PORTAL_APPROVAL_POLICY: z.string().min(1).optional(),
@@ -62,6 +69,7 @@ export type PortalConfig = {
   approvalPolicyFile?: string
   remediation: { configFile?: string; githubToken?: string; githubApiUrl: string }
   webAuth: { mode: 'local' | 'proxy'; userHeader: string; emailHeader: string }
+  embeddings: { model: string; modelDir?: string; apiKey?: string; baseURL?: string }
   /** Present when Slack is configured. */
   slack?: SlackConfig
   /** Present when Teams is configured (an app id, or TEAMS_ENABLED=true for local mode). */
@@ -99,6 +107,7 @@ export function loadConfig(environment: Record<string, string | undefined> = pro
     approvalPolicyFile: values.PORTAL_APPROVAL_POLICY,
     remediation: { configFile: values.PORTAL_REMEDIATION_CONFIG, githubToken: values.GITHUB_TOKEN, githubApiUrl: values.GITHUB_API_URL.replace(/\/$/, '') },
     webAuth: { mode: values.PORTAL_WEB_AUTH, userHeader: values.PORTAL_AUTH_USER_HEADER.toLowerCase(), emailHeader: values.PORTAL_AUTH_EMAIL_HEADER.toLowerCase() },
+    embeddings: { model: values.PORTAL_EMBEDDINGS_MODEL, modelDir: values.PORTAL_EMBEDDINGS_MODEL_DIR, apiKey: values.OPENAI_API_KEY, baseURL: values.OPENAI_BASE_URL },
     mcp: {
       allowedHosts: list(values.PORTAL_MCP_ALLOWED_HOSTS),
       allowedOrigins: list(values.PORTAL_MCP_ALLOWED_ORIGINS),

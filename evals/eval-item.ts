@@ -20,8 +20,10 @@ export const expectationSchema = z
     contains: z.array(z.string().min(1)).optional(),
     /** Strings the answer must not contain, compared case-insensitively. */
     excludes: z.array(z.string().min(1)).optional(),
+    /** Retrieval suites: the entities a search for the question should return, as `kind:namespace/name`. */
+    relevant: z.array(z.string().regex(/^[a-z]+:[a-z0-9._-]+\/[a-z0-9._-]+$/, 'must be an entity reference kind:namespace/name in lower case')).min(1).optional(),
   })
-  .refine((expect) => expect.tools !== undefined || expect.contains !== undefined || expect.excludes !== undefined, 'needs at least one of tools, contains, excludes')
+  .refine((expect) => expect.tools !== undefined || expect.contains !== undefined || expect.excludes !== undefined || expect.relevant !== undefined, 'needs at least one of tools, contains, excludes, relevant')
 
 /**
  * One line of a data set. `split` and `tags` are our extension: heldout items are never read by whoever tunes

@@ -7,4 +7,5 @@ export { DatasetError, parseDataset, readDataset, type ReadDatasetOptions } from
 export { parseArguments, runEvals, UsageError, USAGE, type CliOptions, type RunEvalsOptions } from './run-evals.ts'
 export { argumentsMatch, checkAnswer, ratio, refKindOf, selectionMatches, valueMatches, type AnswerCheck, type NormalizeInput, type ToolCall } from './scoring.ts'
 export { defineSuite, type AskFunction, type AskRequest, type AskResult, type Failure, type Metrics, type Suite, type SuiteRun, type SuiteRunOptions } from './suite.ts'
-export { answersSuite, routingSuite, suites } from './suites/index.ts'
+export { ndcgAt, recallAt, reciprocalRankAt } from './retrieval-metrics.ts'
+export { answersSuite, routingSuite, searchSuite, suites } from './suites/index.ts'

@@ -38,6 +38,8 @@ describe.each(PROTOCOL_REVISIONS)('MCP server, protocol revision %s', (revision)
   beforeAll(async () => {
     docsRoot = await mkdtemp(path.join(os.tmpdir(), 'portal-mcp-docs-'))
     platform = await openTestPlatform({ files: await writeDocsCatalog(docsRoot) })
+    // Search opens an in-memory store of its own on first use: seconds of PGlite start-up, paid here rather than in a test.
+    await platform.search.start()
     ;({ client, close } = await connectMcpClient(platform, operator, { revision, resourcePageSize: 4 }))
   })
   afterAll(async () => {

@@ -2,7 +2,7 @@ import { ProtocolError, ProtocolErrorCode, ResourceNotFoundError, type McpServer
 import type { Catalog } from '../graph/catalog/catalog.ts'
 import { similarRefs } from '../graph/index/resolve-entity.ts'
 import { decodeCursor, encodeCursor } from '../tools/paging.ts'
-import { docsFolder, hasDocs, readDocsPage, readDocsPages } from './entity-docs.ts'
+import { docsFolder, hasDocs, readDocsPage, readDocsPages } from '../graph/docs/entity-docs.ts'
 import { CATALOG_TEMPLATE, catalogUri, DOCS_PAGE_TEMPLATE, DOCS_TEMPLATE, docsUri, parseResourceUri } from './resource-uris.ts'
 
 export interface CatalogResourcesOptions {

@@ -4,7 +4,7 @@ import { PortalError } from '../core/errors.ts'
 import type { Catalog } from '../graph/catalog/catalog.ts'
 import { resolveEntityRef } from '../graph/index/resolve-entity.ts'
 import type { ToolRegistry } from '../tools/tool-registry.ts'
-import { docsFolder } from './entity-docs.ts'
+import { docsFolder } from '../graph/docs/entity-docs.ts'
 import { docsUri } from './resource-uris.ts'
 
 export interface PromptsOptions {

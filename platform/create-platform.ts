@@ -19,6 +19,9 @@ import { remediationTools } from '../tools/remediation/remediation-tools.ts'
 import { SimulatedCluster } from '../tools/remediation/simulated-cluster.ts'
 import { KubernetesExecutor } from '../tools/remediation/kubernetes-executor.ts'
 import { DEFAULT_REMEDIATION_CONFIG, readRemediationConfig } from '../tools/remediation/remediation-config.ts'
+import { createEmbedder } from '../core/embeddings/create-embedder.ts'
+import { SearchService } from '../tools/search/search-service.ts'
+import { searchTools } from '../tools/search/search-tools.ts'
 import { MemoryConversationStore, SqlConversationStore, type ConversationStore } from '../agent/conversations/conversation-store.ts'
 
 export interface Platform {
@@ -32,6 +35,8 @@ export interface Platform {
   approvals: Approvals
   /** Cost and carbon (FOCUS imports and analyses); absent without a store. */
   cost?: CostService
+  /** Search over the catalog and its docs; its index is built on first use (`search.start()` warms it). */
+  search: SearchService
   close(): Promise<void>
 }
 
@@ -64,8 +69,10 @@ export async function createPlatform({ config, catalogPaths, store: givenStore }
     const report = await catalog.import(catalogPaths)
     if (report.errors.length > 0) throw new CatalogLoadError(report)
   }
+  // Without a store (in-memory catalogs) search opens an in-memory one of its own on first use.
+  const search = new SearchService({ catalog, bus, store, embedder: createEmbedder(config.embeddings) })
   const cost = store ? new CostService({ store, catalog, bus }) : undefined
-  const tools = new ToolRegistry().register(...catalogTools({ catalog }), ...graphTools({ catalog }), ...(cost ? costTools({ cost }) : []))
+  const tools = new ToolRegistry().register(...catalogTools({ catalog }), ...graphTools({ catalog }), ...searchTools({ catalog, search }), ...(cost ? costTools({ cost }) : []))
   const approvals = new Approvals({ repository: store ? new SqlApprovalRepository(store) : new MemoryApprovalRepository(), index: catalog.index, tools, policy, bus })
   // The demo's playbooks act on a simulated cluster; `executor: kubernetes` uses the kubeconfig kubectl would.
   const workloads = remediation.executor === 'kubernetes' ? KubernetesExecutor.fromDefault() : new SimulatedCluster()
@@ -81,7 +88,9 @@ export async function createPlatform({ config, catalogPaths, store: givenStore }
     conversations,
     approvals,
     cost,
+    search,
     async close() {
+      await search.close()
       await bus.close()
       // A store handed in by the caller is the caller's to close.
       if (store && !givenStore) await store.close()

@@ -3,6 +3,7 @@ import type { Platform } from '../platform/create-platform.ts'
 import { backstageCatalogRoutes } from './backstage-catalog-routes.ts'
 import { createMetrics } from './metrics.ts'
 import { toolRoutes } from './tool-routes.ts'
+import { backstageSearchRoutes } from './backstage-search-routes.ts'
 import { createMcpRoutes } from '../mcp-server/index.ts'
 import { chatRoutes } from '../web-chat/chat-routes.ts'
 import { staticRoutes } from '../web-chat/static-routes.ts'
@@ -34,6 +35,7 @@ export function createHttpApp(platform: Platform, { signal, slack, teams }: { si
   app.get('/metrics', async (context) => context.text(await metrics.registry.metrics(), 200, { 'content-type': metrics.registry.contentType }))
   app.route('/api/catalog', backstageCatalogRoutes({ catalog: platform.catalog }))
   app.route('/api/tools', toolRoutes({ tools: platform.tools }))
+  app.route('/api/search', backstageSearchRoutes({ tools: platform.tools }))
   // Slack in HTTP mode (signed requests); Socket Mode connects from the process instead (see `portal start`).
   const slackRoutes = (slack ?? (platform.config.slack?.mode === 'http' ? createSlackApp(platform) : undefined))?.routes
   if (slackRoutes) app.route('/slack', slackRoutes)

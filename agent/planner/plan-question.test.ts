@@ -20,6 +20,20 @@ describe('planQuestion on a small organisation', () => {
     tools = [...catalogTools({ catalog }), ...graphTools({ catalog })]
   })
 
+  it('sends search-like questions to search with their words, once a search tool is registered', () => {
+    const search = defineTool({
+      name: 'search', title: 'Search the catalog and docs', description: 'Finds services and docs sections from words or a question, runbook and documentation text.',
+      input: z.object({ query: z.string() }), output: z.object({}), annotations: READ_ONLY, scope: 'search:read', approval: false,
+      examples: ['where is the runbook for checkout?', 'find services about billing', 'search the docs for kafka consumer lag', 'documentation about shipping labels'],
+      execute: async () => ({}),
+    })
+    const withSearch = [...tools, search]
+    expect(plan('where is the runbook for payments?', [], withSearch)).toEqual({ type: 'calls', calls: [{ toolName: 'search', input: { query: 'where is the runbook for payments' } }] })
+    expect(plan('search the docs for card declines', [], withSearch)).toEqual({ type: 'calls', calls: [{ toolName: 'search', input: { query: 'card declines' } }] })
+    // Without it, docs questions are a topic no tool covers.
+    expect(plan('where is the runbook for payments?')).toMatchObject({ type: 'reply', text: expect.stringMatching(/documentation search/) })
+  })
+
   it('links names, titles and typos to entities that exist', () => {
     expect(linkEntities(catalog.index, 'what does the Web Storefront need?').map((mention) => mention.candidates[0]!.ref)).toEqual(['component:default/web'])
     expect(linkEntities(catalog.index, 'who owns fraud-chek').map((mention) => mention.candidates[0]!.ref)).toEqual(['component:default/fraud-check'])

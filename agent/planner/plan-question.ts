@@ -180,6 +180,8 @@ export function planQuestion(question: string, context: PlannerContext): Plan {
       if (fitting && !ENTITY_SLOTS[top.tool]?.[0]?.onlyKinds?.includes(namedKind)) top = fitting
     }
     let tool = tools.get(top.tool)!
+    // "search the docs for voucher codes": a search, even when its words name an entity.
+    if (tool.name === 'docs_get' && /^\s*(?:please\s+)?(?:search|find|look for)\b/i.test(part) && tools.has('search')) tool = tools.get('search')!
     // Text in quotes is something to search for, not an entity to describe.
     if (quoted && filters.text !== undefined && tools.has('catalog_query')) tool = tools.get('catalog_query')!
     // Lists narrowed by attributes are catalog queries, also when they name a team or a system.
@@ -212,6 +214,8 @@ export function planQuestion(question: string, context: PlannerContext): Plan {
     }
     const inputs: Array<Record<string, unknown>> = []
     if (tool.name === 'catalog_query') inputs.push(Object.fromEntries(Object.entries(filters).filter(([, value]) => value !== undefined)))
+    // Search takes the words as they were asked; it ranks names, text and meaning itself.
+    else if (tool.name === 'search') inputs.push({ query: searchQuery(part) })
     else {
       const filled = fillSlots(tool, { mentions, tokens, lastRefs, index })
       if ('problem' in filled) {
@@ -245,6 +249,9 @@ export function planQuestion(question: string, context: PlannerContext): Plan {
       // "what services does team-checkout run": a team and a plural kind is what the team owns.
       const group = call.input.ref as string | undefined
       if (call.toolName === 'catalog_get_entity' && group?.startsWith('group:') && PLURAL_KINDS.test(outside.join(' ')) && tools.has('graph_owned_by')) call = { toolName: 'graph_owned_by', input: { group } }
+      // "the local development section of cart-service's docs": one section.
+      const section = call.toolName === 'docs_get' ? /\bthe\s+(["'“]?)([a-z][a-z0-9 &-]{2,60}?)\1\s+section\b/i.exec(part)?.[2] : undefined
+      if (section) call.input.section = section
       if (call.toolName === 'graph_owned_by' && typeof filters.kind === 'string' && filters.kind !== 'group' && filters.kind !== 'user') call.input.kind = filters.kind
       if (call.toolName === 'graph_dependencies' || call.toolName === 'graph_dependents') {
         const depth = depthFrom(tokens)
@@ -258,6 +265,15 @@ export function planQuestion(question: string, context: PlannerContext): Plan {
   if (calls.length > 0) return { type: 'calls', calls }
   if (firstProblem) return firstProblem
   return reply(`I'm not sure what you're asking. I can answer:\n${capabilities(tools)}`)
+}
+
+/** The clause without the request around it: "search the docs for kafka lag" → "kafka lag". */
+function searchQuery(part: string): string {
+  const stripped = part
+    .replace(/^\s*(?:please\s+)?(?:can you\s+|could you\s+)?(?:search|look|find|show me|show)\s+(?:(?:in|through)\s+)?(?:the\s+)?(?:docs|documentation|catalog)?\s*(?:for|about|on)?\s*:?\s*/i, '')
+    .replace(/^\s*(?:search\s+)?docs\s*:\s*/i, '')
+    .trim()
+  return stripped.length > 0 ? stripped : part.trim()
 }
 
 const ENGLISH_PREFIXES = new Set(['sub', 'co', 'non', 're', 'multi', 'pre', 'post', 'self', 'cross', 'teams', 'team', 'level', 'levels', 'first', 'second', 'top'])

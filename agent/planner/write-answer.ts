@@ -145,6 +145,22 @@ export function writeAnswer(outcomes: ToolOutcome[], index: CatalogIndex, render
         return output.valid
           ? `The YAML is valid (${list(output.entities)})${output.warnings.length ? `, with warnings: ${output.warnings.map((warning: Json) => `${warning.field ?? ''} ${warning.message}`.trim()).join('; ')}` : ''}.`
           : `The YAML has ${output.errors.length} problem(s): ${output.errors.map((error: Json) => `${[error.entity, error.field].filter(Boolean).join(' ')}: ${error.message}`).join('; ')}.`
+      case 'search': {
+        if (output.results.length === 0) return `I found nothing for "${output.query}".`
+        const corrected = Object.entries(output.corrections as Record<string, string>).map(([from, to]) => `"${from}" as "${to}"`)
+        const lines = output.results.slice(0, 5).map((hit: Json, position: number) => {
+          const what = hit.documentType === 'docs' ? `the "${hit.section ?? hit.title}" section of the docs of ${cite(hit.ref)}` : cite(hit.ref)
+          const snippet = String(hit.snippet).replace(/<\/?mark>/g, '').replace(/\s+/g, ' ').trim().slice(0, 200)
+          return `${position + 1}. ${what} (${hit.location})${snippet ? ` — it reads: "${snippet}"` : ''}`
+        })
+        return [`I found ${output.total} result${output.total === 1 ? '' : 's'} for "${output.query}"${corrected.length > 0 ? ` (reading ${corrected.join(', ')})` : ''}; the best:`, ...lines].join('\n')
+      }
+      case 'docs_get': {
+        const subject = cite(output.ref)
+        const where = output.section ? `the "${output.section.heading}" section of the docs of ${subject} (${output.section.location})` : `the docs of ${subject} (${output.pages.map((page: Json) => page.location).join(', ')})`
+        const text = String(output.text).trim()
+        return `From ${where}, quoted as written:\n> ${text.slice(0, 1500).replace(/\n/g, '\n> ')}${text.length > 1500 || output.truncated ? '\n> …' : ''}`
+      }
       default:
         return writeCostAnswer(outcome.toolName, output, cite) ?? render?.(outcome.toolName, output) ?? `${outcome.toolName} returned: ${JSON.stringify(output).slice(0, 2000)}`
     }

@@ -210,6 +210,45 @@ export const migrations: Migration[] = [
       );
     `,
   },
+  {
+    version: 6,
+    name: 'search-documents',
+    sql: `
+      create table search_documents (
+        id text primary key,
+        entity_ref text not null,
+        document_type text not null check (document_type in ('entity', 'docs')),
+        kind text not null,
+        type text,
+        owner text,
+        system text,
+        lifecycle text,
+        tags text[] not null default '{}',
+        title text not null,
+        section text,
+        location text not null,
+        names text not null,
+        keywords text not null,
+        summary text not null,
+        body text not null,
+        embedding_text text not null,
+        content_hash text not null,
+        search_vector tsvector generated always as (
+          setweight(to_tsvector('english', names), 'A') ||
+          setweight(to_tsvector('english', keywords), 'B') ||
+          setweight(to_tsvector('english', summary), 'C') ||
+          setweight(to_tsvector('english', body), 'D')
+        ) stored,
+        embedding vector(384),
+        embedding_model text,
+        updated_at timestamptz not null default now()
+      );
+      create index search_documents_entity on search_documents (entity_ref);
+      create index search_documents_text on search_documents using gin (search_vector);
+      create index search_documents_embedding on search_documents using hnsw (embedding vector_cosine_ops);
+      create index search_documents_unembedded on search_documents (id) where embedding is null;
+    `,
+  },
 ]
 
 /** Applies the migrations a store has not seen yet, in order, each in its own transaction. */

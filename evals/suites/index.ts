@@ -2,8 +2,9 @@ import type { Suite } from '../suite.ts'
 import { answersSuite } from './answers.ts'
 import { costSuite } from './cost.ts'
 import { routingSuite } from './routing.ts'
+import { searchSuite } from './search.ts'
 
 /** Every registered suite, in the order they run. A new suite (anomaly, rca, cost…) is one more entry. */
-export const suites: readonly Suite[] = [routingSuite, answersSuite, costSuite]
+export const suites: readonly Suite[] = [routingSuite, answersSuite, costSuite, searchSuite]
 
-export { answersSuite, costSuite, routingSuite }
+export { answersSuite, costSuite, routingSuite, searchSuite }

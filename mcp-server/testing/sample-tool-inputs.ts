@@ -1,5 +1,5 @@
 /**
- * A valid input for each registry tool against `SMALL_ORG`, so adapter tests can call every tool. A tool
+ * A valid input for each registry tool against `SMALL_ORG` (docs_get: the documented `ledger` the MCP test adds), so adapter tests can call every tool. A tool
  * added to the registry needs an entry here; the MCP tests fail, naming it, until it has one.
  */
 export const SAMPLE_TOOL_INPUTS: Record<string, Record<string, unknown>> = {
@@ -20,4 +20,6 @@ export const SAMPLE_TOOL_INPUTS: Record<string, Record<string, unknown>> = {
   // Undo needs a run that succeeded; over MCP the unknown request is the error to check.
   remediation_undo: { requestId: 'apr_unknown' },
   audit_log: { limit: 5 },
+  search: { query: 'payments database', limit: 3 },
+  docs_get: { ref: 'component:ledger' },
 }

@@ -1,6 +1,6 @@
 import { readdir, readFile, stat } from 'node:fs/promises'
 import path from 'node:path'
-import { ANNOTATION_MANAGED_BY_LOCATION, type Entity } from '../graph/model/entity.ts'
+import { ANNOTATION_MANAGED_BY_LOCATION, type Entity } from '../model/entity.ts'
 
 export const ANNOTATION_TECHDOCS_REF = 'backstage.io/techdocs-ref'
 

@@ -1,0 +1,28 @@
+import { describe, expect, it } from 'vitest'
+import { NameIndex } from './name-index.ts'
+
+describe('NameIndex', () => {
+  const index = new NameIndex()
+  index.setNames('component:default/payments-api', ['payments-api', 'Payments API'])
+  index.setNames('component:default/pay-later', ['pay-later'])
+  index.setNames('component:default/checkout-api', ['checkout-api', 'Checkout API'])
+  index.addVocabulary('Orchestrates checkout and reconciliation')
+
+  it('matches exact words, prefixes and typos, best first, and the whole name above all', () => {
+    expect(index.match('payments', ['payments'], 5)[0]!.ref).toBe('component:default/payments-api')
+    expect(index.match('paym', ['paym'], 5).map((match) => match.ref)).toEqual(['component:default/payments-api'])
+    expect(index.match('chekout', ['chekout'], 5)[0]).toMatchObject({ ref: 'component:default/checkout-api', matched: [{ word: 'chekout', as: 'checkout', how: 'typo' }] })
+    expect(index.match('checkout api', ['checkout', 'api'], 5)[0]!.ref).toBe('component:default/checkout-api')
+  })
+
+  it('corrects misspelt words towards names and document words, and leaves known ones alone', () => {
+    expect(index.correct('reconcilation')).toBe('reconciliation')
+    expect(index.correct('checkout')).toBeUndefined()
+    expect(index.correct('zzzzzz')).toBeUndefined()
+  })
+
+  it('forgets removed entities', () => {
+    index.remove('component:default/pay-later')
+    expect(index.match('pay', ['pay'], 5).map((match) => match.ref)).toEqual(['component:default/payments-api'])
+  })
+})

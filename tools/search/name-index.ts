@@ -1,0 +1,196 @@
+import { editDistance } from '../../core/text/edit-distance.ts'
+import { vocabularyWords } from './query-words.ts'
+
+export interface NameMatch {
+  ref: string
+  score: number
+  /** The query words that matched, and how: `exact`, `prefix` or `typo` (with the name word they matched). */
+  matched: Array<{ word: string; as: string; how: 'exact' | 'prefix' | 'typo' }>
+}
+
+// A word on more names than this identifies none of them ("service" at 100,000 entities).
+const MAX_POSTINGS = 5000
+const MAX_PREFIX_EXPANSION = 200
+
+/**
+ * Entity names in memory, for what full-text search does badly: partial words ("paym" for payments-api) and
+ * typos ("chekout"). Each entity's name, title and aliases are split into words; a query word matches a name
+ * word exactly, as its prefix, or within a small edit distance. It also keeps every word of every document
+ * (`vocabulary`) so that misspelt query words can be corrected before the full-text query runs.
+ */
+export class NameIndex {
+  private readonly namesOf = new Map<string, string[]>()
+  private readonly fullNames = new Map<string, Set<string>>()
+  private readonly postings = new Map<string, Set<string>>()
+  private readonly vocabulary = new Map<string, number>()
+  private textCount = 0
+  private sorted?: string[]
+  private byLength?: Map<number, string[]>
+  private vocabularyByLength?: Map<number, string[]>
+
+  get size(): number {
+    return this.namesOf.size
+  }
+
+  /** Sets an entity's names (name, title, aliases), replacing earlier ones. */
+  setNames(ref: string, names: string[]): void {
+    this.remove(ref)
+    const words = [...new Set(names.flatMap((name) => nameWords(name)))]
+    this.namesOf.set(ref, words)
+    for (const word of words) this.post(this.postings, word, ref)
+    for (const name of names) this.post(this.fullNames, normalizeName(name), ref)
+    this.sorted = undefined
+    this.byLength = undefined
+  }
+
+  remove(ref: string): void {
+    const words = this.namesOf.get(ref)
+    if (!words) return
+    this.namesOf.delete(ref)
+    for (const word of words) this.postings.get(word)?.delete(ref)
+    for (const [name, refs] of this.fullNames) if (refs.delete(ref) && refs.size === 0) this.fullNames.delete(name)
+    this.sorted = undefined
+    this.byLength = undefined
+  }
+
+  /** Counts the words of a document's text for spelling correction (never removed: a stale word only costs a wasted alternative). */
+  addVocabulary(text: string): void {
+    this.textCount++
+    for (const word of new Set(vocabularyWords(text))) {
+      if (!this.vocabulary.has(word)) this.vocabularyByLength = undefined
+      this.vocabulary.set(word, (this.vocabulary.get(word) ?? 0) + 1)
+    }
+  }
+
+  /** How many document texts a word appeared in (approximately: counted per text added). */
+  frequency(word: string): number {
+    return this.vocabulary.get(word) ?? 0
+  }
+
+  /** How many texts were added to the vocabulary. */
+  get texts(): number {
+    return this.textCount
+  }
+
+  /** The closest known word to a word nobody wrote (edit distance 1, or 2 from 8 letters), or undefined. */
+  correct(word: string): string | undefined {
+    if (word.length < 4 || /\d/.test(word) || this.vocabulary.has(word) || this.postings.has(word)) return undefined
+    this.vocabularyByLength ??= groupByLength([...this.vocabulary.keys(), ...this.postings.keys()])
+    const limit = word.length >= 8 ? 2 : 1
+    let best: string | undefined
+    let bestDistance = limit + 1
+    let bestCount = 0
+    for (let length = word.length - limit; length <= word.length + limit; length++) {
+      for (const candidate of this.vocabularyByLength.get(length) ?? []) {
+        const distance = editDistance(word, candidate, limit)
+        const count = this.vocabulary.get(candidate) ?? 1
+        if (distance < bestDistance || (distance === bestDistance && count > bestCount)) {
+          best = candidate
+          bestDistance = distance
+          bestCount = count
+        }
+      }
+    }
+    return bestDistance <= limit ? best : undefined
+  }
+
+  /** Entities whose names match the query words, best first. */
+  match(query: string, words: string[], limit: number): NameMatch[] {
+    const total = Math.max(1, this.namesOf.size)
+    const scores = new Map<string, NameMatch>()
+    const credit = (ref: string, score: number, match: NameMatch['matched'][number]) => {
+      const entry = scores.get(ref) ?? { ref, score: 0, matched: [] }
+      if (entry.matched.some((item) => item.word === match.word)) {
+        // One query word counts once per entity: its best match.
+        const previous = entry.matched.find((item) => item.word === match.word)!
+        if (rank(previous.how) >= rank(match.how)) return
+        entry.matched = entry.matched.filter((item) => item.word !== match.word)
+        entry.score -= weight(previous.how) * this.idf(previous.as, total)
+      }
+      entry.matched.push(match)
+      entry.score += score
+      scores.set(ref, entry)
+    }
+    for (const word of words) {
+      for (const [nameWord, how] of this.expand(word)) {
+        const refs = this.postings.get(nameWord)
+        if (!refs || refs.size === 0 || refs.size > MAX_POSTINGS) continue
+        const score = weight(how) * this.idf(nameWord, total)
+        for (const ref of refs) credit(ref, score, { word, as: nameWord, how })
+      }
+    }
+    // The whole query is a name ("checkout api", "Payments API"): that entity first.
+    for (const ref of this.fullNames.get(normalizeName(query)) ?? []) {
+      const entry = scores.get(ref) ?? { ref, score: 0, matched: [] }
+      entry.score += 100
+      scores.set(ref, entry)
+    }
+    const ranked = [...scores.values()]
+    for (const entry of ranked) entry.score /= Math.sqrt(this.namesOf.get(entry.ref)?.length ?? 1)
+    return ranked.sort((a, b) => b.score - a.score || a.ref.localeCompare(b.ref)).slice(0, limit)
+  }
+
+  /** Name words a query word stands for: itself, names it begins, and near misspellings. */
+  private expand(word: string): Array<[string, 'exact' | 'prefix' | 'typo']> {
+    const found: Array<[string, 'exact' | 'prefix' | 'typo']> = []
+    if (this.postings.has(word)) found.push([word, 'exact'])
+    if (word.length >= 3) {
+      this.sorted ??= [...this.postings.keys()].sort()
+      let position = lowerBound(this.sorted, word)
+      for (let count = 0; position < this.sorted.length && this.sorted[position]!.startsWith(word) && count < MAX_PREFIX_EXPANSION; position++, count++) {
+        if (this.sorted[position] !== word) found.push([this.sorted[position]!, 'prefix'])
+      }
+    }
+    if (word.length >= 4 && found.length === 0) {
+      this.byLength ??= groupByLength([...this.postings.keys()])
+      const limit = word.length >= 8 ? 2 : 1
+      for (let length = word.length - limit; length <= word.length + limit; length++) {
+        for (const candidate of this.byLength.get(length) ?? []) if (editDistance(word, candidate, limit) <= limit) found.push([candidate, 'typo'])
+      }
+    }
+    return found
+  }
+
+  private idf(word: string, total: number): number {
+    return Math.log(1 + total / Math.max(1, this.postings.get(word)?.size ?? 1))
+  }
+
+  private post(map: Map<string, Set<string>>, key: string, ref: string): void {
+    if (key === '') return
+    const set = map.get(key) ?? new Set()
+    set.add(ref)
+    map.set(key, set)
+  }
+}
+
+const weight = (how: 'exact' | 'prefix' | 'typo') => (how === 'exact' ? 1 : how === 'prefix' ? 0.7 : 0.6)
+const rank = (how: 'exact' | 'prefix' | 'typo') => (how === 'exact' ? 2 : how === 'prefix' ? 1 : 0)
+
+function nameWords(name: string): string[] {
+  return name.toLowerCase().split(/[^\p{L}\p{N}]+/u).filter((word) => word.length > 0)
+}
+
+function normalizeName(name: string): string {
+  return nameWords(name).join(' ')
+}
+
+function lowerBound(sorted: string[], value: string): number {
+  let low = 0
+  let high = sorted.length
+  while (low < high) {
+    const middle = (low + high) >>> 1
+    if (sorted[middle]! < value) low = middle + 1
+    else high = middle
+  }
+  return low
+}
+
+function groupByLength(words: Iterable<string>): Map<number, string[]> {
+  const groups = new Map<number, string[]>()
+  for (const word of words) {
+    const group = groups.get(word.length) ?? []
+    group.push(word)
+    groups.set(word.length, group)
+  }
+  return groups
+}

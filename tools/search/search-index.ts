@@ -1,0 +1,218 @@
+import type { Queryable, Store } from '../../core/store/store.ts'
+import type { SearchDocument } from './search-document.ts'
+
+/** Narrows a search: each list is "any of"; tags match when the document has any of them. */
+export interface SearchFilters {
+  kind?: string[]
+  type?: string[]
+  owner?: string[]
+  system?: string[]
+  lifecycle?: string[]
+  tag?: string[]
+  documentType?: Array<'entity' | 'docs'>
+}
+
+/** The words of a query as two tsquery texts: stemmed (English) and as prefixes (simple). */
+export interface TextQuery {
+  stemmed: string
+  prefixes: string
+}
+
+export interface RankedId {
+  id: string
+  score: number
+}
+
+export interface StoredDocument {
+  id: string
+  entityRef: string
+  documentType: 'entity' | 'docs'
+  kind: string
+  type: string | null
+  owner: string | null
+  system: string | null
+  lifecycle: string | null
+  tags: string[]
+  title: string
+  section: string | null
+  location: string
+}
+
+const META_COLUMNS = 'id, entity_ref as "entityRef", document_type as "documentType", kind, type, owner, system, lifecycle, tags, title, section, location'
+const HIGHLIGHT_OPTIONS = 'StartSel=<mark>, StopSel=</mark>, MaxWords=30, MinWords=12, MaxFragments=2, FragmentDelimiter=" … "'
+const BATCH = 500
+// Headlines parse the text they highlight; the start of a long body (an API definition) is enough to quote.
+const SNIPPET_SOURCE = 2000
+
+function vectorText(vector: Float32Array): string {
+  return `[${Array.from(vector, (value) => (Number.isFinite(value) ? value : 0).toFixed(6)).join(',')}]`
+}
+
+/**
+ * The search documents in the store: full text (a weighted tsvector, GIN-indexed) and meaning (pgvector,
+ * HNSW-indexed), the same SQL on PGlite and PostgreSQL. It ranks and fetches; fusing the rankings is the
+ * service's job.
+ */
+export class SearchIndex {
+  constructor(private readonly store: Store) {}
+
+  /** Every document's content hash, to index only what changed. */
+  async hashes(): Promise<Map<string, string>> {
+    const { rows } = await this.store.query<{ id: string; content_hash: string }>('select id, content_hash from search_documents')
+    return new Map(rows.map((row) => [row.id, row.content_hash]))
+  }
+
+  async count(): Promise<{ documents: number; embedded: number }> {
+    const { rows } = await this.store.query<{ documents: number; embedded: number }>('select count(*)::int as documents, count(embedding)::int as embedded from search_documents')
+    return rows[0]!
+  }
+
+  /** Writes documents (their embeddings are computed later, by `embedPending`); one transaction. */
+  async upsert(documents: SearchDocument[], transaction: Queryable = this.store): Promise<void> {
+    for (let start = 0; start < documents.length; start += BATCH) {
+      const rows = documents.slice(start, start + BATCH).map((document) => ({
+        id: document.id,
+        entity_ref: document.entityRef,
+        document_type: document.documentType,
+        kind: document.kind,
+        type: document.type ?? null,
+        owner: document.owner ?? null,
+        system: document.system ?? null,
+        lifecycle: document.lifecycle ?? null,
+        tags: document.tags,
+        title: document.title,
+        section: document.section ?? null,
+        location: document.location,
+        names: document.names,
+        keywords: document.keywords,
+        summary: document.summary,
+        body: document.body,
+        embedding_text: document.embeddingText,
+        content_hash: document.contentHash,
+      }))
+      await transaction.query(
+        `insert into search_documents (id, entity_ref, document_type, kind, type, owner, system, lifecycle, tags, title, section, location, names, keywords, summary, body, embedding_text, content_hash)
+         select id, entity_ref, document_type, kind, type, owner, system, lifecycle, coalesce(tags, '{}'), title, section, location, names, keywords, summary, body, embedding_text, content_hash
+         from jsonb_to_recordset($1::jsonb) as r(id text, entity_ref text, document_type text, kind text, type text, owner text, system text, lifecycle text, tags text[], title text, section text, location text, names text, keywords text, summary text, body text, embedding_text text, content_hash text)
+         on conflict (id) do update set entity_ref = excluded.entity_ref, document_type = excluded.document_type, kind = excluded.kind, type = excluded.type, owner = excluded.owner,
+           system = excluded.system, lifecycle = excluded.lifecycle, tags = excluded.tags, title = excluded.title, section = excluded.section, location = excluded.location,
+           names = excluded.names, keywords = excluded.keywords, summary = excluded.summary, body = excluded.body, embedding_text = excluded.embedding_text,
+           content_hash = excluded.content_hash, embedding = null, embedding_model = null, updated_at = now()
+         where search_documents.content_hash <> excluded.content_hash`,
+        [JSON.stringify(rows)],
+      )
+    }
+  }
+
+  /** Removes the documents of these entities, except the ids in `keep`. */
+  async removeEntities(refs: string[], keep: string[] = [], transaction: Queryable = this.store): Promise<void> {
+    if (refs.length === 0) return
+    await transaction.query('delete from search_documents where entity_ref = any($1::text[]) and not (id = any($2::text[]))', [refs, keep])
+  }
+
+  /** Removes every document whose id is not in `keep`. */
+  async retainOnly(keep: string[], transaction: Queryable = this.store): Promise<void> {
+    await transaction.query('delete from search_documents where not (id = any($1::text[]))', [keep])
+  }
+
+  /** Documents not yet embedded by `model`, with the text to embed. */
+  async pendingEmbeddings(model: string, limit: number): Promise<Array<{ id: string; text: string; contentHash: string }>> {
+    // New and changed documents first, through the partial index; vectors of another model only after them.
+    const columns = 'select id, embedding_text as text, content_hash as "contentHash" from search_documents'
+    const fresh = await this.store.query<{ id: string; text: string; contentHash: string }>(`${columns} where embedding is null order by id limit $1`, [limit])
+    if (fresh.rows.length > 0) return fresh.rows
+    const { rows } = await this.store.query<{ id: string; text: string; contentHash: string }>(`${columns} where embedding_model <> $1 order by id limit $2`, [model, limit])
+    return rows
+  }
+
+  /** Stores embeddings, only where the document is still the one that was embedded. */
+  async storeEmbeddings(model: string, items: Array<{ id: string; contentHash: string; vector: Float32Array }>): Promise<void> {
+    const rows = items.map((item) => ({ id: item.id, content_hash: item.contentHash, embedding: vectorText(item.vector) }))
+    await this.store.query(
+      `update search_documents set embedding = r.embedding::vector, embedding_model = $2
+       from jsonb_to_recordset($1::jsonb) as r(id text, content_hash text, embedding text)
+       where search_documents.id = r.id and search_documents.content_hash = r.content_hash`,
+      [JSON.stringify(rows), model],
+    )
+  }
+
+  /** Documents matching the words, best first (ts_rank: names weigh most, then keywords, summary, body). */
+  async fullText(query: TextQuery, filters: SearchFilters, limit: number): Promise<RankedId[]> {
+    if (query.stemmed === '' && query.prefixes === '') return []
+    const { clause, params } = filterClause(filters, 3)
+    const { rows } = await this.store.query<RankedId>(
+      `select id, ts_rank(search_vector, q) as score
+       from search_documents, (select ${tsquery('$1', '$2')} as q) as query
+       where search_vector @@ q ${clause}
+       order by score desc, id limit ${Math.trunc(limit)}`,
+      [query.stemmed, query.prefixes, ...params],
+    )
+    return rows
+  }
+
+  /** Documents nearest in meaning (cosine), embedded by `model`, best first. */
+  async nearest(vector: Float32Array, model: string, filters: SearchFilters, limit: number): Promise<RankedId[]> {
+    const { clause, params } = filterClause(filters, 3)
+    return this.store.transaction(async (transaction) => {
+      // The HNSW scan returns at most ef_search rows; ask for enough to fill the list after filtering.
+      await transaction.query(`select set_config('hnsw.ef_search', '${Math.max(40, Math.trunc(limit) * 2)}', true)`)
+      const { rows } = await transaction.query<RankedId>(
+        `select id, 1 - (embedding <=> $1::vector) as score from search_documents
+         where embedding_model = $2 ${clause}
+         order by embedding <=> $1::vector limit ${Math.trunc(limit)}`,
+        [vectorText(vector), model, ...params],
+      )
+      return rows
+    })
+  }
+
+  /** The documents' fields for results and facets. */
+  async documents(ids: string[]): Promise<Map<string, StoredDocument>> {
+    if (ids.length === 0) return new Map()
+    const { rows } = await this.store.query<StoredDocument>(`select ${META_COLUMNS} from search_documents where id = any($1::text[])`, [ids])
+    return new Map(rows.map((row) => [row.id, row]))
+  }
+
+  /** Snippets with the matched words marked `<mark>…</mark>`, by id. */
+  async snippets(ids: string[], query: TextQuery): Promise<Map<string, string>> {
+    if (ids.length === 0) return new Map()
+    const { rows } = await this.store.query<{ id: string; snippet: string }>(
+      `select id, ts_headline('english', summary || E'\\n' || left(body, ${SNIPPET_SOURCE}), q, '${HIGHLIGHT_OPTIONS}') as snippet
+       from search_documents, (select ${tsquery('$2', '$3')} as q) as query where id = any($1::text[])`,
+      [ids, query.stemmed, query.prefixes],
+    )
+    return new Map(rows.map((row) => [row.id, row.snippet]))
+  }
+
+  /** The sections of one entity's docs, in page order. */
+  async docsSections(ref: string): Promise<Array<{ id: string; title: string; section: string; location: string; text: string }>> {
+    const { rows } = await this.store.query<{ id: string; title: string; section: string; location: string; text: string }>(
+      `select id, title, section, location, body as text from search_documents where entity_ref = $1 and document_type = 'docs' order by id`,
+      [ref],
+    )
+    return rows
+  }
+}
+
+/** Both query forms OR-ed: stemmed words match inflections, prefixes match partial names. Empty forms are skipped. */
+function tsquery(stemmed: string, prefixes: string): string {
+  return `(case when ${stemmed} = '' then ''::tsquery else to_tsquery('english', ${stemmed}) end || case when ${prefixes} = '' then ''::tsquery else to_tsquery('simple', ${prefixes}) end)`
+}
+
+function filterClause(filters: SearchFilters, firstParam: number): { clause: string; params: unknown[] } {
+  const parts: string[] = []
+  const params: unknown[] = []
+  const add = (sql: (param: string) => string, values: string[] | undefined) => {
+    if (!values || values.length === 0) return
+    params.push(values)
+    parts.push(sql(`$${firstParam + params.length - 1}::text[]`))
+  }
+  add((param) => `kind = any(${param})`, filters.kind)
+  add((param) => `type = any(${param})`, filters.type)
+  add((param) => `owner = any(${param})`, filters.owner)
+  add((param) => `system = any(${param})`, filters.system)
+  add((param) => `lifecycle = any(${param})`, filters.lifecycle)
+  add((param) => `tags && ${param}`, filters.tag)
+  add((param) => `document_type = any(${param})`, filters.documentType)
+  return { clause: parts.map((part) => `and ${part}`).join(' '), params }
+}
