@@ -133,6 +133,11 @@ describe('conversations and approvals', () => {
     expect(stored.approvers.length).toBeGreaterThanOrEqual(2)
   })
 
+  it('answers a how-to about nothing in particular from the docs', async () => {
+    const result = await ask(platform, { question: 'how do I deploy?' })
+    expect(result.toolCalls).toEqual([{ name: 'search', input: { query: 'how do I deploy' } }])
+  })
+
   it('asks back when an action is not one it can run, and never guesses one', async () => {
     const result = await ask(platform, { question: 'fail over search-service to the other region' })
     expect(result.toolCalls).toEqual([])

@@ -190,6 +190,13 @@ function tableCardsFor(toolName: string, result: Json, callId: string): TableCar
         rows: result.teams.map((team: Json) => ({ cells: [team.team, money(team.actual), money(team.forecast), team.budget === undefined ? '—' : `${money(team.budget)}${team.overBudgetBy ? ` (over by ${money(team.overBudgetBy)})` : ''}`], ref: team.team })),
         chart: { column: 2, values: result.teams.map((team: Json) => team.forecast) },
       }]
+    case 'search':
+      return [{
+        kind: 'table', id, title: `Search: ${result.query}`,
+        columns: ['result', 'where', 'matched'],
+        rows: result.results.map((hit: Json) => ({ cells: [hit.title, hit.section ? `${hit.ref} › ${hit.section}` : hit.ref, hit.snippet.replace(/<\/?mark>/g, '')], ref: hit.ref })),
+        footer: `${result.total} result${result.total === 1 ? '' : 's'}${result.semantic === 'indexing' ? '; meaning-based matching is still indexing' : ''}.`,
+      }]
     case 'carbon_footprint':
       return [{
         kind: 'table', id, title: `Carbon footprint by ${result.groupBy}`,

@@ -224,6 +224,11 @@ export function planQuestion(question: string, context: PlannerContext): Plan {
           addCall(calls, { toolName: 'catalog_query', input: Object.fromEntries(Object.entries(filters).filter(([, value]) => value !== undefined)) })
           continue
         }
+        // "How do I deploy?": a how-to about no entity in particular is answered from the docs.
+        if (filled.problem === 'missing' && mentions.length === 0 && HOW_TO.test(part) && tools.has('search')) {
+          addCall(calls, { toolName: 'search', input: { query: searchQuery(part) } })
+          continue
+        }
         if (filled.problem === 'ambiguous') firstProblem ??= reply(filled.text, filled.citations)
         else firstProblem ??= notFound(part, mentions, dictionary, index, tool)
         continue
@@ -276,6 +281,7 @@ function searchQuery(part: string): string {
   return stripped.length > 0 ? stripped : part.trim()
 }
 
+const HOW_TO = /^\s*(?:and\s+)?(?:how\s+(?:do|can|should|would)\s+(?:i|we|you|one)\b|how\s+to\b|what(?:'s| is) the (?:process|procedure|way) (?:to|for)\b)/i
 const ENGLISH_PREFIXES = new Set(['sub', 'co', 'non', 're', 'multi', 'pre', 'post', 'self', 'cross', 'teams', 'team', 'level', 'levels', 'first', 'second', 'top'])
 const STRONG_FOLLOW_UP = /^(?:and\s+)?(same (?:for|with)|what about|how about|and for|which of (?:those|them|these)|any of (?:those|them|these)|of (?:those|them)|only the|just the)\b/i
 const FOLLOW_UP = /^(and\b|same\b|what about\b|how about\b|only\b|just\b|go\b|any of\b|which of\b|of those\b|what else\b|now\b|then\b|also\b)/i
