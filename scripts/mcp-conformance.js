@@ -295,6 +295,10 @@ async function main() {
     }
     console.log(`\nConformance: ${totals.pass} passed, ${totals.expected} expected failures, ${totals.unexpected} unexpected failures, ${totals.stale} now passing, ${totals.extensions} extension scenarios reported`)
     if (values.keep) console.log(`Results: ${outputRoot}`)
+  } catch (error) {
+    // The portal's own output says why it stopped answering.
+    if (portal && error instanceof HarnessError) error.message += `\n--- portal output ---\n${portal.output().slice(-4000)}`
+    throw error
   } finally {
     if (!values.keep) await rm(outputRoot, { recursive: true, force: true })
     await portal?.stop()

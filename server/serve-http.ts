@@ -16,6 +16,10 @@ export async function serveHttp(app: Hono, { host = '127.0.0.1', port = 3000 }: 
         close: () => new Promise<void>((done) => (server as Server).close(() => done())),
       })
     }) as Server
+    // Longer than clients' and load balancers' idle timeouts, so a client never reuses a socket the server has
+    // just closed (a POST on it fails with ECONNRESET and is not retried).
+    server.keepAliveTimeout = 65_000
+    server.headersTimeout = 66_000
     server.once('error', reject)
   })
 }
