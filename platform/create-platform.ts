@@ -15,6 +15,8 @@ import { Approvals } from '../core/approvals/approvals.ts'
 import { approvalTools } from '../tools/approvals/approval-tools.ts'
 import { remediationTools } from '../tools/remediation/remediation-tools.ts'
 import { SimulatedCluster } from '../tools/remediation/simulated-cluster.ts'
+import { MemorySignalsRepository, type SignalsRepository } from '../tools/rca/signals-repository.ts'
+import { SqlSignalsRepository } from '../tools/rca/sql-signals-repository.ts'
 import { MemoryConversationStore, SqlConversationStore, type ConversationStore } from '../agent/conversations/conversation-store.ts'
 
 export interface Platform {
@@ -26,6 +28,8 @@ export interface Platform {
   tools: ToolRegistry
   conversations: ConversationStore
   approvals: Approvals
+  /** Deployments, incidents, alerts, logs and metrics, tied to catalog entities. */
+  signals: SignalsRepository
   close(): Promise<void>
 }
 
@@ -62,6 +66,7 @@ export async function createPlatform({ config, catalogPaths, store: givenStore }
   // Until real executors are configured (Kubernetes, webhooks), playbooks act on the simulated cluster.
   tools.register(...remediationTools({ index: catalog.index, cluster: new SimulatedCluster() }), ...approvalTools({ approvals }))
   const conversations = store ? new SqlConversationStore(store) : new MemoryConversationStore()
+  const signals = store ? new SqlSignalsRepository(store) : new MemorySignalsRepository()
   return {
     config,
     store,
@@ -70,6 +75,7 @@ export async function createPlatform({ config, catalogPaths, store: givenStore }
     tools,
     conversations,
     approvals,
+    signals,
     async close() {
       await bus.close()
       // A store handed in by the caller is the caller's to close.
