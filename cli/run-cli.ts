@@ -14,6 +14,7 @@ import { UsageError, type CliIo } from './cli-io.ts'
 import { createToken, listTokens, revokeToken } from '../core/auth/index.ts'
 import { SCOPES } from '../core/identity.ts'
 import { serveMcpStdio } from '../mcp-server/index.ts'
+import { runRcaCommand } from './signals-commands.ts'
 
 const HELP = `Usage: portal [--catalog <path>]... <command>
 
@@ -31,6 +32,9 @@ Commands:
                                           answer a question with the agent (offline planner unless a model is named)
   demo generate [--scale N] [--seed S] --out <dir>
                                           write the demo organisation as Backstage YAML
+  rca --scenario <file> [--json]          rank the likely causes in an RCA scenario file, with evidence
+  rca simulate --out <dir> [--count N] [--seed S]
+                                          write simulated incident scenarios and their truth
 
 Global options:
   --catalog <path>   run against an in-memory catalog loaded from these files (repeatable) instead of the data directory
@@ -78,6 +82,9 @@ async function dispatch(argv: string[], io: CliIo, signal?: AbortSignal): Promis
         name: { type: 'string' },
         scopes: { type: 'string' },
         subject: { type: 'string' },
+        scenario: { type: 'string' },
+        csv: { type: 'string' },
+        count: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     })
@@ -132,6 +139,8 @@ async function dispatch(argv: string[], io: CliIo, signal?: AbortSignal): Promis
       io.stdout(values.json ? `${JSON.stringify({ out, ...written })}\n` : `Wrote ${written.entities} entities in ${written.files} files to ${out}; import ${path.join(out, 'catalog-info.yaml')}\n`)
       return 0
     }
+    case 'rca':
+      return runRcaCommand(rest, values, io)
     default:
       throw new UsageError(`unknown command "${command}"`)
   }

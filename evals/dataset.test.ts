@@ -29,8 +29,8 @@ describe('eval data sets', () => {
   beforeAll(async () => {
     demo = await openDemoPlatform()
     platform = demo.platform
-    routing = await readDataset(routingSuite.dataset, { check: routingSuite.check })
-    answers = await readDataset(answersSuite.dataset, { check: answersSuite.check })
+    routing = await readDataset(routingSuite.dataset!, { check: routingSuite.check })
+    answers = await readDataset(answersSuite.dataset!, { check: answersSuite.check })
   })
   afterAll(async () => {
     await demo?.close()

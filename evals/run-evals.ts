@@ -136,8 +136,13 @@ async function selectSuites(options: CliOptions, suites: readonly Suite[]): Prom
   for (const name of options.suites) if (!known.includes(name)) throw new UsageError(`Unknown suite "${name}"; known suites: ${known.join(', ')}`)
   const chosen = options.suites.length === 0 ? [...suites] : suites.filter((suite) => options.suites.includes(suite.name))
   if (options.dataset !== undefined && chosen.length !== 1) throw new UsageError(`--dataset applies to one suite; choose it with --suite (known suites: ${known.join(', ')})`)
-  const result = []
+  const result: Array<{ suite: Suite; file: string; items: EvalItem[] }> = []
   for (const suite of chosen) {
+    if (suite.dataset === undefined) {
+      if (options.dataset !== undefined) throw new UsageError(`The ${suite.name} suite generates its own data; it takes no --dataset`)
+      result.push({ suite, file: '(generated)', items: [] })
+      continue
+    }
     const file = options.dataset !== undefined ? resolve(options.dataset) : suite.dataset
     const all = await readDataset(file, { check: suite.check })
     const items = options.split === 'all' ? all : all.filter((item) => item.split === options.split)
@@ -151,7 +156,7 @@ async function runSuite(suite: Suite, file: string, items: EvalItem[], options: 
   const overall = await suite.run(items, options)
   // The agent's answers are cached, so the per-split runs only score again.
   const bySplit = { dev: emptyMetrics(overall.metrics), heldout: emptyMetrics(overall.metrics) }
-  for (const split of ['dev', 'heldout'] as const) {
+  for (const split of suite.dataset === undefined ? [] : (['dev', 'heldout'] as const)) {
     const subset = items.filter((item) => item.split === split)
     if (subset.length > 0) bySplit[split] = (await suite.run(subset, options)).metrics
   }

@@ -53,8 +53,11 @@ export interface SuiteRun {
 export interface Suite {
   name: string
   description: string
-  /** The default data set (absolute path). */
-  dataset: string
+  /**
+   * The default data set (absolute path). A data-driven suite has none: it generates its own data with known
+   * truth, `run` receives no items, and its figures are not split into dev and heldout.
+   */
+  dataset?: string
   thresholds: Record<string, number>
   /** A suite's own requirement on each item of its data set; returns what is wrong, if anything. */
   check?(item: EvalItem): string | undefined

@@ -1,8 +1,9 @@
 import type { Suite } from '../suite.ts'
 import { answersSuite } from './answers.ts'
+import { rcaSuite } from './rca.ts'
 import { routingSuite } from './routing.ts'
 
 /** Every registered suite, in the order they run. A new suite (anomaly, rca, cost…) is one more entry. */
-export const suites: readonly Suite[] = [routingSuite, answersSuite]
+export const suites: readonly Suite[] = [routingSuite, answersSuite, rcaSuite]
 
-export { answersSuite, routingSuite }
+export { answersSuite, rcaSuite, routingSuite }

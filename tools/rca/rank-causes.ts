@@ -101,7 +101,8 @@ export function rankCauses(input: RcaCase, { limit = 10 }: { limit?: number } = 
     if (!found) ancestorsCache.set(node, (found = reachable(node, topology.callers)))
     return found
   }
-  const newPatterns = newLogPatterns(input.events, baselineEnd)
+  // Patterns are new when the baseline never had them and they began near the incident, not hours before it.
+  const newPatterns = newLogPatterns(input.events, baselineEnd).filter((item) => incidentStart === undefined || item.at >= incidentStart - 60 * 60_000)
   const nodeNames = new Set(topology.nodes)
 
   const scored: Candidate[] = []
@@ -129,9 +130,14 @@ export function rankCauses(input: RcaCase, { limit = 10 }: { limit?: number } = 
       .filter((event) => event.entity === node && CHANGE_TYPES.has(event.type) && event.at <= reference + step && event.at >= reference - CHANGE_LOOKBACK_MS)
       .sort((left, right) => right.at - left.at)[0]
     const changeScore = change ? 1 - Math.max(0, reference - change.at) / (CHANGE_LOOKBACK_MS * 1.5) : 0
-    if (change) evidence.push(`${change.type} ${reference - change.at >= 0 ? `${minutes(reference - change.at)} before` : 'just as'} its symptoms began: "${change.summary}" at ${clock(change.at)}`)
+    if (change) {
+      const gap = reference - change.at
+      const what = onset !== undefined ? 'its symptoms began' : 'the incident began'
+      evidence.push(`${change.type} ${gap >= 60_000 ? `${minutes(gap)} before ${what}` : `as ${what}`}: "${change.summary}" at ${clock(change.at)}`)
+    }
 
-    const ownNew = newPatterns.filter((item) => item.entity === node)
+    // A new error that names another node ("timeout calling payments-db") points there, not here.
+    const ownNew = newPatterns.filter((item) => item.entity === node && !topology.nodes.some((other) => other !== node && mentions(item.summary, other)))
     const mentioning = newPatterns.filter((item) => item.entity !== node && nodeNames.has(item.entity) && mentions(item.summary, node))
     const logScore = Math.min(1, (ownNew.length > 0 ? 0.6 : 0) + (mentioning.length > 0 ? 0.6 : 0))
     if (ownNew.length > 0) evidence.push(`new error pattern on it: "${ownNew[0]!.summary}" (first at ${clock(ownNew[0]!.at)})`)

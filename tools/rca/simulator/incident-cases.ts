@@ -53,6 +53,8 @@ export function* incidentCases({ count, seed, services = [12, 40], stepMinutes =
       // More routine changes than usual: each is a distractor the ranking must see through.
       deploymentsPerDay: 1.2,
       configChangesPerDay: 0.3,
+      // Some services are noisier than others.
+      noise: 0.02 + random.next() * 0.05,
     })
     const incident = history.incidents[0]
     if (!incident) continue
