@@ -14,7 +14,7 @@ import { UsageError, type CliIo } from './cli-io.ts'
 import { createToken, listTokens, revokeToken } from '../core/auth/index.ts'
 import { SCOPES } from '../core/identity.ts'
 import { serveMcpStdio } from '../mcp-server/index.ts'
-import { runRcaCommand } from './signals-commands.ts'
+import { runAnomalyCommand, runRcaCommand } from './signals-commands.ts'
 
 const HELP = `Usage: portal [--catalog <path>]... <command>
 
@@ -35,6 +35,7 @@ Commands:
   rca --scenario <file> [--json]          rank the likely causes in an RCA scenario file, with evidence
   rca simulate --out <dir> [--count N] [--seed S]
                                           write simulated incident scenarios and their truth
+  anomaly detect --csv <file> [--json]    flag anomalies in a timestamp,value CSV with the streaming detector
 
 Global options:
   --catalog <path>   run against an in-memory catalog loaded from these files (repeatable) instead of the data directory
@@ -141,6 +142,8 @@ async function dispatch(argv: string[], io: CliIo, signal?: AbortSignal): Promis
     }
     case 'rca':
       return runRcaCommand(rest, values, io)
+    case 'anomaly':
+      return runAnomalyCommand(rest, values, io)
     default:
       throw new UsageError(`unknown command "${command}"`)
   }

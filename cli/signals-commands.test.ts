@@ -55,3 +55,25 @@ describe('portal rca', () => {
     expect((await run(['rca'])).code).toBe(2)
   })
 })
+
+describe('portal anomaly detect', () => {
+  it('prints every row with its score and flag', async () => {
+    const lines = ['timestamp,value', ...Array.from({ length: 400 }, (_, index) => `2026-03-01 ${String(Math.floor(index / 60)).padStart(2, '0')}:${String(index % 60).padStart(2, '0')}:00,${(index >= 300 ? 50 : 10) + Math.sin(index * 7.1)}`)]
+    await writeFile(path.join(scratch, 'series.csv'), `${lines.join('\n')}\n`)
+    const result = await run(['anomaly', 'detect', '--csv', 'series.csv', '--json'])
+    expect(result.code).toBe(0)
+    const { rows } = JSON.parse(result.stdout) as { rows: Array<{ timestamp: string; value: number; score: number; anomaly: boolean }> }
+    expect(rows).toHaveLength(400)
+    expect(Object.keys(rows[0]!)).toEqual(['timestamp', 'value', 'score', 'anomaly'])
+    expect(rows[0]).toMatchObject({ timestamp: '2026-03-01 00:00:00', value: 10, anomaly: false })
+    expect(rows.findIndex((row) => row.anomaly)).toBeGreaterThanOrEqual(300)
+    expect(rows.findIndex((row) => row.anomaly)).toBeLessThan(305)
+  })
+
+  it('names the bad line of a bad CSV', async () => {
+    await writeFile(path.join(scratch, 'bad.csv'), 'timestamp,value\n2026-03-01 00:00:00,x\n')
+    const result = await run(['anomaly', 'detect', '--csv', 'bad.csv'])
+    expect(result.code).toBe(1)
+    expect(result.stderr).toContain(`${path.join(scratch, 'bad.csv')}:2: "x" is not a number`)
+  })
+})

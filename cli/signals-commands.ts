@@ -1,6 +1,8 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { InputError } from '../core/errors.ts'
+import { detectAnomalies } from '../tools/rca/anomaly/streaming-detector.ts'
+import { parseTimeseriesCsv } from '../tools/rca/anomaly/timeseries-csv.ts'
 import { rankCauses } from '../tools/rca/rank-causes.ts'
 import { caseFromScenario, parseScenario } from '../tools/rca/scenario.ts'
 import { incidentCases, scenarioOf } from '../tools/rca/simulator/incident-cases.ts'
@@ -49,5 +51,27 @@ export async function runRcaCommand(rest: string[], values: { scenario?: string;
   if (values.json) io.stdout(`${JSON.stringify({ candidates })}\n`)
   else if (candidates.length === 0) io.stdout('No candidate causes: no node shows an anomaly or a change in this scenario.\n')
   else io.stdout(`${candidates.map((candidate, position) => `${position + 1}. ${candidate.entity} (score ${candidate.score.toFixed(2)})\n${candidate.evidence.map((line) => `   - ${line}\n`).join('')}`).join('')}`)
+  return 0
+}
+
+/** `portal anomaly detect --csv <file> [--json]`: the streaming detector over a timestamp,value CSV. */
+export async function runAnomalyCommand(rest: string[], values: { csv?: string; json?: boolean }, io: CliIo): Promise<number> {
+  if (rest[0] !== 'detect') throw new UsageError('the anomaly command is: portal anomaly detect --csv <file> [--json]')
+  if (!values.csv) throw new UsageError('anomaly detect needs --csv <file> (columns timestamp,value)')
+  const file = path.resolve(io.cwd, values.csv)
+  let text: string
+  try {
+    text = await readFile(file, 'utf8')
+  } catch (error) {
+    throw new InputError(`Cannot read ${file}: ${(error as Error).message}`)
+  }
+  const samples = parseTimeseriesCsv(text, file)
+  const results = detectAnomalies(samples.map((sample) => sample.value), {}, samples.map((sample) => sample.time))
+  const rows = samples.map((sample, index) => ({ timestamp: sample.timestamp, value: sample.value, score: Math.round(results[index]!.score * 10_000) / 10_000, anomaly: results[index]!.anomaly }))
+  if (values.json) io.stdout(`${JSON.stringify({ rows })}\n`)
+  else {
+    const flagged = rows.filter((row) => row.anomaly)
+    io.stdout(`${rows.length} samples, ${flagged.length} anomalies${flagged.length ? ':' : '.'}\n${flagged.map((row) => `  ${row.timestamp}  ${row.value}  (score ${row.score.toFixed(3)})\n`).join('')}`)
+  }
   return 0
 }
