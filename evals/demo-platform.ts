@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { loadConfig } from '../core/config.ts'
 import { writeDemoOrg } from '../graph/demo/write-demo-org.ts'
 import { createPlatform, type Platform } from '../platform/create-platform.ts'
+import { loadDemoSignalsIfEmpty } from '../platform/load-demo.ts'
 
 export interface DemoPlatform {
   platform: Platform
@@ -20,6 +21,8 @@ export async function openDemoPlatform(environment: Record<string, string | unde
     // choice alone, so the gate measures the offline planner unless told otherwise.
     const { OPENAI_API_KEY, OPENAI_BASE_URL } = environment
     const platform = await createPlatform({ config: loadConfig({ PORTAL_DATA_DIR: 'memory', OPENAI_API_KEY, OPENAI_BASE_URL }), catalogPaths: [join(directory, 'catalog-info.yaml')] })
+    // Two simulated weeks of signals ending now, as `npm start` loads them: incidents and RCA questions have answers.
+    await loadDemoSignalsIfEmpty(platform)
     return {
       platform,
       async close() {

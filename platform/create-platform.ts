@@ -17,6 +17,7 @@ import { remediationTools } from '../tools/remediation/remediation-tools.ts'
 import { SimulatedCluster } from '../tools/remediation/simulated-cluster.ts'
 import { MemorySignalsRepository, type SignalsRepository } from '../tools/rca/signals-repository.ts'
 import { SqlSignalsRepository } from '../tools/rca/sql-signals-repository.ts'
+import { rcaTools } from '../tools/rca/rca-tools.ts'
 import { MemoryConversationStore, SqlConversationStore, type ConversationStore } from '../agent/conversations/conversation-store.ts'
 
 export interface Platform {
@@ -62,11 +63,12 @@ export async function createPlatform({ config, catalogPaths, store: givenStore }
     if (report.errors.length > 0) throw new CatalogLoadError(report)
   }
   const tools = new ToolRegistry().register(...catalogTools({ catalog }), ...graphTools({ catalog }))
+  const signals = store ? new SqlSignalsRepository(store) : new MemorySignalsRepository()
+  tools.register(...rcaTools({ catalog, signals }))
   const approvals = new Approvals({ repository: store ? new SqlApprovalRepository(store) : new MemoryApprovalRepository(), index: catalog.index, tools, policy, bus })
   // Until real executors are configured (Kubernetes, webhooks), playbooks act on the simulated cluster.
   tools.register(...remediationTools({ index: catalog.index, cluster: new SimulatedCluster() }), ...approvalTools({ approvals }))
   const conversations = store ? new SqlConversationStore(store) : new MemoryConversationStore()
-  const signals = store ? new SqlSignalsRepository(store) : new MemorySignalsRepository()
   return {
     config,
     store,

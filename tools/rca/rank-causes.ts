@@ -177,6 +177,11 @@ function typicalStep(input: RcaCase): number {
 
 /** Whole-word match of a node name in a log line ("payments-db" in "timeout calling payments-db: …"). */
 function mentions(text: string, node: string): boolean {
+  // Catalog nodes are references ("component:default/payments-api"); logs name them by name.
+  return mentionsName(text, node) || (node.includes('/') && mentionsName(text, node.slice(node.lastIndexOf('/') + 1)))
+}
+
+function mentionsName(text: string, node: string): boolean {
   const at = text.toLowerCase().indexOf(node.toLowerCase())
   if (at === -1) return false
   const before = text[at - 1]

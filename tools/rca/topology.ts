@@ -34,3 +34,8 @@ export function reachable(start: string, next: Map<string, string[]>): Set<strin
   }
   return seen
 }
+
+/** How people and logs name a node: the name of a catalog reference ("payments-db"), or the node itself. */
+export function nameOf(node: string): string {
+  return node.slice(node.lastIndexOf('/') + 1)
+}

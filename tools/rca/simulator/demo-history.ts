@@ -54,6 +54,6 @@ export function simulateDemoHistory({ topology, resources, end, seed = 8, days =
   }
   const final = pick(FINAL_FAULT.type, FINAL_FAULT.preferred, used)
   // Began two hours before the end and still going on.
-  if (final) faults.push({ type: FINAL_FAULT.type, entity: final, at: new Date(endMs - 2 * 3_600_000), durationMinutes: 6 * 60, severity: 1.6 })
+  if (final) faults.push({ type: FINAL_FAULT.type, entity: final, at: new Date(endMs - 2 * 3_600_000), durationMinutes: 6 * 60, severity: 2 })
   return simulateSignals({ topology, resources, seed, start, durationMinutes: days * 1440, stepMinutes, faults })
 }

@@ -1,6 +1,6 @@
 import type { SeededRandom } from '../../../graph/demo/seeded-random.ts'
 import type { FaultType, SignalEvent } from '../signal-types.ts'
-import type { TopologyIndex } from '../topology.ts'
+import { nameOf, type TopologyIndex } from '../topology.ts'
 import type { NodeMetrics } from './simulate-signals.ts'
 
 export interface FaultSpec {
@@ -89,8 +89,8 @@ export function faultEvents({ fault, id, topology, random, stepMinutes, metrics,
 }): SignalEvent[] {
   const events: SignalEvent[] = []
   const at = fault.at
-  if (fault.type === 'bad-deployment') events.push({ id: `${id}-deploy`, entity: fault.entity, type: 'deployment', at, summary: `Deployed ${fault.entity} v2.${random.int(0, 40)}.0`, source: 'simulator', attributes: { fault: id } })
-  if (fault.type === 'config-change') events.push({ id: `${id}-config`, entity: fault.entity, type: 'config-change', at, summary: `Config change on ${fault.entity}: set connection_pool.max_size=2`, source: 'simulator', attributes: { fault: id } })
+  if (fault.type === 'bad-deployment') events.push({ id: `${id}-deploy`, entity: fault.entity, type: 'deployment', at, summary: `Deployed ${nameOf(fault.entity)} v2.${random.int(0, 40)}.0`, source: 'simulator', attributes: { fault: id } })
+  if (fault.type === 'config-change') events.push({ id: `${id}-config`, entity: fault.entity, type: 'config-change', at, summary: `Config change on ${nameOf(fault.entity)}: set connection_pool.max_size=2`, source: 'simulator', attributes: { fault: id } })
   const stepMs = stepMinutes * 60_000
   const first = Math.max(0, Math.floor((at.getTime() - start) / stepMs))
   const last = Math.floor((at.getTime() + (fault.durationMinutes + 15) * 60_000 - start) / stepMs)
@@ -106,7 +106,7 @@ export function faultEvents({ fault, id, topology, random, stepMinutes, metrics,
       const hurt = series.error_rate[step]! > normal.error_rate[step]! + 0.01 || series.latency_p95_ms[step]! > normal.latency_p95_ms[step]! * 1.3 || series.memory_mb[step]! > normal.memory_mb[step]! * 1.35
       if (!hurt) continue
       const time = new Date(start + step * stepMs)
-      events.push({ id: `${id}-log-${entity}-${step}-${pattern.length}`, entity, type: 'log', at: time, summary: pattern.replaceAll('{entity}', fault.entity), source: 'simulator', attributes: { level: 'error', count: random.int(3, 60), fault: id } })
+      events.push({ id: `${id}-log-${entity}-${step}-${pattern.length}`, entity, type: 'log', at: time, summary: pattern.replaceAll('{entity}', nameOf(fault.entity)), source: 'simulator', attributes: { level: 'error', count: random.int(3, 60), fault: id } })
     }
   }
   for (const pattern of patterns.self ?? []) emit(fault.entity, pattern)
@@ -115,7 +115,7 @@ export function faultEvents({ fault, id, topology, random, stepMinutes, metrics,
   for (const target of reached) {
     for (const caller of topology.callers.get(target) ?? []) {
       if (caller === fault.entity) continue
-      for (const pattern of patterns.callers ?? []) emit(caller, pattern.replaceAll('{entity}', target))
+      for (const pattern of patterns.callers ?? []) emit(caller, pattern.replaceAll('{entity}', nameOf(target)))
     }
   }
   return events

@@ -1,6 +1,6 @@
 import { createSeededRandom, type SeededRandom } from '../../../graph/demo/seeded-random.ts'
 import { METRICS, type FaultTruth, type FaultType, type Incident, type MetricName, type SignalEvent } from '../signal-types.ts'
-import { indexTopology, type Topology } from '../topology.ts'
+import { indexTopology, nameOf, type Topology } from '../topology.ts'
 import { faultEffect, faultEvents, type FaultSpec } from './fault-effects.ts'
 import { openIncidents } from './open-incidents.ts'
 import { routineLogPatterns } from './log-patterns.ts'
@@ -243,8 +243,8 @@ function routineChanges({ topology, resources, random, start, durationMinutes, d
         if (at.getTime() >= start + durationMinutes * 60_000) continue
         version++
         events.push(type === 'deployment'
-          ? { id: `deploy-${node}-${at.getTime()}`, entity: node, type, at, summary: `Deployed ${node} v1.${version}.0`, source: 'simulator', attributes: { version: `v1.${version}.0`, routine: true } }
-          : { id: `config-${node}-${at.getTime()}`, entity: node, type, at, summary: `Config change on ${node}: ${random.pick(['raised log level to debug', 'rotated feature flag new-search-ranking', 'adjusted request timeout to 2s', 'enabled response compression'])}`, source: 'simulator', attributes: { routine: true } })
+          ? { id: `deploy-${node}-${at.getTime()}`, entity: node, type, at, summary: `Deployed ${nameOf(node)} v1.${version}.0`, source: 'simulator', attributes: { version: `v1.${version}.0`, routine: true } }
+          : { id: `config-${node}-${at.getTime()}`, entity: node, type, at, summary: `Config change on ${nameOf(node)}: ${random.pick(['raised log level to debug', 'rotated feature flag new-search-ranking', 'adjusted request timeout to 2s', 'enabled response compression'])}`, source: 'simulator', attributes: { routine: true } })
       }
     }
   }
