@@ -46,7 +46,7 @@ export async function predictIncidents(signals: SignalsRepository, { topology, a
     if (!entry) continue
     const age = (at.getTime() - change.at.getTime()) / HOUR
     // Most bad changes show within the first hour; the risk fades after.
-    entry.parts.push(0.35 * Math.exp(-age / 2))
+    entry.parts.push(0.15 * Math.exp(-age / 2))
     entry.reasons.push(`${change.type} ${age < 1 ? `${Math.round(age * 60)} min` : `${age.toFixed(1)} h`} ago: "${change.summary}"`)
   }
   const runs = await signals.metricRuns({ metrics: ['error_rate', 'memory_mb'], from: new Date(at.getTime() - 2 * HOUR), to: at })
@@ -57,15 +57,16 @@ export async function predictIncidents(signals: SignalsRepository, { topology, a
     if (run.metric === 'error_rate') {
       const lastHour = run.values.filter((_, position) => times[position]! >= at.getTime() - HOUR)
       const burn = lastHour.reduce((sum, value) => sum + value, 0) / Math.max(1, lastHour.length) / ERROR_OBJECTIVE
-      if (burn > 0.5) {
-        entry.parts.push(Math.min(0.6, 0.25 * burn))
+      if (burn > 1) {
+        entry.parts.push(Math.min(0.6, 0.2 * burn))
         entry.reasons.push(`error budget burning at ${burn.toFixed(1)}× the sustainable rate over the last hour`)
       }
     } else {
       const slope = slopePerHour(times, run.values)
       const first = run.values[0]!
       if (first > 0 && slope / first > 0.15) {
-        entry.parts.push(Math.min(0.7, slope / first))
+        // A leak at this pace reaches a memory limit within hours.
+        entry.parts.push(Math.min(0.8, (2 * slope) / first))
         entry.reasons.push(`memory growing ${((slope / first) * 100).toFixed(0)}% an hour`)
       }
     }
@@ -73,7 +74,7 @@ export async function predictIncidents(signals: SignalsRepository, { topology, a
   for (const anomaly of await recentAnomalies(signals, { from: new Date(at.getTime() - 2 * HOUR), to: at, limit: 1000 })) {
     const entry = own.get(anomaly.entity)
     if (!entry || entry.reasons.some((reason) => reason.startsWith(`anomaly in ${anomaly.metric}`))) continue
-    entry.parts.push(0.2)
+    entry.parts.push(0.1)
     entry.reasons.push(`anomaly in ${anomaly.metric} at ${anomaly.at.slice(11, 16)}`)
   }
   const risk = new Map(topology.nodes.map((node) => [node, combine(own.get(node)!.parts)]))
