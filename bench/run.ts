@@ -10,6 +10,7 @@ import { catalogQueryHttpBenchmark } from './catalog-query-http.bench.ts'
 import { graphDependentsBenchmark } from './graph-dependents.bench.ts'
 import { agentAnswerBenchmark } from './agent-answer.bench.ts'
 import { mcpCallsBenchmark } from './mcp-calls.bench.ts'
+import { anomalyThroughputBenchmark, rcaBenchmark } from './rca.bench.ts'
 
 export const BENCHMARKS: Record<string, Benchmark> = {
   'catalog-import': catalogImportBenchmark,
@@ -17,6 +18,8 @@ export const BENCHMARKS: Record<string, Benchmark> = {
   'catalog-query-http': catalogQueryHttpBenchmark,
   'agent-answer': agentAnswerBenchmark,
   'mcp-calls': mcpCallsBenchmark,
+  rca: rcaBenchmark,
+  'anomaly-throughput': anomalyThroughputBenchmark,
 }
 
 /** The names after `--only` (`--only a,b` or `--only=a,b`), or every benchmark. */
