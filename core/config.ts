@@ -28,6 +28,8 @@ const configSchema = z.object({
   /** With `proxy`: the headers an operator's auth proxy sets (a user name or email resolved to a catalog User). */
   PORTAL_AUTH_USER_HEADER: z.string().min(1).default('x-forwarded-user'),
   PORTAL_AUTH_EMAIL_HEADER: z.string().min(1).default('x-forwarded-email'),
+  /** A bearer token the signal webhooks (/api/signals/…) require; unset, they accept any caller that reaches them. */
+  PORTAL_WEBHOOK_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
 })
 
 export type PortalConfig = {
@@ -41,6 +43,7 @@ export type PortalConfig = {
   model: { model?: string; apiKey?: string; baseURL?: string }
   approvalPolicyFile?: string
   webAuth: { mode: 'local' | 'proxy'; userHeader: string; emailHeader: string }
+  webhookToken?: string
 }
 
 /** Reads configuration from the environment; a bad value fails start-up with the variable's name. */
@@ -59,6 +62,7 @@ export function loadConfig(environment: Record<string, string | undefined> = pro
     model: { model: values.PORTAL_MODEL, apiKey: values.OPENAI_API_KEY, baseURL: values.OPENAI_BASE_URL },
     approvalPolicyFile: values.PORTAL_APPROVAL_POLICY,
     webAuth: { mode: values.PORTAL_WEB_AUTH, userHeader: values.PORTAL_AUTH_USER_HEADER.toLowerCase(), emailHeader: values.PORTAL_AUTH_EMAIL_HEADER.toLowerCase() },
+    webhookToken: values.PORTAL_WEBHOOK_TOKEN,
     mcp: {
       allowedHosts: list(values.PORTAL_MCP_ALLOWED_HOSTS),
       allowedOrigins: list(values.PORTAL_MCP_ALLOWED_ORIGINS),

@@ -3,6 +3,7 @@ import type { Platform } from '../platform/create-platform.ts'
 import { backstageCatalogRoutes } from './backstage-catalog-routes.ts'
 import { createMetrics } from './metrics.ts'
 import { toolRoutes } from './tool-routes.ts'
+import { signalRoutes } from './signal-routes.ts'
 import { createMcpRoutes } from '../mcp-server/index.ts'
 import { chatRoutes } from '../web-chat/chat-routes.ts'
 import { staticRoutes } from '../web-chat/static-routes.ts'
@@ -32,6 +33,7 @@ export function createHttpApp(platform: Platform, { signal }: { signal?: AbortSi
   app.get('/metrics', async (context) => context.text(await metrics.registry.metrics(), 200, { 'content-type': metrics.registry.contentType }))
   app.route('/api/catalog', backstageCatalogRoutes({ catalog: platform.catalog }))
   app.route('/api/tools', toolRoutes({ tools: platform.tools }))
+  app.route('/api/signals', signalRoutes({ signals: platform.signals, index: platform.catalog.index, token: platform.config.webhookToken }))
   // The web chat: its API (/api/chat, /api/approvals) and the page at /.
   app.route('/api', chatRoutes(platform))
   app.route('/', staticRoutes())
