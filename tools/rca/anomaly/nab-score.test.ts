@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { NAB_PROFILES, normalisedNabScore, probationaryPeriod, scaledSigmoid, scoreNabFile } from './nab-score.ts'
 import { readNabCorpus } from './nab-corpus.ts'
-import { detectAnomalies } from './streaming-detector.ts'
+import { DEFAULT_DETECTOR_OPTIONS, detectAnomalies, timeScaledOptions } from './streaming-detector.ts'
 import { parseTimeseriesCsv } from './timeseries-csv.ts'
 
 // 1000 rows, one a minute; one window over rows 400–499.
@@ -68,8 +68,17 @@ describe('the streaming detector', () => {
     let seed = 7
     const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31)
     const randomScore = scoreOf(corpus.map((file) => file.rows.map(() => random() < 0.002)))
-    expect(ours).toBeGreaterThan(45)
+    expect(ours).toBeGreaterThan(60)
     expect(ours).toBeGreaterThan(randomScore + 25)
+  })
+})
+
+describe('timeScaledOptions', () => {
+  it('keeps the windows\' span in time whatever the sampling step', () => {
+    expect(timeScaledOptions({})).toEqual(DEFAULT_DETECTOR_OPTIONS)
+    const hourly = timeScaledOptions({}, [0, 3_600_000])
+    expect(hourly).toMatchObject({ longWindow: 83, history: 83, quietAfterFlag: 8, threshold: DEFAULT_DETECTOR_OPTIONS.threshold })
+    expect(timeScaledOptions({ history: 10 }, [0, 60_000])).toMatchObject({ history: 10, longWindow: 5000 })
   })
 })
 

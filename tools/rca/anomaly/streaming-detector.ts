@@ -23,7 +23,7 @@ export interface DetectorOptions {
 }
 
 /** Tuned on the NAB corpus in test/fixtures/nab under the standard profile, as NAB tunes each detector's threshold. */
-export const DEFAULT_DETECTOR_OPTIONS: DetectorOptions = { longWindow: 1000, shortWindow: 6, history: 1000, averaging: 1, warmUp: 150, threshold: 0.62, quietAfterFlag: 100 }
+export const DEFAULT_DETECTOR_OPTIONS: DetectorOptions = { longWindow: 1000, shortWindow: 6, history: 1000, averaging: 3, warmUp: 150, threshold: 0.72, quietAfterFlag: 100 }
 
 class RingStats {
   private readonly values: Float64Array
@@ -174,6 +174,26 @@ export class StreamingDetector {
 
 /** Runs a detector over a whole series. */
 export function detectAnomalies(values: readonly number[], options: Partial<DetectorOptions> = {}, times?: readonly number[]): Array<{ score: number; anomaly: boolean }> {
-  const detector = new StreamingDetector(options)
+  const detector = new StreamingDetector(timeScaledOptions(options, times))
   return values.map((value, index) => detector.update(value, times?.[index]))
+}
+
+/** The sampling step the defaults were tuned for. */
+const TUNED_STEP_MS = 5 * 60_000
+
+/**
+ * The windows are meant in time (the defaults are for five-minute samples: three and a half days of memory, eight
+ * hours of quiet after a flag); for a series sampled more or less often they are scaled to the same span.
+ */
+export function timeScaledOptions(options: Partial<DetectorOptions>, times?: readonly number[]): DetectorOptions {
+  const merged = { ...DEFAULT_DETECTOR_OPTIONS, ...options }
+  const step = times && times.length > 1 ? times[1]! - times[0]! : TUNED_STEP_MS
+  if (!(step > 0) || step === TUNED_STEP_MS) return merged
+  const scale = (samples: number, minimum: number) => Math.max(minimum, Math.round((samples * TUNED_STEP_MS) / step))
+  return {
+    ...merged,
+    longWindow: options.longWindow ?? scale(merged.longWindow, 24),
+    history: options.history ?? scale(merged.history, 24),
+    quietAfterFlag: options.quietAfterFlag ?? scale(merged.quietAfterFlag, 3),
+  }
 }
