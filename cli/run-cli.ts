@@ -15,6 +15,8 @@ import { createToken, listTokens, revokeToken } from '../core/auth/index.ts'
 import { SCOPES } from '../core/identity.ts'
 import { serveMcpStdio } from '../mcp-server/index.ts'
 import { runAnomalyCommand, runRcaCommand } from './signals-commands.ts'
+import { Kafka, logLevel } from 'kafkajs'
+import { startSignalConsumer } from '../tools/rca/ingest/kafka-signal-consumer.ts'
 
 const HELP = `Usage: portal [--catalog <path>]... <command>
 
@@ -235,6 +237,8 @@ async function start(config: PortalConfig, catalogPaths: string[] | undefined, i
     const report = await loadDemoIfEmpty(platform)
     if (report) io.stderr(`Loaded the demo organisation: ${Object.entries(report.entities).map(([kind, count]) => `${count} ${kind}`).join(', ')}\n`)
   }
+  // With KAFKA_BROKERS, signals also arrive on the "signals" topic (the same payloads as the webhooks).
+  const kafkaConsumer = config.kafkaBrokers ? await startSignalConsumer({ kafka: new Kafka({ clientId: 'next-portal', brokers: config.kafkaBrokers, logLevel: logLevel.ERROR }), signals: platform.signals, index: platform.catalog.index }) : undefined
   // Aborting closes open MCP streams, which would otherwise keep the HTTP server from closing.
   const streams = new AbortController()
   const server = await serveHttp(createHttpApp(platform, { signal: streams.signal }), { host: config.host, port: config.port })
@@ -245,6 +249,7 @@ async function start(config: PortalConfig, catalogPaths: string[] | undefined, i
     if (!signal) for (const name of ['SIGINT', 'SIGTERM'] as const) process.once(name, () => resolve())
   })
   streams.abort()
+  await kafkaConsumer?.stop()
   await server.close()
   await platform.close()
   return 0

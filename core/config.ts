@@ -30,6 +30,8 @@ const configSchema = z.object({
   PORTAL_AUTH_EMAIL_HEADER: z.string().min(1).default('x-forwarded-email'),
   /** A bearer token the signal webhooks (/api/signals/…) require; unset, they accept any caller that reaches them. */
   PORTAL_WEBHOOK_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  /** Kafka bootstrap servers, comma-separated: when set, `portal start` consumes the signals topic. */
+  KAFKA_BROKERS: z.string().regex(/^[^,\s]+(,[^,\s]+)*$/, 'must be host:port pairs separated by commas').optional(),
 })
 
 export type PortalConfig = {
@@ -44,6 +46,7 @@ export type PortalConfig = {
   approvalPolicyFile?: string
   webAuth: { mode: 'local' | 'proxy'; userHeader: string; emailHeader: string }
   webhookToken?: string
+  kafkaBrokers?: string[]
 }
 
 /** Reads configuration from the environment; a bad value fails start-up with the variable's name. */
@@ -63,6 +66,7 @@ export function loadConfig(environment: Record<string, string | undefined> = pro
     approvalPolicyFile: values.PORTAL_APPROVAL_POLICY,
     webAuth: { mode: values.PORTAL_WEB_AUTH, userHeader: values.PORTAL_AUTH_USER_HEADER.toLowerCase(), emailHeader: values.PORTAL_AUTH_EMAIL_HEADER.toLowerCase() },
     webhookToken: values.PORTAL_WEBHOOK_TOKEN,
+    kafkaBrokers: values.KAFKA_BROKERS?.split(','),
     mcp: {
       allowedHosts: list(values.PORTAL_MCP_ALLOWED_HOSTS),
       allowedOrigins: list(values.PORTAL_MCP_ALLOWED_ORIGINS),
