@@ -6,7 +6,7 @@ import { localOperator } from '../core/identity.ts'
 import type { ImportReport } from '../graph/catalog/catalog.ts'
 import { writeDemoOrg } from '../graph/demo/write-demo-org.ts'
 import { CatalogLoadError, createPlatform, type Platform } from '../platform/create-platform.ts'
-import { loadDemoIfEmpty } from '../platform/load-demo.ts'
+import { loadDemoIfEmpty, loadDemoSignalsIfEmpty } from '../platform/load-demo.ts'
 import { createHttpApp } from '../server/create-http-app.ts'
 import { serveHttp } from '../server/serve-http.ts'
 import { ask } from '../agent/ask.ts'
@@ -193,6 +193,7 @@ async function serveMcp(config: PortalConfig, catalogPaths: string[] | undefined
   if (!catalogPaths && config.loadDemo) {
     const report = await loadDemoIfEmpty(platform)
     if (report) io.stderr('Loaded the demo organisation\n')
+    if (report) await loadDemoSignalsIfEmpty(platform)
   }
   const server = serveMcpStdio(platform, { identity: localOperator() })
   await server.closed
@@ -243,12 +244,22 @@ async function start(config: PortalConfig, catalogPaths: string[] | undefined, i
   const streams = new AbortController()
   const server = await serveHttp(createHttpApp(platform, { signal: streams.signal }), { host: config.host, port: config.port })
   io.stdout(`NEXT Portal is serving ${platform.catalog.index.size} entities at ${server.url}\n`)
+  // Two simulated weeks of signals for the demo, loaded while the portal already serves (it takes seconds).
+  const stopLoading = new AbortController()
+  const signalsLoading = !catalogPaths && config.loadDemo
+    ? loadDemoSignalsIfEmpty(platform, { signal: stopLoading.signal }).then(
+        (loaded) => loaded && io.stderr(`Loaded two simulated weeks of signals: ${loaded.incidents} incidents, ${loaded.events} events, ${loaded.metricRuns} metric runs\n`),
+        (error: unknown) => io.stderr(`Could not load the simulated signals: ${(error as Error).message}\n`),
+      )
+    : undefined
   await new Promise<void>((resolve) => {
     if (signal?.aborted) return resolve()
     signal?.addEventListener('abort', () => resolve(), { once: true })
     if (!signal) for (const name of ['SIGINT', 'SIGTERM'] as const) process.once(name, () => resolve())
   })
   streams.abort()
+  stopLoading.abort()
+  await signalsLoading
   await kafkaConsumer?.stop()
   await server.close()
   await platform.close()

@@ -12,8 +12,8 @@ describe.each(testEngines)('the demo with its simulated history on %s', (engine)
   beforeAll(async () => {
     test = await openTestStore(engine)
     platform = await createPlatform({ config: loadConfig({ PORTAL_DATA_DIR: 'memory' }), store: test.store })
-    // loadDemoIfEmpty loads the signals ending now; ending at a fixed time keeps the test repeatable.
-    await loadDemoIfEmpty({ ...platform, signals: { ...platform.signals, isEmpty: async () => false } } as Platform)
+    await loadDemoIfEmpty(platform)
+    // `portal start` loads them ending now; ending at a fixed time keeps the test repeatable.
     await loadDemoSignalsIfEmpty(platform, { now })
   }, 240_000)
   afterAll(async () => {

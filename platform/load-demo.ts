@@ -11,18 +11,16 @@ export async function loadDemoIfEmpty(platform: Platform): Promise<ImportReport 
   if (platform.catalog.index.size > 0) return undefined
   const directory = path.resolve(platform.config.dataDir === 'memory' ? '.portal' : platform.config.dataDir, 'demo-catalog')
   await writeDemoOrg(directory)
-  const report = await platform.catalog.import([path.join(directory, 'catalog-info.yaml')])
-  if (report.errors.length === 0) await loadDemoSignalsIfEmpty(platform)
-  return report
+  return platform.catalog.import([path.join(directory, 'catalog-info.yaml')])
 }
 
 /**
  * Loads two simulated weeks of the catalog's services (metrics, deployments, logs, incidents, and the faults
  * behind them) into an empty signals store, ending now, so that "why is checkout-api slow?" has an answer.
  */
-export async function loadDemoSignalsIfEmpty(platform: Platform, { now = new Date() }: { now?: Date } = {}): Promise<{ events: number; incidents: number; metricRuns: number } | undefined> {
+export async function loadDemoSignalsIfEmpty(platform: Platform, { now = new Date(), signal }: { now?: Date; signal?: AbortSignal } = {}): Promise<{ events: number; incidents: number; metricRuns: number } | undefined> {
   if (!(await platform.signals.isEmpty())) return undefined
   const { topology, resources } = topologyFromCatalog(platform.catalog.index)
   if (topology.nodes.length === 0) return undefined
-  return loadSimulatedHistory(platform.signals, simulateDemoHistory({ topology, resources, end: now }))
+  return loadSimulatedHistory(platform.signals, simulateDemoHistory({ topology, resources, end: now }), { signal })
 }

@@ -24,6 +24,8 @@ const TOPICS: Record<string, { strong: string[]; weak: string[] }> = {
 /** The first topic the question asks about that no registered tool speaks of, if any. */
 export function unsupportedTopic(tokens: string[], tools: Map<string, ToolDefinition>, { strongOnly }: { strongOnly: boolean }): string | undefined {
   const asked = new Set(tokens)
+  // "roll back" is "rollback": two everyday words that together are a remediation.
+  if (tokens.some((token, position) => token === 'roll' && tokens[position + 1] === 'back')) asked.add('rollback')
   const toolText = new Set([...tools.values()].flatMap((tool) => words(`${tool.name} ${tool.title} ${tool.description} ${(tool.examples ?? []).join(' ')}`)))
   for (const [topic, { strong, weak }] of Object.entries(TOPICS)) {
     const hits = [...strong, ...(strongOnly ? [] : weak)].filter((word) => asked.has(word))

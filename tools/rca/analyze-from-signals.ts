@@ -41,7 +41,8 @@ export async function analyzeFromSignals({ signals, index, ref, incidentId, at, 
   const target = ref ?? incident?.entity
   if (!target) throw new NotFoundError('Name an entity or an incident to analyse')
   const latest = (await signals.latestMetricTime()) ?? now
-  const end = new Date(Math.min(now.getTime(), latest.getTime()))
+  // Whole minutes: the same question asked twice in a minute is the same analysis.
+  const end = new Date(Math.floor(Math.min(now.getTime(), latest.getTime()) / 60_000) * 60_000)
   if (!incident && !at) {
     // The entity's most recent incident within a day, if any: "why is X slow?" means the trouble now.
     incident = (await signals.listIncidents({ from: new Date(end.getTime() - 24 * HOUR), limit: 200 })).find((candidate) => concerns(candidate, target))

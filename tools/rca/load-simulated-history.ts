@@ -19,10 +19,20 @@ export function metricRunsOf(history: SimulatedHistory): MetricRun[] {
   return runs
 }
 
-/** Writes a simulated history (signals, incidents and the ground truth beside them) into the signals store. */
-export async function loadSimulatedHistory(signals: SignalsRepository, history: SimulatedHistory): Promise<{ events: number; incidents: number; metricRuns: number }> {
+/**
+ * Writes a simulated history (signals, incidents and the ground truth beside them) into the signals store:
+ * events, incidents and truth first, then the metric runs in chunks, stopping between chunks when `signal`
+ * aborts (a portal shut down while it was still loading keeps what it wrote).
+ */
+export async function loadSimulatedHistory(signals: SignalsRepository, history: SimulatedHistory, { signal }: { signal?: AbortSignal } = {}): Promise<{ events: number; incidents: number; metricRuns: number }> {
   const metricRuns = metricRunsOf(history)
-  await signals.write({ events: history.events, incidents: history.incidents, metricRuns })
+  await signals.write({ events: history.events, incidents: history.incidents })
   await signals.addFaultTruth(history.truth)
-  return { events: history.events.length, incidents: history.incidents.length, metricRuns: metricRuns.length }
+  let written = 0
+  for (let first = 0; first < metricRuns.length && !signal?.aborted; first += 500) {
+    const chunk = metricRuns.slice(first, first + 500)
+    await signals.write({ metricRuns: chunk })
+    written += chunk.length
+  }
+  return { events: history.events.length, incidents: history.incidents.length, metricRuns: written }
 }

@@ -179,7 +179,8 @@ export function rcaTools({ catalog, signals, now = () => new Date() }: RcaToolsO
     async execute({ ref, limit }) {
       const at = now()
       const latest = (await signals.latestMetricTime()) ?? at
-      const when = latest < at ? latest : at
+      // Whole minutes: the same question asked twice in a minute is the same forecast.
+      const when = new Date(Math.floor(Math.min(latest.getTime(), at.getTime()) / 60_000) * 60_000)
       const forecasts = await predictIncidents(signals, { topology: topologyFromCatalog(index).topology, at: when, entities: ref ? [resolve(ref)] : undefined })
       return { at: when.toISOString(), forecasts: forecasts.slice(0, limit) }
     },
