@@ -12,6 +12,7 @@ import { agentAnswerBenchmark } from './agent-answer.bench.ts'
 import { mcpCallsBenchmark } from './mcp-calls.bench.ts'
 import { costImportBenchmark } from './cost-import.bench.ts'
 import { searchBenchmark } from './search.bench.ts'
+import { anomalyThroughputBenchmark, rcaBenchmark } from './rca.bench.ts'
 
 export const BENCHMARKS: Record<string, Benchmark> = {
   'catalog-import': catalogImportBenchmark,
@@ -21,6 +22,8 @@ export const BENCHMARKS: Record<string, Benchmark> = {
   'mcp-calls': mcpCallsBenchmark,
   'cost-import': costImportBenchmark,
   search: searchBenchmark,
+  rca: rcaBenchmark,
+  'anomaly-throughput': anomalyThroughputBenchmark,
 }
 
 /** The names after `--only` (`--only a,b` or `--only=a,b`), or every benchmark. */

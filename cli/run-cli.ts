@@ -7,7 +7,7 @@ import type { ImportReport } from '../graph/catalog/catalog.ts'
 import type { FocusImportReport } from '../tools/cost/import-focus.ts'
 import { writeDemoOrg } from '../graph/demo/write-demo-org.ts'
 import { CatalogLoadError, createPlatform, type Platform } from '../platform/create-platform.ts'
-import { loadDemoIfEmpty } from '../platform/load-demo.ts'
+import { loadDemoIfEmpty, loadDemoSignalsIfEmpty } from '../platform/load-demo.ts'
 import { loadDemoCostIfEmpty } from '../platform/load-demo-cost.ts'
 import { createHttpApp } from '../server/create-http-app.ts'
 import { serveHttp } from '../server/serve-http.ts'
@@ -18,6 +18,9 @@ import { UsageError, type CliIo } from './cli-io.ts'
 import { createToken, listTokens, revokeToken } from '../core/auth/index.ts'
 import { SCOPES } from '../core/identity.ts'
 import { serveMcpStdio } from '../mcp-server/index.ts'
+import { runAnomalyCommand, runRcaCommand } from './signals-commands.ts'
+import { Kafka, logLevel } from 'kafkajs'
+import { startSignalConsumer } from '../tools/rca/ingest/kafka-signal-consumer.ts'
 
 const HELP = `Usage: portal [--catalog <path>]... <command>
 
@@ -37,6 +40,10 @@ Commands:
                                           answer a question with the agent (offline planner unless a model is named)
   demo generate [--scale N] [--seed S] --out <dir>
                                           write the demo organisation as Backstage YAML
+  rca --scenario <file> [--json]          rank the likely causes in an RCA scenario file, with evidence
+  rca simulate --out <dir> [--count N] [--seed S]
+                                          write simulated incident scenarios and their truth
+  anomaly detect --csv <file> [--json]    flag anomalies in a timestamp,value CSV with the streaming detector
 
 Global options:
   --catalog <path>   run against an in-memory catalog loaded from these files (repeatable) instead of the data directory
@@ -84,6 +91,9 @@ async function dispatch(argv: string[], io: CliIo, signal?: AbortSignal): Promis
         name: { type: 'string' },
         scopes: { type: 'string' },
         subject: { type: 'string' },
+        scenario: { type: 'string' },
+        csv: { type: 'string' },
+        count: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     })
@@ -140,6 +150,10 @@ async function dispatch(argv: string[], io: CliIo, signal?: AbortSignal): Promis
       io.stdout(values.json ? `${JSON.stringify({ out, ...written })}\n` : `Wrote ${written.entities} entities in ${written.files} files to ${out}; import ${path.join(out, 'catalog-info.yaml')}\n`)
       return 0
     }
+    case 'rca':
+      return runRcaCommand(rest, values, io)
+    case 'anomaly':
+      return runAnomalyCommand(rest, values, io)
     default:
       throw new UsageError(`unknown command "${command}"`)
   }
@@ -207,6 +221,7 @@ async function serveMcp(config: PortalConfig, catalogPaths: string[] | undefined
     const report = await loadDemoIfEmpty(platform)
     if (report) io.stderr('Loaded the demo organisation\n')
     if (await loadDemoCostIfEmpty(platform)) io.stderr('Loaded the demo cost data\n')
+    if (report) await loadDemoSignalsIfEmpty(platform)
   }
   const server = serveMcpStdio(platform, { identity: localOperator() })
   await server.closed
@@ -253,6 +268,8 @@ async function start(config: PortalConfig, catalogPaths: string[] | undefined, i
     const cost = await loadDemoCostIfEmpty(platform)
     if (cost) io.stderr(`Loaded the demo cost data: ${cost.rows} FOCUS rows, billed ${cost.billedCost.total.toFixed(2)}\n`)
   }
+  // With KAFKA_BROKERS, signals also arrive on the "signals" topic (the same payloads as the webhooks).
+  const kafkaConsumer = config.kafkaBrokers ? await startSignalConsumer({ kafka: new Kafka({ clientId: 'next-portal', brokers: config.kafkaBrokers, logLevel: logLevel.ERROR }), signals: platform.signals, index: platform.catalog.index }) : undefined
   // Aborting closes open MCP streams, which would otherwise keep the HTTP server from closing.
   const streams = new AbortController()
   const slack = config.slack ? createSlackApp(platform) : undefined
@@ -265,12 +282,23 @@ async function start(config: PortalConfig, catalogPaths: string[] | undefined, i
   }
   // The search index is checked against the catalog in the background; embeddings follow as they are computed.
   platform.search.start().catch((error: unknown) => io.stderr(`search: the index could not be built: ${(error as Error).message}\n`))
+  // Two simulated weeks of signals for the demo, loaded while the portal already serves (it takes seconds).
+  const stopLoading = new AbortController()
+  const signalsLoading = !catalogPaths && config.loadDemo
+    ? loadDemoSignalsIfEmpty(platform, { signal: stopLoading.signal }).then(
+        (loaded) => loaded && io.stderr(`Loaded two simulated weeks of signals: ${loaded.incidents} incidents, ${loaded.events} events, ${loaded.metricRuns} metric runs\n`),
+        (error: unknown) => io.stderr(`Could not load the simulated signals: ${(error as Error).message}\n`),
+      )
+    : undefined
   await new Promise<void>((resolve) => {
     if (signal?.aborted) return resolve()
     signal?.addEventListener('abort', () => resolve(), { once: true })
     if (!signal) for (const name of ['SIGINT', 'SIGTERM'] as const) process.once(name, () => resolve())
   })
   streams.abort()
+  stopLoading.abort()
+  await signalsLoading
+  await kafkaConsumer?.stop()
   await server.close()
   await slack?.stop()
   await teams?.stop()

@@ -55,6 +55,10 @@ const configSchema = z.object({
   MICROSOFT_APP_TYPE: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).optional(),
   /** Serve /api/messages without an app id: local mode for the Bot Framework Emulator and tests. */
   TEAMS_ENABLED: z.enum(['true', 'false']).default('false').transform((value) => value === 'true'),
+  /** A bearer token the signal webhooks (/api/signals/…) require; unset, they accept any caller that reaches them. */
+  PORTAL_WEBHOOK_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  /** Kafka bootstrap servers, comma-separated: when set, `portal start` consumes the signals topic. */
+  KAFKA_BROKERS: z.string().regex(/^[^,\s]+(,[^,\s]+)*$/, 'must be host:port pairs separated by commas').optional(),
 })
 
 export type PortalConfig = {
@@ -70,6 +74,8 @@ export type PortalConfig = {
   remediation: { configFile?: string; githubToken?: string; githubApiUrl: string }
   webAuth: { mode: 'local' | 'proxy'; userHeader: string; emailHeader: string }
   embeddings: { model: string; modelDir?: string; apiKey?: string; baseURL?: string }
+  webhookToken?: string
+  kafkaBrokers?: string[]
   /** Present when Slack is configured. */
   slack?: SlackConfig
   /** Present when Teams is configured (an app id, or TEAMS_ENABLED=true for local mode). */
@@ -108,6 +114,8 @@ export function loadConfig(environment: Record<string, string | undefined> = pro
     remediation: { configFile: values.PORTAL_REMEDIATION_CONFIG, githubToken: values.GITHUB_TOKEN, githubApiUrl: values.GITHUB_API_URL.replace(/\/$/, '') },
     webAuth: { mode: values.PORTAL_WEB_AUTH, userHeader: values.PORTAL_AUTH_USER_HEADER.toLowerCase(), emailHeader: values.PORTAL_AUTH_EMAIL_HEADER.toLowerCase() },
     embeddings: { model: values.PORTAL_EMBEDDINGS_MODEL, modelDir: values.PORTAL_EMBEDDINGS_MODEL_DIR, apiKey: values.OPENAI_API_KEY, baseURL: values.OPENAI_BASE_URL },
+    webhookToken: values.PORTAL_WEBHOOK_TOKEN,
+    kafkaBrokers: values.KAFKA_BROKERS?.split(','),
     mcp: {
       allowedHosts: list(values.PORTAL_MCP_ALLOWED_HOSTS),
       allowedOrigins: list(values.PORTAL_MCP_ALLOWED_ORIGINS),

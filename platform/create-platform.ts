@@ -22,6 +22,9 @@ import { DEFAULT_REMEDIATION_CONFIG, readRemediationConfig } from '../tools/reme
 import { createEmbedder } from '../core/embeddings/create-embedder.ts'
 import { SearchService } from '../tools/search/search-service.ts'
 import { searchTools } from '../tools/search/search-tools.ts'
+import { MemorySignalsRepository, type SignalsRepository } from '../tools/rca/signals-repository.ts'
+import { SqlSignalsRepository } from '../tools/rca/sql-signals-repository.ts'
+import { rcaTools } from '../tools/rca/rca-tools.ts'
 import { MemoryConversationStore, SqlConversationStore, type ConversationStore } from '../agent/conversations/conversation-store.ts'
 
 export interface Platform {
@@ -37,6 +40,8 @@ export interface Platform {
   cost?: CostService
   /** Search over the catalog and its docs; its index is built on first use (`search.start()` warms it). */
   search: SearchService
+  /** Deployments, incidents, alerts, logs and metrics, tied to catalog entities. */
+  signals: SignalsRepository
   close(): Promise<void>
 }
 
@@ -73,6 +78,8 @@ export async function createPlatform({ config, catalogPaths, store: givenStore }
   const search = new SearchService({ catalog, bus, store, embedder: createEmbedder(config.embeddings) })
   const cost = store ? new CostService({ store, catalog, bus }) : undefined
   const tools = new ToolRegistry().register(...catalogTools({ catalog }), ...graphTools({ catalog }), ...searchTools({ catalog, search }), ...(cost ? costTools({ cost }) : []))
+  const signals = store ? new SqlSignalsRepository(store) : new MemorySignalsRepository()
+  tools.register(...rcaTools({ catalog, signals }))
   const approvals = new Approvals({ repository: store ? new SqlApprovalRepository(store) : new MemoryApprovalRepository(), index: catalog.index, tools, policy, bus })
   // The demo's playbooks act on a simulated cluster; `executor: kubernetes` uses the kubeconfig kubectl would.
   const workloads = remediation.executor === 'kubernetes' ? KubernetesExecutor.fromDefault() : new SimulatedCluster()
@@ -89,6 +96,7 @@ export async function createPlatform({ config, catalogPaths, store: givenStore }
     approvals,
     cost,
     search,
+    signals,
     async close() {
       await search.close()
       await bus.close()

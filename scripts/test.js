@@ -1,6 +1,7 @@
 // `npm test`: type-check, then run every test on both store engines. It starts the PostgreSQL (with pgvector)
 // test server from infra/postgres unless TEST_DATABASE_URL points at one already, and stops what it started.
-// PORTAL_TEST_POSTGRES=skip runs the PGlite half alone (for machines without Python).
+// PORTAL_TEST_POSTGRES=skip runs the PGlite half alone (for machines without Python). It also starts a Kafka broker
+// (infra/kafka, Java 17 and mvn) unless TEST_KAFKA_BROKERS is set; PORTAL_TEST_KAFKA=skip skips the Kafka tests.
 import { spawnSync } from 'node:child_process'
 import { mkdirSync, readFileSync } from 'node:fs'
 import path from 'node:path'
@@ -10,6 +11,7 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 const bin = (name) => path.join(root, 'node_modules', '.bin', name)
 const env = { ...process.env }
 let startedPostgres = false
+let startedKafka = false
 
 function step(title, command, args, options = {}) {
   process.stderr.write(`\n▶ ${title}\n`)
@@ -27,6 +29,14 @@ try {
     startedPostgres = true
   }
   if (!env.TEST_DATABASE_URL) process.stderr.write('\n! PostgreSQL skipped: the store suites run on PGlite only\n')
+  // A real Kafka broker (KRaft, jars from Maven Central) for the signal consumer tests; PORTAL_TEST_KAFKA=skip skips them.
+  if (!env.TEST_KAFKA_BROKERS && env.PORTAL_TEST_KAFKA !== 'skip') {
+    const started = step('Starting Kafka (infra/kafka/start.sh)', 'bash', ['infra/kafka/start.sh'], { capture: true })
+    if (started.status !== 0) throw new Error('Kafka did not start; see above (or set PORTAL_TEST_KAFKA=skip)')
+    env.TEST_KAFKA_BROKERS = started.stdout.trim().split('\n').pop()
+    startedKafka = true
+  }
+  if (!env.TEST_KAFKA_BROKERS) process.stderr.write('\n! Kafka skipped: the Kafka consumer tests are skipped\n')
 
   const typecheck = step('Type-checking (tsc --noEmit)', bin('tsc'), ['--noEmit'])
   mkdirSync(path.join(root, '.cache'), { recursive: true })
@@ -45,5 +55,6 @@ try {
   status = 1
 } finally {
   if (startedPostgres) step('Stopping PostgreSQL', 'bash', ['infra/postgres/stop.sh'])
+  if (startedKafka) step('Stopping Kafka', 'bash', ['infra/kafka/stop.sh'])
 }
 process.exit(status)

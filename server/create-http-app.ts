@@ -4,6 +4,7 @@ import { backstageCatalogRoutes } from './backstage-catalog-routes.ts'
 import { createMetrics } from './metrics.ts'
 import { toolRoutes } from './tool-routes.ts'
 import { backstageSearchRoutes } from './backstage-search-routes.ts'
+import { signalRoutes } from './signal-routes.ts'
 import { createMcpRoutes } from '../mcp-server/index.ts'
 import { chatRoutes } from '../web-chat/chat-routes.ts'
 import { staticRoutes } from '../web-chat/static-routes.ts'
@@ -42,6 +43,7 @@ export function createHttpApp(platform: Platform, { signal, slack, teams }: { si
   // Teams (Bot Framework) before the web chat's /api routes, whose cross-site check is for browsers.
   const teamsRoutes = (teams ?? (platform.config.teams ? createTeamsSurface(platform) : undefined))?.routes
   if (teamsRoutes) app.route('/api/messages', teamsRoutes)
+  app.route('/api/signals', signalRoutes({ signals: platform.signals, index: platform.catalog.index, token: platform.config.webhookToken }))
   // The web chat: its API (/api/chat, /api/approvals) and the page at /.
   app.route('/api', chatRoutes(platform))
   app.route('/', staticRoutes())

@@ -7,6 +7,7 @@ import { PLURAL_KINDS, QUOTED, TEXT_SEARCH, hasAttributeFilter, queryFilters } f
 import { optionArguments } from './option-arguments.ts'
 import { unsupportedTopic } from './unsupported-topics.ts'
 import { COST_TOOLS, costInput } from './cost-inputs.ts'
+import { INCIDENT_ID, isSignalsTool, signalArguments } from './signal-arguments.ts'
 import { COMMON_TYPOS, KNOWN_VOCABULARY, canonicalWord, numberWord, words } from './words.ts'
 import { editDistance } from '../../core/text/edit-distance.ts'
 
@@ -44,6 +45,13 @@ const ENTITY_SLOTS: Record<string, Array<{ slot: string; onlyKinds?: string[]; p
   graph_parts: [{ slot: 'ref', onlyKinds: ['system', 'domain'], preferKinds: ['system', 'domain'] }],
   remediation_request: [{ slot: 'entity', onlyKinds: ['component'], preferKinds: ['component'] }],
   remediation_plan: [{ slot: 'entity', onlyKinds: ['component'], preferKinds: ['component'] }],
+  rca_analyze: [{ slot: 'ref', onlyKinds: ['component', 'resource', 'api'], preferKinds: ['component', 'resource'] }],
+  signals_timeline: [{ slot: 'ref', onlyKinds: ['component', 'resource', 'api'], preferKinds: ['component', 'resource'] }],
+  // Their entity is optional (signal-arguments.ts fills it); an incident id is not an entity.
+  incidents_list: [],
+  anomalies_list: [],
+  incidents_predict: [],
+  incident_get: [],
 }
 
 /** Words that stand for the entity the conversation is about. */
@@ -164,9 +172,11 @@ export function planQuestion(question: string, context: PlannerContext): Plan {
         continue
       }
     }
+    // A named incident: why it happened is an RCA, anything else is the incident itself ("details on inc-8-4").
+    if (INCIDENT_ID.test(part) && tools.has('incident_get') && tools.has('rca_analyze')) top = { tool: /\b(why|cause|caused|causes|root|rca)\b/.test(tokens.join(' ')) ? 'rca_analyze' : 'incident_get', score: 1 }
     if (!top || top.score < MIN_INTENT_SCORE) continue
     // A name-like word the catalog does not have ("warp-drive-service") must not be answered about something else.
-    const unknown = unknownNames(part, mentions, dictionary).filter((name) => name.includes('-') && index.withValue('metadata.tags', name.toLowerCase()).size === 0 && !words(name).every((word) => dictionary.has(word) || ENGLISH_PREFIXES.has(word)))
+    const unknown = unknownNames(part, mentions, dictionary).filter((name) => name.includes('-') && !INCIDENT_ID.test(name) && index.withValue('metadata.tags', name.toLowerCase()).size === 0 && !words(name).every((word) => dictionary.has(word) || ENGLISH_PREFIXES.has(word)))
     if (unknown.length > 0 && !QUOTED.test(part) && !TEXT_SEARCH.test(part.toLowerCase())) {
       firstProblem ??= notFound(part, mentions, dictionary, index, tools.get(top.tool)!)
       continue
@@ -216,7 +226,15 @@ export function planQuestion(question: string, context: PlannerContext): Plan {
     if (tool.name === 'catalog_query') inputs.push(Object.fromEntries(Object.entries(filters).filter(([, value]) => value !== undefined)))
     // Search takes the words as they were asked; it ranks names, text and meaning itself.
     else if (tool.name === 'search') inputs.push({ query: searchQuery(part) })
-    else {
+    else if (isSignalsTool(tool.name) && (ENTITY_SLOTS[tool.name]!.length === 0 || (tool.name === 'rca_analyze' && INCIDENT_ID.test(part)))) {
+      // Incidents, anomalies and risk need no entity; an RCA of a named incident needs none either.
+      const input = signalArguments(tool.name, { text: part, tokens, mentions, index, now: new Date() })
+      if (tool.name === 'incident_get' && input.id === undefined) {
+        firstProblem ??= reply('Which incident do you mean? Name its id, e.g. "show incident inc-8-3", or ask "any open incidents?".')
+        continue
+      }
+      inputs.push(input)
+    } else {
       const filled = fillSlots(tool, { mentions, tokens, lastRefs, index })
       if ('problem' in filled) {
         // "Which APIs are gRPC?": no entity, but filters — a catalog query.
@@ -235,6 +253,7 @@ export function planQuestion(question: string, context: PlannerContext): Plan {
       }
       // Several entities for a one-entity tool: one call each ("who owns payments-db and ledger-db?").
       inputs.push(filled.input, ...filled.extra)
+      if (isSignalsTool(tool.name)) for (const input of inputs) Object.assign(input, signalArguments(tool.name, { text: part, tokens, mentions: [], index, now: new Date() }))
       // Choices the tool needs besides entities ("restart" or "scale", "to 6").
       const refs = mentions.flatMap((mention) => {
         const resolved = resolveMention(mention, { onlyKinds: ['component'], preferKinds: ['component'] }, index)

@@ -9,7 +9,9 @@ import { words } from './words.ts'
 const TOPICS: Record<string, { strong: string[]; weak: string[] }> = {
   'costs and spend': { strong: ['cost', 'costs', 'spend', 'spent', 'spending', 'budget', 'budgets', 'finops', 'savings', 'cheaper', 'expensive'], weak: ['bill', 'money', 'dollars', 'pay'] },
   'carbon footprint': { strong: ['carbon', 'co2', 'emissions', 'emission', 'footprint'], weak: ['green'] },
-  'incidents and alerts': { strong: ['incident', 'incidents', 'alert', 'alerts', 'paged', 'pagerduty', 'postmortem', 'sev1', 'sev2'], weak: ['page', 'paging'] },
+  'incidents and alerts': { strong: ['incident', 'incidents', 'alert', 'alerts', 'postmortem', 'sev1', 'sev2'], weak: [] },
+  // Reading incidents is covered once the signals tools are registered; paging a person is an action.
+  'paging the on-call': { strong: ['paged', 'pagerduty', 'escalate'], weak: ['page', 'paging'] },
   'root-cause analysis': { strong: ['slow', 'slower', 'slowness', 'latency', 'anomaly', 'anomalies', 'rca'], weak: ['degraded', 'spike', 'errors'] },
   'failovers, traffic shifts and feature flags': { strong: ['failover', 'fail over', 'shift traffic', 'traffic shift', 'feature flag', 'redeploy'], weak: ['flush', 'kill', 'drain'] },
   'deployments': { strong: ['deployed', 'deployments'], weak: ['deploy', 'deployment', 'release', 'released', 'shipped'] },

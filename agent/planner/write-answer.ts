@@ -161,6 +161,56 @@ export function writeAnswer(outcomes: ToolOutcome[], index: CatalogIndex, render
         const text = String(output.text).trim()
         return `From ${where}, quoted as written:\n> ${text.slice(0, 1500).replace(/\n/g, '\n> ')}${text.length > 1500 || output.truncated ? '\n> …' : ''}`
       }
+      case 'rca_analyze': {
+        const target = cite(output.target)
+        if (!output.likelyCause) return `I found nothing in the signals that explains ${target}'s trouble between ${output.analysedFrom.slice(11, 16)} and ${output.analysedTo.slice(11, 16)} UTC. ${output.nextSteps.join(' ')}`
+        const cause = output.likelyCause.entity
+        const named = index.has(cause) ? cite(cause) : cause
+        const evidence = (output.candidates[0]?.evidence ?? []).slice(0, 5)
+        const others = output.candidates.slice(1, 3).map((candidate: Json) => `${index.has(candidate.entity) ? cite(candidate.entity) : candidate.entity} (score ${candidate.score})`)
+        return [
+          `The likely cause of ${target}'s trouble${output.incidentStart ? ` since ${output.incidentStart.slice(11, 16)} UTC` : ''}${output.incidentId ? ` (incident ${output.incidentId})` : ''} is ${named}, with ${output.likelyCause.confidence} confidence (score ${output.likelyCause.score}).`,
+          evidence.length > 0 ? `Evidence: ${evidence.map((line: string) => `"${line}"`).join('; ')}.` : '',
+          others.length > 0 ? `Less likely: ${others.join(', ')}.` : '',
+          output.nextSteps.length > 0 ? `Next steps: ${output.nextSteps.join(' ')}` : '',
+        ].filter(Boolean).join(' ')
+      }
+      case 'incidents_list': {
+        if (output.incidents.length === 0) return 'There are no incidents matching that.'
+        const lines = output.incidents.map((incident: Json) => `${incident.id} (${incident.status}, ${incident.severity}) on ${cite(incident.entity)} from ${incident.startedAt.slice(0, 16).replace('T', ' ')} UTC: "${incident.title}"`)
+        return `${output.incidents.length} incident${output.incidents.length === 1 ? '' : 's'}: ${lines.join('; ')}.`
+      }
+      case 'incident_get': {
+        const incident = output.incident
+        const changes = output.timeline.filter((event: Json) => event.type === 'deployment' || event.type === 'config-change')
+        return [
+          `Incident ${incident.id} (${incident.status}, ${incident.severity}) on ${cite(incident.entity)}: "${incident.title}", from ${incident.startedAt.slice(0, 16).replace('T', ' ')} UTC${incident.resolvedAt ? ` to ${incident.resolvedAt.slice(11, 16)}` : ''}.`,
+          incident.affected.length > 1 ? `Affected: ${list(incident.affected.filter((ref: string) => index.has(ref)).map(cite), 15)}.` : '',
+          changes.length > 0 ? `Changes around it: ${changes.slice(0, 6).map((event: Json) => `"${event.summary}" at ${event.at.slice(11, 16)}`).join('; ')}.` : 'No deployments or config changes around it.',
+          'Ask "what caused it?" for a root-cause analysis.',
+        ].filter(Boolean).join(' ')
+      }
+      case 'signals_timeline': {
+        const subject = cite(output.ref)
+        const changes = output.events.filter((event: Json) => event.type === 'deployment' || event.type === 'config-change')
+        const errors = output.events.filter((event: Json) => event.type === 'log' || event.type === 'alert')
+        const metrics = output.metrics.map((metric: Json) => `${metric.metric} ${metric.first} → ${metric.last} (min ${metric.min}, max ${metric.max})`)
+        return [
+          `${subject} from ${output.from.slice(0, 16).replace('T', ' ')} to ${output.to.slice(11, 16)} UTC:`,
+          changes.length > 0 ? `changes: ${changes.map((event: Json) => `"${event.summary}" at ${event.at.slice(0, 16).replace('T', ' ')}`).join('; ')}.` : 'no deployments or config changes.',
+          errors.length > 0 ? `${errors.length} error log or alert event(s), the latest "${errors.at(-1).summary}".` : '',
+          metrics.length > 0 ? `Metrics: ${metrics.join('; ')}.` : '',
+        ].filter(Boolean).join(' ')
+      }
+      case 'anomalies_list': {
+        if (output.anomalies.length === 0) return 'The detector found no anomalies in that range.'
+        return `${output.anomalies.length} anomal${output.anomalies.length === 1 ? 'y' : 'ies'}, newest first: ${list(output.anomalies.map((item: Json) => `${item.metric} of ${index.has(item.entity) ? cite(item.entity) : item.entity} at ${item.at.slice(0, 16).replace('T', ' ')} (${item.value})`), 15)}.`
+      }
+      case 'incidents_predict': {
+        const risky = output.forecasts.filter((item: Json) => item.risk >= 0.3)
+        if (risky.length === 0) return `Nothing looks at risk right now: no service has recent changes, error-budget burn or anomalies that point to an incident${output.forecasts[0] ? ` (the highest risk is ${output.forecasts[0].risk})` : ''}.`
+        return `Most at risk in the coming hours: ${risky.slice(0, 5).map((item: Json) => `${index.has(item.entity) ? cite(item.entity) : item.entity} (risk ${item.risk}: ${item.reasons.slice(0, 2).join('; ')})`).join('; ')}.`
+      }
       default:
         return writeCostAnswer(outcome.toolName, output, cite) ?? render?.(outcome.toolName, output) ?? `${outcome.toolName} returned: ${JSON.stringify(output).slice(0, 2000)}`
     }

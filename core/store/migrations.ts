@@ -249,6 +249,61 @@ export const migrations: Migration[] = [
       create index search_documents_unembedded on search_documents (id) where embedding is null;
     `,
   },
+  {
+    version: 7,
+    name: 'signals',
+    // Metric samples are stored as runs (regular samples in one array) rather than a row per point: 14 days of a
+    // demo organisation is millions of points but a few thousand rows. signal_deliveries makes ingestion
+    // idempotent: a delivery id is claimed in the transaction that applies it.
+    sql: `
+      create table signal_events (
+        id text primary key,
+        entity text not null,
+        type text not null,
+        at timestamptz not null,
+        summary text not null,
+        source text not null,
+        attributes jsonb not null default '{}'
+      );
+      create index signal_events_entity_at on signal_events (entity, at);
+      create index signal_events_at on signal_events (at);
+      create table incidents (
+        id text primary key,
+        entity text not null,
+        title text not null,
+        severity text not null check (severity in ('critical', 'major', 'minor')),
+        status text not null check (status in ('open', 'resolved')),
+        started_at timestamptz not null,
+        resolved_at timestamptz,
+        source text not null,
+        attributes jsonb not null default '{}'
+      );
+      create index incidents_started on incidents (started_at);
+      create index incidents_entity on incidents (entity);
+      create table metric_runs (
+        entity text not null,
+        metric text not null,
+        start_at timestamptz not null,
+        ends_at timestamptz not null,
+        step_seconds integer not null check (step_seconds >= 0),
+        samples double precision[] not null,
+        primary key (entity, metric, start_at)
+      );
+      create index metric_runs_range on metric_runs (start_at, ends_at);
+      create table signal_fault_truth (
+        id text primary key,
+        type text not null,
+        cause text not null,
+        at timestamptz not null,
+        ends_at timestamptz not null,
+        incident_id text
+      );
+      create table signal_deliveries (
+        id text primary key,
+        applied_at timestamptz not null default now()
+      );
+    `,
+  },
 ]
 
 /** Applies the migrations a store has not seen yet, in order, each in its own transaction. */

@@ -22,4 +22,13 @@ export const SAMPLE_TOOL_INPUTS: Record<string, Record<string, unknown>> = {
   audit_log: { limit: 5 },
   search: { query: 'payments database', limit: 3 },
   docs_get: { ref: 'component:ledger' },
+  incidents_list: {},
+  incident_get: { id: 'inc-sample-1' },
+  signals_timeline: { ref: 'component:checkout', from: '2026-03-03T09:00:00Z', to: '2026-03-03T11:00:00Z' },
+  anomalies_list: { since: '24h' },
+  rca_analyze: { ref: 'component:checkout', at: '2026-03-03T10:00:00Z' },
+  incidents_predict: { limit: 3 },
 }
+
+/** The incident `incident_get`'s sample input shows; the test platform stores it. */
+export const SAMPLE_INCIDENT = { id: 'inc-sample-1', entity: 'component:default/checkout', title: 'checkout: error rate 12%', severity: 'major' as const, status: 'resolved' as const, startedAt: new Date('2026-03-03T10:00:00Z'), resolvedAt: new Date('2026-03-03T10:40:00Z'), source: 'test' }

@@ -2,6 +2,7 @@ import { loadConfig } from '../../core/config.ts'
 import type { Store } from '../../core/store/store.ts'
 import { SMALL_ORG } from '../../core/testing/memory-catalog.ts'
 import { createPlatform, type Platform } from '../../platform/create-platform.ts'
+import { SAMPLE_INCIDENT } from './sample-tool-inputs.ts'
 
 /**
  * The real platform wiring (so every registry tool is there) on the given store, or in memory, with the
@@ -16,5 +17,6 @@ export async function openTestPlatform({ yaml = SMALL_ORG, files = [], store, po
     await platform.close()
     throw new Error(`test catalog has errors: ${JSON.stringify(report.errors)}`)
   }
+  await platform.signals.write({ incidents: [SAMPLE_INCIDENT] })
   return platform
 }
