@@ -190,6 +190,8 @@ export function planQuestion(question: string, context: PlannerContext): Plan {
       if (fitting && !ENTITY_SLOTS[top.tool]?.[0]?.onlyKinds?.includes(namedKind)) top = fitting
     }
     let tool = tools.get(top.tool)!
+    // "Roll back the last deploy of X": a clause that starts with an action asks for that action, whatever else it names.
+    if (ACTION_FIRST.test(part) && tools.has('remediation_request') && tool.name !== 'remediation_plan') tool = tools.get('remediation_request')!
     // "search the docs for voucher codes": a search, even when its words name an entity.
     if (tool.name === 'docs_get' && /^\s*(?:please\s+)?(?:search|find|look for)\b/i.test(part) && tools.has('search')) tool = tools.get('search')!
     // Text in quotes is something to search for, not an entity to describe.
@@ -243,7 +245,7 @@ export function planQuestion(question: string, context: PlannerContext): Plan {
           continue
         }
         // "How do I deploy?": a how-to about no entity in particular is answered from the docs.
-        if (filled.problem === 'missing' && mentions.length === 0 && HOW_TO.test(part) && tools.has('search')) {
+        if (filled.problem === 'missing' && mentions.length === 0 && !tokens.some((token) => PRONOUNS.has(token)) && HOW_TO.test(part) && tools.has('search')) {
           addCall(calls, { toolName: 'search', input: { query: searchQuery(part) } })
           continue
         }
@@ -300,6 +302,7 @@ function searchQuery(part: string): string {
   return stripped.length > 0 ? stripped : part.trim()
 }
 
+const ACTION_FIRST = /^\s*(?:please\s+|can you\s+|could you\s+)?(?:restart|reboot|bounce|roll\s*back|revert|scale)\b/i
 const HOW_TO = /^\s*(?:and\s+)?(?:how\s+(?:do|can|should|would)\s+(?:i|we|you|one)\b|how\s+to\b|what(?:'s| is) the (?:process|procedure|way) (?:to|for)\b)/i
 const ENGLISH_PREFIXES = new Set(['sub', 'co', 'non', 're', 'multi', 'pre', 'post', 'self', 'cross', 'teams', 'team', 'level', 'levels', 'first', 'second', 'top'])
 const STRONG_FOLLOW_UP = /^(?:and\s+)?(same (?:for|with)|what about|how about|and for|which of (?:those|them|these)|any of (?:those|them|these)|of (?:those|them)|only the|just the)\b/i

@@ -13,6 +13,7 @@ const TOPICS: Record<string, { strong: string[]; weak: string[] }> = {
   // Reading incidents is covered once the signals tools are registered; paging a person is an action.
   'paging the on-call': { strong: ['paged', 'pagerduty', 'escalate'], weak: ['page', 'paging'] },
   'root-cause analysis': { strong: ['slow', 'slower', 'slowness', 'latency', 'anomaly', 'anomalies', 'rca'], weak: ['degraded', 'spike', 'errors'] },
+  'paging people (on-call escalation)': { strong: ['page the on call', 'page on call', 'page the oncall', 'page someone', 'page whoever', 'escalate to'], weak: [] },
   'failovers, traffic shifts and feature flags': { strong: ['failover', 'fail over', 'shift traffic', 'traffic shift', 'feature flag', 'redeploy'], weak: ['flush', 'kill', 'drain'] },
   'deployments': { strong: ['deployed', 'deployments'], weak: ['deploy', 'deployment', 'release', 'released', 'shipped'] },
   'Backstage migration': { strong: ['migrate', 'migration'], weak: ['backstage'] },

@@ -58,7 +58,7 @@ export function graphTools({ catalog }: { catalog: Catalog }): ToolDefinition[] 
     annotations: READ_ONLY,
     scope: 'graph:read',
     approval: false,
-    examples: ['how is web-storefront connected to payments-db?', 'path from checkout-api to inventory-service', 'how are cart-service and pricing-service related', 'what connects order-service to payments-api', 'relationship between search-service and search-indexer', 'is there a path between web-storefront and cart-db', 'how does mobile-bff reach payments-db', 'link between team-payments and checkout-api'],
+    examples: ['how is web-storefront connected to payments-db?', 'path from checkout-api to inventory-service', 'path: web-storefront -> payments-db', 'how are cart-service and pricing-service related', 'what connects order-service to payments-api', 'relationship between search-service and search-indexer', 'is there a path between web-storefront and cart-db', 'how does mobile-bff reach payments-db', 'link between team-payments and checkout-api'],
     async execute({ from, to }) {
       const source = resolveEntityRef(index, from)
       const target = resolveEntityRef(index, to)

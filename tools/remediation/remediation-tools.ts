@@ -212,7 +212,7 @@ export function remediationTools({ index, approvals, workloads, config, external
     annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
     scope: 'remediation:request',
     approval: true,
-    examples: ['restart the cart-service pods', 'restart the cart pods', 'bounce search-service', 'please restart payments-api', 'scale search-service to 6 replicas', 'scale checkout-api up to 8 pods', 'reboot the order-service pods', 'roll back checkout-api', 'rollback the last deploy of pricing-service'],
+    examples: ['restart the cart-service pods', 'restart the cart pods', 'bounce search-service', 'please restart payments-api', 'scale search-service to 6 replicas', 'scale checkout-api up to 8 pods', 'reboot the order-service pods', 'roll back checkout-api', 'rollback the last deploy of pricing-service', 'roll back the last deployment of order-service', 'roll back inventory-service to the previous version', 'undo the last deploy of cart-service'],
     async describeCall(input) {
       const entity = entityOf(input)
       if (!custom.has(input.playbook)) workloadOf(entity)
