@@ -197,6 +197,20 @@ function tableCardsFor(toolName: string, result: Json, callId: string): TableCar
         rows: result.results.map((hit: Json) => ({ cells: [hit.title, hit.section ? `${hit.ref} › ${hit.section}` : hit.ref, hit.snippet.replace(/<\/?mark>/g, '')], ref: hit.ref })),
         footer: `${result.total} result${result.total === 1 ? '' : 's'}${result.semantic === 'indexing' ? '; meaning-based matching is still indexing' : ''}.`,
       }]
+    case 'rca_analyze':
+      return [{
+        kind: 'table', id, title: `Root-cause analysis for ${result.target}${result.incidentId ? ` (incident ${result.incidentId})` : ''}`,
+        columns: ['candidate cause', 'score', 'evidence'],
+        rows: result.candidates.slice(0, 5).map((candidate: Json) => ({ cells: [candidate.entity, candidate.score.toFixed(2), candidate.evidence.slice(0, 3).join('; ')], ...(candidate.entity.includes(':') ? { ref: candidate.entity } : {}) })),
+        chart: { column: 1, values: result.candidates.slice(0, 5).map((candidate: Json) => candidate.score) },
+        footer: [result.likelyCause ? `Likely cause: ${result.likelyCause.entity} (${result.likelyCause.confidence} confidence).` : 'No likely cause found.', ...result.nextSteps.slice(0, 3)].join(' '),
+      }]
+    case 'incidents_list':
+      return [{
+        kind: 'table', id, title: 'Incidents',
+        columns: ['incident', 'service', 'severity', 'status', 'started'],
+        rows: result.incidents.map((incident: Json) => ({ cells: [`${incident.id}: ${incident.title}`, incident.entity, incident.severity, incident.status, incident.startedAt.slice(0, 16).replace('T', ' ')] })),
+      }]
     case 'carbon_footprint':
       return [{
         kind: 'table', id, title: `Carbon footprint by ${result.groupBy}`,
