@@ -167,6 +167,7 @@ describe('portal CLI without a store', () => {
 })
 
 describe('portal start on an empty data directory', () => {
+  // A first start creates the database and loads the demo catalog and its cost data: over 30 s on a busy machine.
   it('loads the demo organisation and serves it', async () => {
     const controller = new AbortController()
     const captured = captureIo({ PORT: '0', PORTAL_DATA_DIR: path.join(scratch, 'fresh') }, root)
@@ -179,5 +180,5 @@ describe('portal start on an empty data directory', () => {
     expect(facets.facets.kind.find((facet: { value: string }) => facet.value === 'Component').count).toBeGreaterThanOrEqual(55)
     controller.abort()
     expect(await running).toBe(0)
-  })
+  }, 120_000)
 })

@@ -27,7 +27,8 @@ export const SAMPLE_TOOL_INPUTS: Record<string, Record<string, unknown>> = {
   signals_timeline: { ref: 'component:checkout', from: '2026-03-03T09:00:00Z', to: '2026-03-03T11:00:00Z' },
   anomalies_list: { since: '24h' },
   rca_analyze: { ref: 'component:checkout', at: '2026-03-03T10:00:00Z' },
-  incidents_predict: { limit: 3 },
+  // As of a fixed time: two calls a moment apart must give the same forecast.
+  incidents_predict: { limit: 3, at: '2026-03-03T10:00:00Z' },
 }
 
 /** The incident `incident_get`'s sample input shows; the test platform stores it. */

@@ -170,14 +170,14 @@ export function rcaTools({ catalog, signals, now = () => new Date() }: RcaToolsO
     name: 'incidents_predict',
     title: 'Incident risk',
     description: 'Predicts which services are at risk of an incident in the coming hours, from recent changes, error-budget burn, anomaly trends and the risk of their dependencies, with the reasons.',
-    input: z.object({ ref: refInput.optional(), limit: z.number().int().min(1).max(100).default(10) }),
+    input: z.object({ ref: refInput.optional(), limit: z.number().int().min(1).max(100).default(10), at: z.string().optional().describe('Forecast as of this time (ISO 8601, or a duration back from now like "6h"); default now') }),
     output: z.object({ at: z.string(), forecasts: z.array(z.object({ entity: z.string(), risk: z.number(), reasons: z.array(z.string()) })) }),
     annotations: READ_ONLY,
     scope: 'rca:read',
     approval: false,
     examples: ['which services are at risk of an incident?', 'predict incidents for the next few hours', 'is checkout-api likely to have an incident', 'what is most likely to break next', 'incident risk for payments-api', 'which services might go down soon', 'forecast outages', 'what should on-call watch tonight'],
-    async execute({ ref, limit }) {
-      const at = now()
+    async execute({ ref, limit, at: asOf }) {
+      const at = asOf ? parseTime(asOf, now(), 'at') : now()
       const latest = (await signals.latestMetricTime()) ?? at
       // Whole minutes: the same question asked twice in a minute is the same forecast.
       const when = new Date(Math.floor(Math.min(latest.getTime(), at.getTime()) / 60_000) * 60_000)
