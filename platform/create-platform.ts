@@ -16,6 +16,7 @@ import { MemoryApprovalRepository, SqlApprovalRepository } from '../core/approva
 import { Approvals } from '../core/approvals/approvals.ts'
 import { approvalTools } from '../tools/approvals/approval-tools.ts'
 import { remediationTools } from '../tools/remediation/remediation-tools.ts'
+import { migrationTools } from '../tools/migration/migration-tools.ts'
 import { SimulatedCluster } from '../tools/remediation/simulated-cluster.ts'
 import { KubernetesExecutor } from '../tools/remediation/kubernetes-executor.ts'
 import { DEFAULT_REMEDIATION_CONFIG, readRemediationConfig } from '../tools/remediation/remediation-config.ts'
@@ -65,7 +66,7 @@ export async function createPlatform({ config, catalogPaths, store: givenStore }
     if (report.errors.length > 0) throw new CatalogLoadError(report)
   }
   const cost = store ? new CostService({ store, catalog, bus }) : undefined
-  const tools = new ToolRegistry().register(...catalogTools({ catalog }), ...graphTools({ catalog }), ...(cost ? costTools({ cost }) : []))
+  const tools = new ToolRegistry().register(...catalogTools({ catalog }), ...graphTools({ catalog }), ...(cost ? costTools({ cost }) : []), ...migrationTools({ catalog, backstageToken: process.env.BACKSTAGE_TOKEN }))
   const approvals = new Approvals({ repository: store ? new SqlApprovalRepository(store) : new MemoryApprovalRepository(), index: catalog.index, tools, policy, bus })
   // The demo's playbooks act on a simulated cluster; `executor: kubernetes` uses the kubeconfig kubectl would.
   const workloads = remediation.executor === 'kubernetes' ? KubernetesExecutor.fromDefault() : new SimulatedCluster()
