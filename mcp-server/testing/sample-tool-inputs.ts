@@ -20,4 +20,7 @@ export const SAMPLE_TOOL_INPUTS: Record<string, Record<string, unknown>> = {
   // Undo needs a run that succeeded; over MCP the unknown request is the error to check.
   remediation_undo: { requestId: 'apr_unknown' },
   audit_log: { limit: 5 },
+  // Needs approval: over MCP the call becomes an approval request (or is refused when nobody may approve).
+  migration_import_backstage: { url: 'http://127.0.0.1:7007', dryRun: true },
+  migration_report: {},
 }
