@@ -11,6 +11,7 @@ import { graphDependentsBenchmark } from './graph-dependents.bench.ts'
 import { agentAnswerBenchmark } from './agent-answer.bench.ts'
 import { mcpCallsBenchmark } from './mcp-calls.bench.ts'
 import { costImportBenchmark } from './cost-import.bench.ts'
+import { backstageMigrationBenchmark } from './backstage-migration.bench.ts'
 
 export const BENCHMARKS: Record<string, Benchmark> = {
   'catalog-import': catalogImportBenchmark,
@@ -19,6 +20,7 @@ export const BENCHMARKS: Record<string, Benchmark> = {
   'agent-answer': agentAnswerBenchmark,
   'mcp-calls': mcpCallsBenchmark,
   'cost-import': costImportBenchmark,
+  'backstage-migration': backstageMigrationBenchmark,
 }
 
 /** The names after `--only` (`--only a,b` or `--only=a,b`), or every benchmark. */

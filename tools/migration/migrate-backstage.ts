@@ -78,7 +78,8 @@ async function migrateFromApi({ catalog, token, fetch, pageSize, backoffMs, onPr
 
   // One inline source named after the Backstage: migrating it again replaces what the last migration brought.
   const text = documents.map((entity) => JSON.stringify(entity)).join('\n---\n')
-  const report = await catalog.import([{ name: `backstage ${new URL(url).origin}${new URL(url).pathname.replace(/\/$/, '')}`, text }], { dryRun })
+  // Its size is that of the catalog already read and checked, so the per-file limit for files does not apply.
+  const report = await catalog.import([{ name: `backstage ${new URL(url).origin}${new URL(url).pathname.replace(/\/$/, '')}`, text }], { dryRun, maxFileBytes: Math.max(Buffer.byteLength(text), 10 * 1024 * 1024) })
   const source: MigrationSource = { type: 'backstage-api', url, api: read.api, entities: read.entities.length, requests: read.requests, retries: read.retries }
   return { ...report, source, templates: documents.filter(isTemplate).map(templateSteps), skipped }
 }
