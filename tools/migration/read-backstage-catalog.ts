@@ -68,8 +68,9 @@ export async function readBackstageCatalog({ url, token, fetch = globalThis.fetc
     }
   }
 
-  // A stable order, so that pages do not shift while Backstage processes entities between requests.
-  const first = await get('entities/by-query', { limit: String(pageSize), orderField: 'metadata.uid,asc' })
+  // Backstage's own order: its cursors are stable in it, and asking for another (orderField=metadata.uid)
+  // costs Backstage a sort per page (23 s a page of 500 at 10,000 entities, against under 1 s).
+  const first = await get('entities/by-query', { limit: String(pageSize) })
   if (first.status !== 404) {
     let page = parsePage(first.body, 'entities/by-query')
     take(page.items)
