@@ -13,6 +13,7 @@ import { mcpCallsBenchmark } from './mcp-calls.bench.ts'
 import { costImportBenchmark } from './cost-import.bench.ts'
 import { searchBenchmark } from './search.bench.ts'
 import { anomalyThroughputBenchmark, rcaBenchmark } from './rca.bench.ts'
+import { backstageMigrationBenchmark } from './backstage-migration.bench.ts'
 
 export const BENCHMARKS: Record<string, Benchmark> = {
   'catalog-import': catalogImportBenchmark,
@@ -24,6 +25,7 @@ export const BENCHMARKS: Record<string, Benchmark> = {
   search: searchBenchmark,
   rca: rcaBenchmark,
   'anomaly-throughput': anomalyThroughputBenchmark,
+  'backstage-migration': backstageMigrationBenchmark,
 }
 
 /** The names after `--only` (`--only a,b` or `--only=a,b`), or every benchmark. */

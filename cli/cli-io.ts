@@ -4,6 +4,8 @@ export interface CliIo {
   stderr: (text: string) => void
   env: Record<string, string | undefined>
   cwd: string
+  /** stderr is a terminal: long commands draw a progress bar there. */
+  isTTY?: boolean
 }
 
 export const processIo: CliIo = {
@@ -11,6 +13,7 @@ export const processIo: CliIo = {
   stderr: (text) => process.stderr.write(text),
   env: process.env,
   cwd: process.cwd(),
+  isTTY: process.stderr.isTTY,
 }
 
 /** A usage mistake: printed with the help of the command, exit code 2. */

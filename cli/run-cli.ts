@@ -21,6 +21,7 @@ import { serveMcpStdio } from '../mcp-server/index.ts'
 import { runAnomalyCommand, runRcaCommand } from './signals-commands.ts'
 import { Kafka, logLevel } from 'kafkajs'
 import { startSignalConsumer } from '../tools/rca/ingest/kafka-signal-consumer.ts'
+import { checkExportArguments, checkMigrateArguments, runExport, runMigrate } from './run-migration.ts'
 
 const HELP = `Usage: portal [--catalog <path>]... <command>
 
@@ -30,6 +31,9 @@ Commands:
                                           import catalog-info files, directories or Location trees
   cost import <focus.csv[.gz]>... [--dry-run] [--json]
                                           import FOCUS 1.0-1.2 cost files (a billing period re-imported replaces it)
+  migrate backstage --url <backstage url> [--token <t>] [--app <dir>] [--app-config <file>] [--dry-run] [--json]
+                                          bring a Backstage catalog over (its API, or app-config file locations)
+  export backstage --out <dir> [--json]   write the catalog as Backstage YAML (register <dir>/all.yaml)
   tool [<name>] [--input '<json>'] [--json]
                                           run a registry tool (without a name: list the tools)
   mcp                                     serve MCP over stdio (for Claude Desktop, Cursor, VS Code)
@@ -94,6 +98,10 @@ async function dispatch(argv: string[], io: CliIo, signal?: AbortSignal): Promis
         scenario: { type: 'string' },
         csv: { type: 'string' },
         count: { type: 'string' },
+        url: { type: 'string' },
+        token: { type: 'string' },
+        app: { type: 'string' },
+        'app-config': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     })
@@ -120,6 +128,12 @@ async function dispatch(argv: string[], io: CliIo, signal?: AbortSignal): Promis
         io.stdout(values.json ? `${JSON.stringify(report, null, 2)}\n` : formatImport(report))
         return report.errors.length > 0 ? 1 : 0
       })
+    case 'migrate':
+      checkMigrateArguments(rest, values)
+      return withPlatform(config, catalogPaths, io, (platform) => runMigrate(rest, values, platform, io))
+    case 'export':
+      checkExportArguments(rest, values)
+      return withPlatform(config, catalogPaths, io, (platform) => runExport(rest, values, platform, io))
     case 'cost':
       return runCost(rest, values, config, catalogPaths, io)
     case 'ask': {

@@ -16,6 +16,7 @@ import { MemoryApprovalRepository, SqlApprovalRepository } from '../core/approva
 import { Approvals } from '../core/approvals/approvals.ts'
 import { approvalTools } from '../tools/approvals/approval-tools.ts'
 import { remediationTools } from '../tools/remediation/remediation-tools.ts'
+import { migrationTools } from '../tools/migration/migration-tools.ts'
 import { SimulatedCluster } from '../tools/remediation/simulated-cluster.ts'
 import { KubernetesExecutor } from '../tools/remediation/kubernetes-executor.ts'
 import { DEFAULT_REMEDIATION_CONFIG, readRemediationConfig } from '../tools/remediation/remediation-config.ts'
@@ -77,7 +78,7 @@ export async function createPlatform({ config, catalogPaths, store: givenStore }
   // Without a store (in-memory catalogs) search opens an in-memory one of its own on first use.
   const search = new SearchService({ catalog, bus, store, embedder: createEmbedder(config.embeddings) })
   const cost = store ? new CostService({ store, catalog, bus }) : undefined
-  const tools = new ToolRegistry().register(...catalogTools({ catalog }), ...graphTools({ catalog }), ...searchTools({ catalog, search }), ...(cost ? costTools({ cost }) : []))
+  const tools = new ToolRegistry().register(...catalogTools({ catalog }), ...graphTools({ catalog }), ...searchTools({ catalog, search }), ...(cost ? costTools({ cost }) : []), ...migrationTools({ catalog, backstageToken: process.env.BACKSTAGE_TOKEN }))
   const signals = store ? new SqlSignalsRepository(store) : new MemorySignalsRepository()
   tools.register(...rcaTools({ catalog, signals }))
   const approvals = new Approvals({ repository: store ? new SqlApprovalRepository(store) : new MemoryApprovalRepository(), index: catalog.index, tools, policy, bus })

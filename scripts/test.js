@@ -2,6 +2,8 @@
 // test server from infra/postgres unless TEST_DATABASE_URL points at one already, and stops what it started.
 // PORTAL_TEST_POSTGRES=skip runs the PGlite half alone (for machines without Python). It also starts a Kafka broker
 // (infra/kafka, Java 17 and mvn) unless TEST_KAFKA_BROKERS is set; PORTAL_TEST_KAFKA=skip skips the Kafka tests.
+// It also starts Backstage's real catalog backend from infra/backstage (the migration tests read it) unless
+// BACKSTAGE_TEST_URL points at one already; PORTAL_TEST_BACKSTAGE=skip leaves those tests out.
 import { spawnSync } from 'node:child_process'
 import { mkdirSync, readFileSync } from 'node:fs'
 import path from 'node:path'
@@ -12,6 +14,7 @@ const bin = (name) => path.join(root, 'node_modules', '.bin', name)
 const env = { ...process.env }
 let startedPostgres = false
 let startedKafka = false
+let startedBackstage = false
 
 function step(title, command, args, options = {}) {
   process.stderr.write(`\n▶ ${title}\n`)
@@ -37,6 +40,13 @@ try {
     startedKafka = true
   }
   if (!env.TEST_KAFKA_BROKERS) process.stderr.write('\n! Kafka skipped: the Kafka consumer tests are skipped\n')
+  if (!env.BACKSTAGE_TEST_URL && env.PORTAL_TEST_BACKSTAGE !== 'skip') {
+    const started = step("Starting Backstage's catalog backend (infra/backstage/start.sh)", 'bash', ['infra/backstage/start.sh'], { capture: true })
+    if (started.status !== 0) throw new Error('Backstage did not start; see above (or set PORTAL_TEST_BACKSTAGE=skip)')
+    env.BACKSTAGE_TEST_URL = started.stdout.trim().split('\n').pop()
+    startedBackstage = true
+  }
+  if (!env.BACKSTAGE_TEST_URL) process.stderr.write('\n! Backstage skipped: the real-Backstage migration test does not run\n')
 
   const typecheck = step('Type-checking (tsc --noEmit)', bin('tsc'), ['--noEmit'])
   mkdirSync(path.join(root, '.cache'), { recursive: true })
@@ -56,5 +66,6 @@ try {
 } finally {
   if (startedPostgres) step('Stopping PostgreSQL', 'bash', ['infra/postgres/stop.sh'])
   if (startedKafka) step('Stopping Kafka', 'bash', ['infra/kafka/stop.sh'])
+  if (startedBackstage) step('Stopping Backstage', 'bash', ['infra/backstage/stop.sh'])
 }
 process.exit(status)

@@ -45,6 +45,12 @@ export function optionArguments(tool: ToolDefinition, tokens: string[], { text, 
       const id = /\bapr_[a-z0-9]{6,}\b/i.exec(text)?.[0]
       if (id) values[field] = id.toLowerCase()
     }
+    // "migrate from https://backstage.acme.io": an address the question gives; a required one it lacks is asked for.
+    if (field === 'url') {
+      const url = /\bhttps?:\/\/[^\s"'<>`]+/i.exec(text)?.[0]?.replace(/[.,;:!?)]+$/, '')
+      if (url) values[field] = url
+      else if (!optional) return { missing: `${tool.title} needs an address, e.g. https://backstage.example.com. Where is it?` }
+    }
     // An optional entity narrows a listing ("is the restart of cart-service done?").
     if (field === 'entity' && optional && refs[0]) values[field] = refs[0]
     if (schema.def?.type === 'enum' && !optional && schema.options) {

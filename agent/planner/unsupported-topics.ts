@@ -17,6 +17,8 @@ const TOPICS: Record<string, { strong: string[]; weak: string[] }> = {
   'failovers, traffic shifts and feature flags': { strong: ['failover', 'fail over', 'shift traffic', 'traffic shift', 'feature flag', 'redeploy'], weak: ['flush', 'kill', 'drain'] },
   'deployments': { strong: ['deployed', 'deployments'], weak: ['deploy', 'deployment', 'release', 'released', 'shipped'] },
   'Backstage migration': { strong: ['migrate', 'migration'], weak: ['backstage'] },
+  // Moving the portal off Backstage is a tool; planning how to move one service onto another is not.
+  'planning a move from one service to another': { strong: ['plan the migration', 'migration plan', 'plan a migration', 'plan my migration'], weak: [] },
   'tickets and issue trackers': { strong: ['jira', 'ticket', 'tickets', 'servicenow'], weak: [] },
   'writing that is not about the platform': { strong: ['haiku', 'poem', 'joke', 'essay', 'lyrics', 'limerick'], weak: [] },
   'documentation search': { strong: ['docs', 'documentation', 'runbook', 'readme'], weak: ['howto'] },

@@ -29,6 +29,9 @@ export const SAMPLE_TOOL_INPUTS: Record<string, Record<string, unknown>> = {
   rca_analyze: { ref: 'component:checkout', at: '2026-03-03T10:00:00Z' },
   // As of a fixed time: two calls a moment apart must give the same forecast.
   incidents_predict: { limit: 3, at: '2026-03-03T10:00:00Z' },
+  // Needs approval: over MCP the call becomes an approval request (or is refused when nobody may approve).
+  migration_import_backstage: { url: 'http://127.0.0.1:7007', dryRun: true },
+  migration_report: {},
 }
 
 /** The incident `incident_get`'s sample input shows; the test platform stores it. */
