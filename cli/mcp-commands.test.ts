@@ -61,7 +61,7 @@ describe('portal token and /mcp over HTTP', () => {
       await client.connect(new StreamableHTTPClientTransport(new URL(`${url}/mcp`), { requestInit: { headers: { authorization: `Bearer ${token}` } } }))
       const { tools } = await client.listTools()
       // Only the tools the token's scopes allow are listed.
-      expect(tools.map((tool) => tool.name).sort()).toEqual(['catalog_get_entity', 'catalog_query', 'catalog_validate', 'catalog_who_owns', 'graph_cycles', 'graph_dependencies', 'graph_dependents', 'graph_owned_by', 'graph_parts', 'graph_path'])
+      expect(tools.map((tool) => tool.name).sort()).toEqual(['catalog_get_entity', 'catalog_query', 'catalog_validate', 'catalog_who_owns', 'graph_cycles', 'graph_dependencies', 'graph_dependents', 'graph_owned_by', 'graph_parts', 'graph_path', 'migration_report'])
       await client.close()
     } finally {
       controller.abort()
