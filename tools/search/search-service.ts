@@ -9,7 +9,7 @@ import { markdownSections } from './markdown-sections.ts'
 import { NameIndex } from './name-index.ts'
 import { queryWords } from './query-words.ts'
 import { reciprocalRankFusion, type RankedList } from './reciprocal-rank-fusion.ts'
-import { docsSectionDocument, entityDocument, type SearchDocument } from './search-document.ts'
+import { docsSectionDocument, entityDocument, type SearchDocument, type SearchFacets } from './search-document.ts'
 import { SearchIndex, type SearchFilters, type StoredDocument, type TextQuery } from './search-index.ts'
 
 export type SearchMode = 'hybrid' | 'full-text' | 'semantic'
@@ -23,16 +23,10 @@ export interface SearchRequest {
   mode?: SearchMode
 }
 
-export interface SearchHit {
+export interface SearchHit extends SearchFacets {
   id: string
   ref: string
   documentType: 'entity' | 'docs'
-  kind: string
-  type?: string
-  owner?: string
-  system?: string
-  lifecycle?: string
-  tags: string[]
   title: string
   section?: string
   location: string
