@@ -276,11 +276,16 @@ async function runToken(rest: string[], values: { name?: string; scopes?: string
 
 async function start(config: PortalConfig, catalogPaths: string[] | undefined, io: CliIo, signal?: AbortSignal): Promise<number> {
   const platform = await createPlatform({ config, catalogPaths })
+  // Follow the other replicas (with Kafka) and take part in the cluster's scheduled jobs.
+  await platform.start()
   if (!catalogPaths && config.loadDemo) {
-    const report = await loadDemoIfEmpty(platform)
-    if (report) io.stderr(`Loaded the demo organisation: ${Object.entries(report.entities).map(([kind, count]) => `${count} ${kind}`).join(', ')}\n`)
-    const cost = await loadDemoCostIfEmpty(platform)
-    if (cost) io.stderr(`Loaded the demo cost data: ${cost.rows} FOCUS rows, billed ${cost.billedCost.total.toFixed(2)}\n`)
+    // Replicas starting together on an empty store: one loads the demo, the others see it arrive.
+    await platform.jobs.runExclusive('demo-load', async () => {
+      const report = await loadDemoIfEmpty(platform)
+      if (report) io.stderr(`Loaded the demo organisation: ${Object.entries(report.entities).map(([kind, count]) => `${count} ${kind}`).join(', ')}\n`)
+      const cost = await loadDemoCostIfEmpty(platform)
+      if (cost) io.stderr(`Loaded the demo cost data: ${cost.rows} FOCUS rows, billed ${cost.billedCost.total.toFixed(2)}\n`)
+    })
   }
   // With KAFKA_BROKERS, signals also arrive on the "signals" topic (the same payloads as the webhooks).
   const kafkaConsumer = config.kafkaBrokers ? await startSignalConsumer({ kafka: new Kafka({ clientId: 'next-portal', brokers: config.kafkaBrokers, logLevel: logLevel.ERROR }), signals: platform.signals, index: platform.catalog.index }) : undefined
@@ -299,8 +304,8 @@ async function start(config: PortalConfig, catalogPaths: string[] | undefined, i
   // Two simulated weeks of signals for the demo, loaded while the portal already serves (it takes seconds).
   const stopLoading = new AbortController()
   const signalsLoading = !catalogPaths && config.loadDemo
-    ? loadDemoSignalsIfEmpty(platform, { signal: stopLoading.signal }).then(
-        (loaded) => loaded && io.stderr(`Loaded two simulated weeks of signals: ${loaded.incidents} incidents, ${loaded.events} events, ${loaded.metricRuns} metric runs\n`),
+    ? platform.jobs.runExclusive('demo-signals', () => loadDemoSignalsIfEmpty(platform, { signal: stopLoading.signal })).then(
+        (outcome) => outcome.ran && outcome.value && io.stderr(`Loaded two simulated weeks of signals: ${outcome.value.incidents} incidents, ${outcome.value.events} events, ${outcome.value.metricRuns} metric runs\n`),
         (error: unknown) => io.stderr(`Could not load the simulated signals: ${(error as Error).message}\n`),
       )
     : undefined

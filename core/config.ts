@@ -1,3 +1,4 @@
+import os from 'node:os'
 import { z } from 'zod'
 import { InputError, issuesFromZod } from './errors.ts'
 
@@ -59,6 +60,14 @@ const configSchema = z.object({
   PORTAL_WEBHOOK_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   /** Kafka bootstrap servers, comma-separated: when set, `portal start` consumes the signals topic. */
   KAFKA_BROKERS: z.string().regex(/^[^,\s]+(,[^,\s]+)*$/, 'must be host:port pairs separated by commas').optional(),
+  /** With KAFKA_BROKERS: the topic portal events travel on between replicas. */
+  PORTAL_EVENTS_TOPIC: z.string().regex(/^[\w.-]{1,249}$/, 'must be a Kafka topic name (letters, digits, ".", "_", "-")').default('next-portal.events'),
+  /** This replica's name in consumer groups, leases and logs (a pod name); the host name and process id by default. */
+  PORTAL_REPLICA_ID: z.string().regex(/^[\w.-]{1,100}$/, 'must be letters, digits, ".", "_" or "-" (at most 100)').optional(),
+  /** How long a replica's lease on a scheduled job lasts without renewal: how soon another replica takes over a dead one's jobs. */
+  PORTAL_LEASE_TTL_MS: z.coerce.number().int().min(300).max(600_000).default(15_000),
+  /** Minutes between checks of team budgets against the month-end cost forecast (once per cluster); 0 turns the check off. */
+  PORTAL_BUDGET_CHECK_MINUTES: z.coerce.number().int().min(0).max(44_640).default(360),
 })
 
 export type PortalConfig = {
@@ -76,6 +85,8 @@ export type PortalConfig = {
   embeddings: { model: string; modelDir?: string; apiKey?: string; baseURL?: string }
   webhookToken?: string
   kafkaBrokers?: string[]
+  /** How replicas share work: the events topic (with Kafka), this replica's id, leases and scheduled jobs. */
+  cluster: { eventsTopic: string; replicaId: string; leaseTtlMs: number; budgetCheckMinutes: number }
   /** Present when Slack is configured. */
   slack?: SlackConfig
   /** Present when Teams is configured (an app id, or TEAMS_ENABLED=true for local mode). */
@@ -116,6 +127,7 @@ export function loadConfig(environment: Record<string, string | undefined> = pro
     embeddings: { model: values.PORTAL_EMBEDDINGS_MODEL, modelDir: values.PORTAL_EMBEDDINGS_MODEL_DIR, apiKey: values.OPENAI_API_KEY, baseURL: values.OPENAI_BASE_URL },
     webhookToken: values.PORTAL_WEBHOOK_TOKEN,
     kafkaBrokers: values.KAFKA_BROKERS?.split(','),
+    cluster: { eventsTopic: values.PORTAL_EVENTS_TOPIC, replicaId: values.PORTAL_REPLICA_ID ?? `${os.hostname()}-${process.pid}`.replace(/[^\w.-]/g, '-'), leaseTtlMs: values.PORTAL_LEASE_TTL_MS, budgetCheckMinutes: values.PORTAL_BUDGET_CHECK_MINUTES },
     mcp: {
       allowedHosts: list(values.PORTAL_MCP_ALLOWED_HOSTS),
       allowedOrigins: list(values.PORTAL_MCP_ALLOWED_ORIGINS),

@@ -1,6 +1,10 @@
+import { randomUUID } from 'node:crypto'
 import type { PortalConfig } from '../core/config.ts'
 import type { EventBus } from '../core/events/event-bus.ts'
 import { InProcessEventBus } from '../core/events/in-process-event-bus.ts'
+import { ClusterJobs } from '../core/cluster/cluster-jobs.ts'
+import { MemoryLeases, SqlLeases } from '../core/cluster/leases.ts'
+import { openEventBus } from './open-event-bus.ts'
 import { openStore } from '../core/store/open-store.ts'
 import type { Store } from '../core/store/store.ts'
 import { Catalog, type ImportReport } from '../graph/catalog/catalog.ts'
@@ -43,6 +47,10 @@ export interface Platform {
   search: SearchService
   /** Deployments, incidents, alerts, logs and metrics, tied to catalog entities. */
   signals: SignalsRepository
+  /** Scheduled jobs that run once per cluster (leases in the store), and one-off cluster-wide work. */
+  jobs: ClusterJobs
+  /** For serving processes: follow other replicas' events and take part in running scheduled jobs. */
+  start(): Promise<void>
   close(): Promise<void>
 }
 
@@ -67,8 +75,13 @@ export async function createPlatform({ config, catalogPaths, store: givenStore }
   // Read before anything opens, so a bad policy file fails start-up without leaving a store open.
   const policy = config.approvalPolicyFile ? await readApprovalPolicy(config.approvalPolicyFile) : DEFAULT_APPROVAL_POLICY
   const remediation = config.remediation.configFile ? await readRemediationConfig(config.remediation.configFile) : DEFAULT_REMEDIATION_CONFIG
-  const bus = new InProcessEventBus()
   const store = catalogPaths ? undefined : (givenStore ?? (await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir })))
+  // Opened before the catalog reads the store: a Kafka bus notes where the events topic ends, so no change
+  // another replica makes between that read and this replica's start is missed. In-memory catalogs stay local.
+  const bus = store ? await openEventBus(config).catch(async (error: unknown) => {
+    if (!givenStore) await store.close()
+    throw error
+  }) : new InProcessEventBus()
   const repository = store ? new SqlCatalogRepository(store) : new MemoryCatalogRepository()
   const catalog = await Catalog.open({ repository, bus })
   if (catalogPaths) {
@@ -87,6 +100,8 @@ export async function createPlatform({ config, catalogPaths, store: givenStore }
   const external = { env: process.env, githubToken: config.remediation.githubToken, githubApiUrl: config.remediation.githubApiUrl }
   tools.register(...remediationTools({ index: catalog.index, approvals, workloads, config: remediation, external }), ...approvalTools({ approvals }))
   const conversations = store ? new SqlConversationStore(store) : new MemoryConversationStore()
+  const jobs = new ClusterJobs({ leases: store ? new SqlLeases(store) : new MemoryLeases(), holder: `${config.cluster.replicaId}/${randomUUID().slice(0, 8)}`, ttlMs: config.cluster.leaseTtlMs })
+  if (cost && config.cluster.budgetCheckMinutes > 0) jobs.register({ name: 'cost-budget-check', everyMs: config.cluster.budgetCheckMinutes * 60_000, run: () => cost.checkBudgets().then(() => undefined) })
   return {
     config,
     store,
@@ -98,7 +113,13 @@ export async function createPlatform({ config, catalogPaths, store: givenStore }
     cost,
     search,
     signals,
+    jobs,
+    async start() {
+      await bus.start()
+      jobs.start()
+    },
     async close() {
+      await jobs.stop()
       await search.close()
       await bus.close()
       // A store handed in by the caller is the caller's to close.

@@ -8,7 +8,8 @@ import type { Platform } from './create-platform.ts'
 
 /** Loads the demo organisation into an empty catalog, so a first `npm start` has something to ask about. */
 export async function loadDemoIfEmpty(platform: Platform): Promise<ImportReport | undefined> {
-  if (platform.catalog.index.size > 0) return undefined
+  // The store, not the index: another replica may have loaded it a moment ago.
+  if (platform.catalog.index.size > 0 || !(await platform.catalog.isEmpty())) return undefined
   const directory = path.resolve(platform.config.dataDir === 'memory' ? '.portal' : platform.config.dataDir, 'demo-catalog')
   await writeDemoOrg(directory)
   return platform.catalog.import([path.join(directory, 'catalog-info.yaml')])

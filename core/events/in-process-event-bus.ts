@@ -1,6 +1,9 @@
-import type { EventBus, EventHandler, PortalEvent } from './event-bus.ts'
+import type { EventBus, EventHandler, PortalEvent, SubscribeOptions } from './event-bus.ts'
 
-/** The embedded default: delivers each event to this process's subscribers, in order, before `publish` resolves. */
+/**
+ * The embedded default: delivers each event to this process's subscribers, in order, before `publish` resolves.
+ * One process is the whole cluster here, so a group subscriber hears every event and a `remoteOnly` one none.
+ */
 export class InProcessEventBus implements EventBus {
   private readonly handlers = new Map<string, Set<EventHandler>>()
   private readonly onHandlerError: (error: unknown, event: PortalEvent) => void
@@ -20,12 +23,15 @@ export class InProcessEventBus implements EventBus {
     }
   }
 
-  subscribe(type: string, handler: EventHandler): () => void {
+  subscribe(type: string, handler: EventHandler, { remoteOnly = false }: SubscribeOptions = {}): () => void {
+    if (remoteOnly) return () => undefined
     const set = this.handlers.get(type) ?? new Set()
     set.add(handler)
     this.handlers.set(type, set)
     return () => set.delete(handler)
   }
+
+  async start(): Promise<void> {}
 
   async close(): Promise<void> {
     this.handlers.clear()

@@ -304,6 +304,29 @@ export const migrations: Migration[] = [
       );
     `,
   },
+  {
+    version: 8,
+    name: 'leases',
+    // Replicas coordinate through the store: a lease names who does a piece of cluster-wide work until when
+    // (it lapses when its holder stops renewing it, e.g. dies); job_runs says when a scheduled job last ran, so
+    // a replica taking a job over does not run it again before it is due. Times come from the database's clock.
+    sql: `
+      create table leases (
+        name text primary key,
+        holder text not null,
+        token bigint not null,
+        acquired_at timestamptz not null default now(),
+        expires_at timestamptz not null
+      );
+      create table job_runs (
+        name text primary key,
+        started_at timestamptz not null,
+        finished_at timestamptz,
+        holder text not null,
+        error text
+      );
+    `,
+  },
 ]
 
 /** Applies the migrations a store has not seen yet, in order, each in its own transaction. */

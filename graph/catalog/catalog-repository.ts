@@ -27,6 +27,10 @@ export interface CatalogChange {
 /** The catalog's persistence port: SQL (PGlite or PostgreSQL) or memory (for `--catalog` runs). */
 export interface CatalogRepository {
   loadAll(): Promise<StoredEntity[]>
+  /** The stored entities among `refs` (those not stored are left out). */
+  load(refs: string[]): Promise<StoredEntity[]>
+  /** Whether no entity is stored. */
+  isEmpty(): Promise<boolean>
   /**
    * Makes `incoming` the complete content of `origins`, in one transaction: adds and updates what changed,
    * removes what disappeared from those origins. Throws ConflictError, changing nothing, when an incoming

@@ -207,6 +207,8 @@ describe('catalog imports in one process', () => {
     let calls = 0
     const slow: CatalogRepository = {
       loadAll: () => repository.loadAll(),
+      load: (refs) => repository.load(refs),
+      isEmpty: () => repository.isEmpty(),
       replaceOrigins: async (origins, incoming) => {
         const change = await repository.replaceOrigins(origins, incoming)
         if (++calls === 1) await new Promise((resolve) => setTimeout(resolve, 50))

@@ -51,10 +51,31 @@ export class Catalog {
     this.repository = repository
     this.bus = bus
     this.index = index
+    // Another replica's change: read what it touched from the shared store. Reading, rather than trusting the
+    // event's content, makes late, repeated or reordered events harmless: the index ends at the store's state.
+    bus.subscribe(CATALOG_CHANGED, (event) => this.refresh(event.payload as CatalogChangedPayload), { remoteOnly: true })
   }
 
   static async open({ repository, bus }: { repository: CatalogRepository; bus: EventBus }): Promise<Catalog> {
     return new Catalog(repository, bus, new CatalogIndex(await repository.loadAll()))
+  }
+
+  /** Whether the store holds no entity (the index may not have heard of another replica's import yet). */
+  isEmpty(): Promise<boolean> {
+    return this.repository.isEmpty()
+  }
+
+  /** Brings the index's copy of `refs` up to the store's; in the import queue, so no older read lands last. */
+  refresh({ upserted, removed }: CatalogChangedPayload): Promise<void> {
+    const refs = [...new Set([...upserted, ...removed])]
+    const result = this.queue.then(async () => {
+      const stored = await this.repository.load(refs)
+      const present = new Set(stored.map((entity) => entity.ref))
+      const changed = stored.filter((entity) => this.index.getStored(entity.ref)?.etag !== entity.etag)
+      this.index.apply({ upserted: changed, removed: refs.filter((ref) => !present.has(ref) && this.index.has(ref)) })
+    })
+    this.queue = result.catch(() => undefined)
+    return result
   }
 
   /** Reads, checks and (unless dry run) stores the given locations. Problems are reported, never thrown. */

@@ -9,6 +9,14 @@ export class MemoryCatalogRepository implements CatalogRepository {
     return [...this.rows.values()]
   }
 
+  async load(refs: string[]): Promise<StoredEntity[]> {
+    return refs.flatMap((ref) => this.rows.get(ref) ?? [])
+  }
+
+  async isEmpty(): Promise<boolean> {
+    return this.rows.size === 0
+  }
+
   async replaceOrigins(origins: string[], incoming: IncomingEntity[]): Promise<CatalogChange> {
     const change = planCatalogChange(origins, incoming, [...this.rows.values()])
     for (const stored of [...change.added, ...change.updated]) this.rows.set(stored.ref, stored)

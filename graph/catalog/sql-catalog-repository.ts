@@ -9,9 +9,19 @@ export class SqlCatalogRepository implements CatalogRepository {
   constructor(private readonly store: Store) {}
 
   async loadAll(): Promise<StoredEntity[]> {
-    const result = await this.store.query<{ ref: string; uid: string; etag: string; origin: string; source: string; body: StoredEntity['entity'] | string }>(
-      'select ref, uid, etag, origin, source, body from entities',
-    )
+    return this.select('select ref, uid, etag, origin, source, body from entities')
+  }
+
+  async load(refs: string[]): Promise<StoredEntity[]> {
+    return refs.length === 0 ? [] : this.select('select ref, uid, etag, origin, source, body from entities where ref = any($1::text[])', [refs])
+  }
+
+  async isEmpty(): Promise<boolean> {
+    return (await this.store.query('select 1 from entities limit 1')).rows.length === 0
+  }
+
+  private async select(sql: string, params?: unknown[]): Promise<StoredEntity[]> {
+    const result = await this.store.query<{ ref: string; uid: string; etag: string; origin: string; source: string; body: StoredEntity['entity'] | string }>(sql, params)
     return result.rows.map((row) => ({ ref: row.ref, uid: row.uid, etag: row.etag, origin: row.origin, source: row.source, entity: typeof row.body === 'string' ? JSON.parse(row.body) : row.body }))
   }
 

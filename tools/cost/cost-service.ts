@@ -23,7 +23,12 @@ export class CostService {
   async import(files: string[], { dryRun = false, onProgress }: { dryRun?: boolean; onProgress?: (rows: number) => void } = {}): Promise<FocusImportReport> {
     const allocator = new CostAllocator(this.options.catalog.index, this.options.rules ?? DEFAULT_ALLOCATION_RULES)
     const report = await importFocus(this.options.store, files, { allocator, dryRun, onProgress })
-    if (!dryRun && report.errors.length === 0 && report.rows > 0) await publishBudgetAlerts(this.options.bus, await costForecast(this.context))
+    if (!dryRun && report.errors.length === 0 && report.rows > 0) await this.checkBudgets()
     return report
+  }
+
+  /** Announces each team whose month-end forecast is over its budget (`cost-budget-exceeded`); returns them. */
+  async checkBudgets(): Promise<Array<{ team: string }>> {
+    return publishBudgetAlerts(this.options.bus, await costForecast(this.context))
   }
 }
