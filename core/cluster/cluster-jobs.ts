@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto'
 import type { Leases } from './leases.ts'
 
 /** Work that runs on a schedule once per cluster, however many replicas run. */
@@ -82,10 +83,12 @@ export class ClusterJobs {
    */
   async runExclusive<T>(name: string, work: (signal: AbortSignal) => Promise<T>): Promise<{ ran: true; value: T } | { ran: false }> {
     const lease = `once:${name}`
-    if (!(await this.leases.acquire(lease, this.holder, this.ttlMs))) return { ran: false }
+    // A holder of its own: two runs asked for in the same process are exclusive too.
+    const holder = `${this.holder}#${randomUUID().slice(0, 8)}`
+    if (!(await this.leases.acquire(lease, holder, this.ttlMs))) return { ran: false }
     const controller = new AbortController()
     const renewal = setInterval(() => {
-      this.leases.acquire(lease, this.holder, this.ttlMs).then(
+      this.leases.acquire(lease, holder, this.ttlMs).then(
         (held) => held || controller.abort(new Error(`lost the lease ${lease}`)),
         (error: unknown) => this.log(`renewing ${lease} failed: ${(error as Error).message}`),
       )
@@ -94,7 +97,7 @@ export class ClusterJobs {
       return { ran: true, value: await work(controller.signal) }
     } finally {
       clearInterval(renewal)
-      await this.leases.release(lease, this.holder)
+      await this.leases.release(lease, holder)
     }
   }
 
