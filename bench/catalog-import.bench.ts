@@ -69,7 +69,7 @@ async function importInto(engine: ImportChildRequest['engine'], file: string, ti
 }
 
 /** A fresh, uniquely named database on the server `BENCH_DATABASE_URL` points to, dropped by `drop()`. */
-async function createScratchDatabase(serverUrl: string): Promise<{ url: string; name: string; drop(): Promise<void> }> {
+export async function createScratchDatabase(serverUrl: string): Promise<{ url: string; name: string; drop(): Promise<void> }> {
   const name = `portal_bench_${new Date().toISOString().replace(/\D/g, '').slice(0, 14)}_${process.pid}`
   const admin = new pg.Client({ connectionString: serverUrl })
   await admin.connect()

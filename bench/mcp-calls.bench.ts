@@ -142,7 +142,7 @@ if (!isMainThread && (workerData as { tag?: string } | undefined)?.tag === WORKE
   parentPort!.postMessage(await runMcpLoad((workerData as { options: LoadOptions }).options))
 }
 
-function runMcpLoadInWorker(options: LoadOptions): Promise<LoadResult> {
+export function runMcpLoadInWorker(options: LoadOptions): Promise<LoadResult> {
   return new Promise((resolve, reject) => {
     const worker = new Worker(new URL(import.meta.url), { workerData: { tag: WORKER_TAG, options } })
     worker.once('message', (result: LoadResult) => resolve(result))

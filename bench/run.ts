@@ -14,6 +14,7 @@ import { costImportBenchmark } from './cost-import.bench.ts'
 import { searchBenchmark } from './search.bench.ts'
 import { anomalyThroughputBenchmark, rcaBenchmark } from './rca.bench.ts'
 import { backstageMigrationBenchmark } from './backstage-migration.bench.ts'
+import { replicasBenchmark } from './replicas.bench.ts'
 
 export const BENCHMARKS: Record<string, Benchmark> = {
   'catalog-import': catalogImportBenchmark,
@@ -26,6 +27,7 @@ export const BENCHMARKS: Record<string, Benchmark> = {
   rca: rcaBenchmark,
   'anomaly-throughput': anomalyThroughputBenchmark,
   'backstage-migration': backstageMigrationBenchmark,
+  replicas: replicasBenchmark,
 }
 
 /** The names after `--only` (`--only a,b` or `--only=a,b`), or every benchmark. */
