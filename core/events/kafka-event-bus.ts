@@ -73,7 +73,7 @@ export class KafkaEventBus implements EventBus {
     await admin.connect()
     try {
       try {
-        await admin.createTopics({ topics: [{ topic: bus.topic, numPartitions: bus.partitions, configEntries: [{ name: 'max.message.bytes', value: String(MAX_MESSAGE_BYTES) }] }], waitForLeaders: true })
+        if (!(await admin.listTopics()).includes(bus.topic)) await admin.createTopics({ topics: [{ topic: bus.topic, numPartitions: bus.partitions, configEntries: [{ name: 'max.message.bytes', value: String(MAX_MESSAGE_BYTES) }] }], waitForLeaders: true })
       } catch (error) {
         // Another replica created it first.
         if ((error as { type?: string }).type !== 'TOPIC_ALREADY_EXISTS') throw error
