@@ -223,3 +223,23 @@ describe('catalog imports in one process', () => {
     expect(catalog.index.targets('component:default/racer', 'ownedBy')).toEqual([`group:default/${(stored.entity.spec as { owner: string }).owner}`])
   })
 })
+
+describe("following another replica's catalog changes", () => {
+  it('re-reads what the event names from the shared store, whatever order the events come in', async () => {
+    const repository = new MemoryCatalogRepository()
+    const bus = new InProcessEventBus()
+    const events: PortalEvent[] = []
+    bus.subscribe(CATALOG_CHANGED, (event) => void events.push(event))
+    const writer = await Catalog.open({ repository, bus })
+    // The other replica: same store, its own index, and it hears nothing by itself here.
+    const follower = await Catalog.open({ repository, bus: new InProcessEventBus() })
+    await writer.import([{ name: 'a.yaml', text: `${component('racer', 'team-a')}---\n${component('walker', 'team-a')}` }])
+    await writer.import([{ name: 'a.yaml', text: component('racer', 'team-b') }])
+    expect(events).toHaveLength(2)
+    // Delivered late and in reverse: the follower still ends as the store is.
+    for (const event of [...events].reverse()) await follower.refresh(event.payload as { upserted: string[]; removed: string[] })
+    expect(follower.index.targets('component:default/racer', 'ownedBy')).toEqual(['group:default/team-b'])
+    expect(follower.index.has('component:default/walker')).toBe(false)
+    expect([...follower.index.refs()].sort()).toEqual([...writer.index.refs()].sort())
+  })
+})
