@@ -89,7 +89,9 @@ export async function createPlatform({ config, catalogPaths, store: givenStore }
     if (report.errors.length > 0) throw new CatalogLoadError(report)
   }
   // Without a store (in-memory catalogs) search opens an in-memory one of its own on first use.
-  const search = new SearchService({ catalog, bus, store, embedder: createEmbedder(config.embeddings) })
+  const jobs = new ClusterJobs({ leases: store ? new SqlLeases(store) : new MemoryLeases(), holder: `${config.cluster.replicaId}/${randomUUID().slice(0, 8)}`, ttlMs: config.cluster.leaseTtlMs })
+  const exclusive = (name: string, work: () => Promise<void>) => jobs.runExclusive(name, work).then((outcome) => outcome.ran)
+  const search = new SearchService({ catalog, bus, store, embedder: createEmbedder(config.embeddings), exclusive })
   const cost = store ? new CostService({ store, catalog, bus }) : undefined
   const tools = new ToolRegistry().register(...catalogTools({ catalog }), ...graphTools({ catalog }), ...searchTools({ catalog, search }), ...(cost ? costTools({ cost }) : []), ...migrationTools({ catalog, backstageToken: process.env.BACKSTAGE_TOKEN }))
   const signals = store ? new SqlSignalsRepository(store) : new MemorySignalsRepository()
@@ -100,7 +102,6 @@ export async function createPlatform({ config, catalogPaths, store: givenStore }
   const external = { env: process.env, githubToken: config.remediation.githubToken, githubApiUrl: config.remediation.githubApiUrl }
   tools.register(...remediationTools({ index: catalog.index, approvals, workloads, config: remediation, external }), ...approvalTools({ approvals }))
   const conversations = store ? new SqlConversationStore(store) : new MemoryConversationStore()
-  const jobs = new ClusterJobs({ leases: store ? new SqlLeases(store) : new MemoryLeases(), holder: `${config.cluster.replicaId}/${randomUUID().slice(0, 8)}`, ttlMs: config.cluster.leaseTtlMs })
   if (cost && config.cluster.budgetCheckMinutes > 0) jobs.register({ name: 'cost-budget-check', everyMs: config.cluster.budgetCheckMinutes * 60_000, run: () => cost.checkBudgets().then(() => undefined) })
   return {
     config,

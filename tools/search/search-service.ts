@@ -60,6 +60,13 @@ export interface SearchServiceOptions {
   embedder?: Embedder
   /** Texts embedded per pass; each pass is stored before the next starts. */
   embeddingBatch?: number
+  /**
+   * Replicas share the store: runs the embedding of pending documents on one replica at a time (resolving to
+   * false when another replica is at it), so no document is embedded twice. Without it this process embeds.
+   */
+  exclusive?: (name: string, work: () => Promise<void>) => Promise<boolean>
+  /** When another replica was embedding: how long until this one looks for documents still pending. */
+  exclusiveRetryMs?: number
   log?: (message: string) => void
 }
 
@@ -95,11 +102,16 @@ export class SearchService {
   private embedAgain = false
   private embeddingError?: string
   private closed = false
+  private readonly exclusive?: (name: string, work: () => Promise<void>) => Promise<boolean>
+  private readonly exclusiveRetryMs: number
+  private retryTimer?: NodeJS.Timeout
 
-  constructor({ catalog, bus, store, embedder, embeddingBatch = 128, log = (message) => process.stderr.write(`search: ${message}\n`) }: SearchServiceOptions) {
+  constructor({ catalog, bus, store, embedder, embeddingBatch = 128, exclusive, exclusiveRetryMs = 5000, log = (message) => process.stderr.write(`search: ${message}\n`) }: SearchServiceOptions) {
     this.catalog = catalog
     this.embedder = embedder
     this.embeddingBatch = embeddingBatch
+    this.exclusive = exclusive
+    this.exclusiveRetryMs = exclusiveRetryMs
     this.log = log
     this.ownsStore = store === undefined
     if (store) this.storePromise = Promise.resolve(store)
@@ -216,6 +228,7 @@ export class SearchService {
 
   async close(): Promise<void> {
     this.closed = true
+    clearTimeout(this.retryTimer)
     this.unsubscribe()
     await this.writes.catch(() => undefined)
     while (this.embedding) await this.embedding.catch(() => undefined)
@@ -293,7 +306,7 @@ export class SearchService {
       this.embedAgain = true
       return
     }
-    this.embedding = this.embedPending()
+    this.embedding = this.embedOnce()
       .catch((error: unknown) => {
         this.embeddingError = (error as Error).message
         this.log(`embedding failed; searching by full text only: ${this.embeddingError}`)
@@ -305,6 +318,15 @@ export class SearchService {
           this.scheduleEmbedding()
         }
       })
+  }
+
+  private async embedOnce(): Promise<void> {
+    if (!this.exclusive) return this.embedPending()
+    if (await this.exclusive('search-embeddings', () => this.embedPending())) return
+    // Another replica is embedding; it may have looked before this one's documents were written.
+    clearTimeout(this.retryTimer)
+    this.retryTimer = setTimeout(() => this.scheduleEmbedding(), this.exclusiveRetryMs)
+    this.retryTimer.unref()
   }
 
   private async embedPending(): Promise<void> {
