@@ -59,6 +59,17 @@ const configSchema = z.object({
   PORTAL_WEBHOOK_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   /** Kafka bootstrap servers, comma-separated: when set, `portal start` consumes the signals topic. */
   KAFKA_BROKERS: z.string().regex(/^[^,\s]+(,[^,\s]+)*$/, 'must be host:port pairs separated by commas').optional(),
+  /** The signing secret of a PagerDuty V3 webhook subscription: /api/signals/pagerduty then requires X-PagerDuty-Signature. */
+  PAGERDUTY_WEBHOOK_SECRET: z.string().min(1).optional(),
+  /** Prometheus's base URL (e.g. http://prometheus:9090): metrics of catalog entities are pulled from its query API. */
+  PROMETHEUS_URL: z.string().url().optional(),
+  /** The series label naming the entity (`service`, `job`, `app`, …); an entity's `prometheus.io/service-name` annotation maps other values to it. */
+  PROMETHEUS_ENTITY_LABEL: z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, 'must be a Prometheus label name').default('service'),
+  /** A JSON or YAML file mapping metric names to PromQL (`{"latency_p95_ms": "…"}`); the defaults follow common HTTP instrumentation. */
+  PROMETHEUS_QUERIES: z.string().min(1).optional(),
+  /** How often `portal start` pulls the latest samples, and the resolution (query_range step), in seconds. */
+  PROMETHEUS_INTERVAL_SECONDS: z.coerce.number().int().min(5).max(3600).default(60),
+  PROMETHEUS_STEP_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
 })
 
 export type PortalConfig = {
@@ -76,10 +87,21 @@ export type PortalConfig = {
   embeddings: { model: string; modelDir?: string; apiKey?: string; baseURL?: string }
   webhookToken?: string
   kafkaBrokers?: string[]
+  pagerDutyWebhookSecret?: string
+  /** Present when PROMETHEUS_URL is set. */
+  prometheus?: PrometheusConfig
   /** Present when Slack is configured. */
   slack?: SlackConfig
   /** Present when Teams is configured (an app id, or TEAMS_ENABLED=true for local mode). */
   teams?: TeamsConfig
+}
+
+export interface PrometheusConfig {
+  url: string
+  entityLabel: string
+  queriesFile?: string
+  intervalSeconds: number
+  stepSeconds: number
 }
 
 export type SlackConfig =
@@ -116,6 +138,8 @@ export function loadConfig(environment: Record<string, string | undefined> = pro
     embeddings: { model: values.PORTAL_EMBEDDINGS_MODEL, modelDir: values.PORTAL_EMBEDDINGS_MODEL_DIR, apiKey: values.OPENAI_API_KEY, baseURL: values.OPENAI_BASE_URL },
     webhookToken: values.PORTAL_WEBHOOK_TOKEN,
     kafkaBrokers: values.KAFKA_BROKERS?.split(','),
+    pagerDutyWebhookSecret: values.PAGERDUTY_WEBHOOK_SECRET,
+    ...(values.PROMETHEUS_URL ? { prometheus: { url: values.PROMETHEUS_URL.replace(/\/$/, ''), entityLabel: values.PROMETHEUS_ENTITY_LABEL, queriesFile: values.PROMETHEUS_QUERIES, intervalSeconds: values.PROMETHEUS_INTERVAL_SECONDS, stepSeconds: values.PROMETHEUS_STEP_SECONDS } } : {}),
     mcp: {
       allowedHosts: list(values.PORTAL_MCP_ALLOWED_HOSTS),
       allowedOrigins: list(values.PORTAL_MCP_ALLOWED_ORIGINS),
