@@ -69,7 +69,7 @@ const configSchema = z.object({
   PROMETHEUS_QUERIES: z.string().min(1).optional(),
   /** How often `portal start` pulls the latest samples, and the resolution (query_range step), in seconds. */
   PROMETHEUS_INTERVAL_SECONDS: z.coerce.number().int().min(5).max(3600).default(60),
-  PROMETHEUS_STEP_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
+  PROMETHEUS_STEP_SECONDS: z.coerce.number().int().min(1).max(3600).refine((step) => 3600 % step === 0, 'must divide an hour (e.g. 15, 30, 60, 300)').default(60),
 })
 
 export type PortalConfig = {

@@ -26,6 +26,9 @@ import { searchTools } from '../tools/search/search-tools.ts'
 import { MemorySignalsRepository, type SignalsRepository } from '../tools/rca/signals-repository.ts'
 import { SqlSignalsRepository } from '../tools/rca/sql-signals-repository.ts'
 import { rcaTools } from '../tools/rca/rca-tools.ts'
+import type { PrometheusMetricIngester } from '../tools/rca/ingest/prometheus-ingester.ts'
+import { readPrometheusQueries } from '../tools/rca/ingest/prometheus-queries.ts'
+import { prometheusSignals } from '../tools/rca/ingest/prometheus-signals.ts'
 import { MemoryConversationStore, SqlConversationStore, type ConversationStore } from '../agent/conversations/conversation-store.ts'
 
 export interface Platform {
@@ -43,6 +46,8 @@ export interface Platform {
   search: SearchService
   /** Deployments, incidents, alerts, logs and metrics, tied to catalog entities. */
   signals: SignalsRepository
+  /** With PROMETHEUS_URL: pulls metrics from Prometheus (reads pull their window; `portal start` schedules it). */
+  prometheus?: PrometheusMetricIngester
   close(): Promise<void>
 }
 
@@ -67,6 +72,7 @@ export async function createPlatform({ config, catalogPaths, store: givenStore }
   // Read before anything opens, so a bad policy file fails start-up without leaving a store open.
   const policy = config.approvalPolicyFile ? await readApprovalPolicy(config.approvalPolicyFile) : DEFAULT_APPROVAL_POLICY
   const remediation = config.remediation.configFile ? await readRemediationConfig(config.remediation.configFile) : DEFAULT_REMEDIATION_CONFIG
+  const prometheusQueries = config.prometheus?.queriesFile ? await readPrometheusQueries(config.prometheus.queriesFile) : undefined
   const bus = new InProcessEventBus()
   const store = catalogPaths ? undefined : (givenStore ?? (await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir })))
   const repository = store ? new SqlCatalogRepository(store) : new MemoryCatalogRepository()
@@ -79,7 +85,9 @@ export async function createPlatform({ config, catalogPaths, store: givenStore }
   const search = new SearchService({ catalog, bus, store, embedder: createEmbedder(config.embeddings) })
   const cost = store ? new CostService({ store, catalog, bus }) : undefined
   const tools = new ToolRegistry().register(...catalogTools({ catalog }), ...graphTools({ catalog }), ...searchTools({ catalog, search }), ...(cost ? costTools({ cost }) : []), ...migrationTools({ catalog, backstageToken: process.env.BACKSTAGE_TOKEN }))
-  const signals = store ? new SqlSignalsRepository(store) : new MemorySignalsRepository()
+  const stored = store ? new SqlSignalsRepository(store) : new MemorySignalsRepository()
+  const prometheus = config.prometheus ? prometheusSignals({ config: config.prometheus, stored, index: catalog.index, queries: prometheusQueries, onError: (error) => process.stderr.write(`prometheus: ${error.message}\n`) }) : undefined
+  const signals = prometheus?.signals ?? stored
   tools.register(...rcaTools({ catalog, signals }))
   const approvals = new Approvals({ repository: store ? new SqlApprovalRepository(store) : new MemoryApprovalRepository(), index: catalog.index, tools, policy, bus })
   // The demo's playbooks act on a simulated cluster; `executor: kubernetes` uses the kubeconfig kubectl would.
@@ -98,7 +106,9 @@ export async function createPlatform({ config, catalogPaths, store: givenStore }
     cost,
     search,
     signals,
+    prometheus: prometheus?.ingester,
     async close() {
+      prometheus?.ingester.stop()
       await search.close()
       await bus.close()
       // A store handed in by the caller is the caller's to close.
