@@ -70,7 +70,7 @@ describe.skipIf(!url)('Prometheus ingestion against a real Prometheus (PROMETHEU
     const ingester = new PrometheusMetricIngester({ client, signals, index: platform.catalog.index, entityLabel: 'service', queries, now: later })
     const report = await ingester.pull(at('10:00'), at('11:59'))
     expect(report).toMatchObject({ from: '2026-03-03T10:00:00.000Z', to: '2026-03-03T11:59:00.000Z', unmapped: ['legacy-batch'] })
-    // Five metrics, two mapped services, two whole hours: one run each.
+    // Five metrics (the history has no certificate probe), two mapped services, two whole hours: one run each.
     expect(report.runs).toBe(20)
     const runs = await signals.metricRuns({ from: at('10:00'), to: at('12:00') })
     expect(new Set(runs.map((run) => run.entity))).toEqual(new Set(['component:default/checkout-api', 'component:default/payments-api']))

@@ -9,7 +9,8 @@ export type PrometheusQueries = Record<string, string>
 /**
  * The defaults follow the common HTTP server instrumentation (Prometheus client libraries, OpenTelemetry's
  * Prometheus exporter): `http_requests_total` with a `code` label, `http_request_duration_seconds` histograms,
- * and the process collector. An error rate with no 5xx series is 0, not missing (the `or … * 0`).
+ * the process collector, and the blackbox exporter's certificate probe (what incident prediction reads to foresee an
+ * expiring certificate). An error rate with no 5xx series is 0, not missing (the `or … * 0`).
  */
 export const DEFAULT_PROMETHEUS_QUERIES: PrometheusQueries = {
   requests_per_s: 'sum by ({{label}}) (rate(http_requests_total[5m]))',
@@ -17,6 +18,7 @@ export const DEFAULT_PROMETHEUS_QUERIES: PrometheusQueries = {
   latency_p95_ms: '1000 * histogram_quantile(0.95, sum by ({{label}}, le) (rate(http_request_duration_seconds_bucket[5m])))',
   cpu_utilisation: 'sum by ({{label}}) (rate(process_cpu_seconds_total[5m]))',
   memory_mb: 'sum by ({{label}}) (process_resident_memory_bytes) / 1048576',
+  cert_expiry_timestamp: 'min by ({{label}}) (probe_ssl_earliest_cert_expiry)',
 }
 
 const queriesSchema = z.record(z.string().regex(/^[a-z][a-z0-9_]*$/, 'a metric name is lower-case letters, digits and _'), z.string().min(1, 'must be a PromQL expression')).refine((queries) => Object.keys(queries).length > 0, 'name at least one metric')
