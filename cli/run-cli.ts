@@ -289,6 +289,8 @@ async function start(config: PortalConfig, catalogPaths: string[] | undefined, i
   }
   // With KAFKA_BROKERS, signals also arrive on the "signals" topic (the same payloads as the webhooks).
   const kafkaConsumer = config.kafkaBrokers ? await startSignalConsumer({ kafka: new Kafka({ clientId: 'next-portal', brokers: config.kafkaBrokers, logLevel: logLevel.ERROR }), signals: platform.signals, index: platform.catalog.index }) : undefined
+  // With PROMETHEUS_URL, metrics are pulled on a schedule (and on demand when a tool reads a window).
+  platform.prometheus?.start({ intervalSeconds: config.prometheus!.intervalSeconds, onError: (error) => io.stderr(`prometheus: ${error.message}\n`) })
   // Aborting closes open MCP streams, which would otherwise keep the HTTP server from closing.
   const streams = new AbortController()
   const slack = config.slack ? createSlackApp(platform) : undefined
@@ -303,7 +305,7 @@ async function start(config: PortalConfig, catalogPaths: string[] | undefined, i
   platform.search.start().catch((error: unknown) => io.stderr(`search: the index could not be built: ${(error as Error).message}\n`))
   // Two simulated weeks of signals for the demo, loaded while the portal already serves (it takes seconds).
   const stopLoading = new AbortController()
-  const signalsLoading = !catalogPaths && config.loadDemo
+  const signalsLoading = !catalogPaths && config.loadDemo && !config.prometheus
     ? platform.jobs.runExclusive('demo-signals', () => loadDemoSignalsIfEmpty(platform, { signal: stopLoading.signal })).then(
         (outcome) => outcome.ran && outcome.value && io.stderr(`Loaded two simulated weeks of signals: ${outcome.value.incidents} incidents, ${outcome.value.events} events, ${outcome.value.metricRuns} metric runs\n`),
         (error: unknown) => io.stderr(`Could not load the simulated signals: ${(error as Error).message}\n`),

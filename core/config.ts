@@ -68,6 +68,17 @@ const configSchema = z.object({
   PORTAL_LEASE_TTL_MS: z.coerce.number().int().min(300).max(600_000).default(15_000),
   /** Minutes between checks of team budgets against the month-end cost forecast (once per cluster); 0 turns the check off. */
   PORTAL_BUDGET_CHECK_MINUTES: z.coerce.number().int().min(0).max(44_640).default(360),
+  /** The signing secret of a PagerDuty V3 webhook subscription: /api/signals/pagerduty then requires X-PagerDuty-Signature. */
+  PAGERDUTY_WEBHOOK_SECRET: z.string().min(1).optional(),
+  /** Prometheus's base URL (e.g. http://prometheus:9090): metrics of catalog entities are pulled from its query API. */
+  PROMETHEUS_URL: z.string().url().optional(),
+  /** The series label naming the entity (`service`, `job`, `app`, …); an entity's `prometheus.io/service-name` annotation maps other values to it. */
+  PROMETHEUS_ENTITY_LABEL: z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, 'must be a Prometheus label name').default('service'),
+  /** A JSON or YAML file mapping metric names to PromQL (`{"latency_p95_ms": "…"}`); the defaults follow common HTTP instrumentation. */
+  PROMETHEUS_QUERIES: z.string().min(1).optional(),
+  /** How often `portal start` pulls the latest samples, and the resolution (query_range step), in seconds. */
+  PROMETHEUS_INTERVAL_SECONDS: z.coerce.number().int().min(5).max(3600).default(60),
+  PROMETHEUS_STEP_SECONDS: z.coerce.number().int().min(1).max(3600).refine((step) => 3600 % step === 0, 'must divide an hour (e.g. 15, 30, 60, 300)').default(60),
 })
 
 export type PortalConfig = {
@@ -87,10 +98,21 @@ export type PortalConfig = {
   kafkaBrokers?: string[]
   /** How replicas share work: the events topic (with Kafka), this replica's id, leases and scheduled jobs. */
   cluster: { eventsTopic: string; replicaId: string; leaseTtlMs: number; budgetCheckMinutes: number }
+  pagerDutyWebhookSecret?: string
+  /** Present when PROMETHEUS_URL is set. */
+  prometheus?: PrometheusConfig
   /** Present when Slack is configured. */
   slack?: SlackConfig
   /** Present when Teams is configured (an app id, or TEAMS_ENABLED=true for local mode). */
   teams?: TeamsConfig
+}
+
+export interface PrometheusConfig {
+  url: string
+  entityLabel: string
+  queriesFile?: string
+  intervalSeconds: number
+  stepSeconds: number
 }
 
 export type SlackConfig =
@@ -128,6 +150,8 @@ export function loadConfig(environment: Record<string, string | undefined> = pro
     webhookToken: values.PORTAL_WEBHOOK_TOKEN,
     kafkaBrokers: values.KAFKA_BROKERS?.split(','),
     cluster: { eventsTopic: values.PORTAL_EVENTS_TOPIC, replicaId: values.PORTAL_REPLICA_ID ?? `${os.hostname()}-${process.pid}`.replace(/[^\w.-]/g, '-'), leaseTtlMs: values.PORTAL_LEASE_TTL_MS, budgetCheckMinutes: values.PORTAL_BUDGET_CHECK_MINUTES },
+    pagerDutyWebhookSecret: values.PAGERDUTY_WEBHOOK_SECRET,
+    ...(values.PROMETHEUS_URL ? { prometheus: { url: values.PROMETHEUS_URL.replace(/\/$/, ''), entityLabel: values.PROMETHEUS_ENTITY_LABEL, queriesFile: values.PROMETHEUS_QUERIES, intervalSeconds: values.PROMETHEUS_INTERVAL_SECONDS, stepSeconds: values.PROMETHEUS_STEP_SECONDS } } : {}),
     mcp: {
       allowedHosts: list(values.PORTAL_MCP_ALLOWED_HOSTS),
       allowedOrigins: list(values.PORTAL_MCP_ALLOWED_ORIGINS),

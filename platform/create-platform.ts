@@ -30,6 +30,9 @@ import { searchTools } from '../tools/search/search-tools.ts'
 import { MemorySignalsRepository, type SignalsRepository } from '../tools/rca/signals-repository.ts'
 import { SqlSignalsRepository } from '../tools/rca/sql-signals-repository.ts'
 import { rcaTools } from '../tools/rca/rca-tools.ts'
+import type { PrometheusMetricIngester } from '../tools/rca/ingest/prometheus-ingester.ts'
+import { readPrometheusQueries } from '../tools/rca/ingest/prometheus-queries.ts'
+import { prometheusSignals } from '../tools/rca/ingest/prometheus-signals.ts'
 import { MemoryConversationStore, SqlConversationStore, type ConversationStore } from '../agent/conversations/conversation-store.ts'
 
 export interface Platform {
@@ -51,6 +54,8 @@ export interface Platform {
   jobs: ClusterJobs
   /** For serving processes: follow other replicas' events and take part in running scheduled jobs. */
   start(): Promise<void>
+  /** With PROMETHEUS_URL: pulls metrics from Prometheus (reads pull their window; `portal start` schedules it). */
+  prometheus?: PrometheusMetricIngester
   close(): Promise<void>
 }
 
@@ -75,6 +80,7 @@ export async function createPlatform({ config, catalogPaths, store: givenStore }
   // Read before anything opens, so a bad policy file fails start-up without leaving a store open.
   const policy = config.approvalPolicyFile ? await readApprovalPolicy(config.approvalPolicyFile) : DEFAULT_APPROVAL_POLICY
   const remediation = config.remediation.configFile ? await readRemediationConfig(config.remediation.configFile) : DEFAULT_REMEDIATION_CONFIG
+  const prometheusQueries = config.prometheus?.queriesFile ? await readPrometheusQueries(config.prometheus.queriesFile) : undefined
   const store = catalogPaths ? undefined : (givenStore ?? (await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir })))
   // Opened before the catalog reads the store: a Kafka bus notes where the events topic ends, so no change
   // another replica makes between that read and this replica's start is missed. In-memory catalogs stay local.
@@ -94,7 +100,9 @@ export async function createPlatform({ config, catalogPaths, store: givenStore }
   const search = new SearchService({ catalog, bus, store, embedder: createEmbedder(config.embeddings), exclusive })
   const cost = store ? new CostService({ store, catalog, bus }) : undefined
   const tools = new ToolRegistry().register(...catalogTools({ catalog }), ...graphTools({ catalog }), ...searchTools({ catalog, search }), ...(cost ? costTools({ cost }) : []), ...migrationTools({ catalog, backstageToken: process.env.BACKSTAGE_TOKEN }))
-  const signals = store ? new SqlSignalsRepository(store) : new MemorySignalsRepository()
+  const stored = store ? new SqlSignalsRepository(store) : new MemorySignalsRepository()
+  const prometheus = config.prometheus ? prometheusSignals({ config: config.prometheus, stored, index: catalog.index, queries: prometheusQueries, onError: (error) => process.stderr.write(`prometheus: ${error.message}\n`) }) : undefined
+  const signals = prometheus?.signals ?? stored
   tools.register(...rcaTools({ catalog, signals }))
   const approvals = new Approvals({ repository: store ? new SqlApprovalRepository(store) : new MemoryApprovalRepository(), index: catalog.index, tools, policy, bus })
   // The demo's playbooks act on a simulated cluster; `executor: kubernetes` uses the kubeconfig kubectl would.
@@ -115,11 +123,13 @@ export async function createPlatform({ config, catalogPaths, store: givenStore }
     search,
     signals,
     jobs,
+    prometheus: prometheus?.ingester,
     async start() {
       await bus.start()
       jobs.start()
     },
     async close() {
+      prometheus?.ingester.stop()
       await jobs.stop()
       await search.close()
       await bus.close()

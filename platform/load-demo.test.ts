@@ -24,7 +24,7 @@ describe.each(testEngines)('the demo with its simulated history on %s', (engine)
   it('holds two weeks of metrics for every running service, ending now', async () => {
     expect(await platform.signals.latestMetricTime()).toEqual(now)
     const runs = await platform.signals.metricRuns({ entities: ['component:default/checkout-api'], from: new Date(now.getTime() - 14 * 86_400_000), to: now })
-    expect(new Set(runs.map((run) => run.metric))).toEqual(new Set(['requests_per_s', 'latency_p95_ms', 'error_rate', 'cpu_utilisation', 'memory_mb']))
+    expect(new Set(runs.map((run) => run.metric))).toEqual(new Set(['requests_per_s', 'latency_p95_ms', 'error_rate', 'cpu_utilisation', 'memory_mb', 'cert_expiry_timestamp']))
     const samples = runs.filter((run) => run.metric === 'latency_p95_ms').reduce((sum, run) => sum + run.values.length, 0)
     expect(samples).toBe(14 * 288)
   })

@@ -3,7 +3,8 @@
 // PORTAL_TEST_POSTGRES=skip runs the PGlite half alone (for machines without Python). It also starts a Kafka broker
 // (infra/kafka, Java 17 and mvn) unless TEST_KAFKA_BROKERS is set; PORTAL_TEST_KAFKA=skip skips the Kafka tests.
 // It also starts Backstage's real catalog backend from infra/backstage (the migration tests read it) unless
-// BACKSTAGE_TEST_URL points at one already; PORTAL_TEST_BACKSTAGE=skip leaves those tests out.
+// BACKSTAGE_TEST_URL points at one already; PORTAL_TEST_BACKSTAGE=skip leaves those tests out. And a Prometheus
+// (infra/prometheus, Debian's package) unless PROMETHEUS_TEST_URL is set; PORTAL_TEST_PROMETHEUS=skip skips those tests.
 import { spawnSync } from 'node:child_process'
 import { mkdirSync, readFileSync } from 'node:fs'
 import path from 'node:path'
@@ -15,6 +16,7 @@ const env = { ...process.env }
 let startedPostgres = false
 let startedKafka = false
 let startedBackstage = false
+let startedPrometheus = false
 
 function step(title, command, args, options = {}) {
   process.stderr.write(`\n▶ ${title}\n`)
@@ -40,6 +42,14 @@ try {
     startedKafka = true
   }
   if (!env.TEST_KAFKA_BROKERS) process.stderr.write('\n! Kafka skipped: the Kafka consumer tests are skipped\n')
+  // A real Prometheus (Debian's package, a backfilled test history) for the metrics ingestion tests.
+  if (!env.PROMETHEUS_TEST_URL && env.PORTAL_TEST_PROMETHEUS !== 'skip') {
+    const started = step('Starting Prometheus (infra/prometheus/start.sh)', 'bash', ['infra/prometheus/start.sh'], { capture: true })
+    if (started.status !== 0) throw new Error('Prometheus did not start; see above (or set PORTAL_TEST_PROMETHEUS=skip)')
+    env.PROMETHEUS_TEST_URL = started.stdout.trim().split('\n').pop()
+    startedPrometheus = true
+  }
+  if (!env.PROMETHEUS_TEST_URL) process.stderr.write('\n! Prometheus skipped: the Prometheus ingestion tests are skipped\n')
   if (!env.BACKSTAGE_TEST_URL && env.PORTAL_TEST_BACKSTAGE !== 'skip') {
     const started = step("Starting Backstage's catalog backend (infra/backstage/start.sh)", 'bash', ['infra/backstage/start.sh'], { capture: true })
     if (started.status !== 0) throw new Error('Backstage did not start; see above (or set PORTAL_TEST_BACKSTAGE=skip)')
@@ -67,5 +77,6 @@ try {
   if (startedPostgres) step('Stopping PostgreSQL', 'bash', ['infra/postgres/stop.sh'])
   if (startedKafka) step('Stopping Kafka', 'bash', ['infra/kafka/stop.sh'])
   if (startedBackstage) step('Stopping Backstage', 'bash', ['infra/backstage/stop.sh'])
+  if (startedPrometheus) step('Stopping Prometheus', 'bash', ['infra/prometheus/stop.sh'])
 }
 process.exit(status)

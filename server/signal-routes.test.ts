@@ -5,7 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { loadConfig } from '../core/config.ts'
 import { writeDemoOrg } from '../graph/demo/write-demo-org.ts'
 import { createPlatform, type Platform } from '../platform/create-platform.ts'
+import { createHmac } from 'node:crypto'
 import { createHttpApp } from './create-http-app.ts'
+import { signalRoutes } from './signal-routes.ts'
 
 // Shaped as Alertmanager (webhook_configs, version 4) and PagerDuty (V3 webhook subscriptions) send them.
 const alertmanager = (status: 'firing' | 'resolved', endsAt = '0001-01-01T00:00:00Z') => ({
@@ -114,5 +116,44 @@ describe('signal webhooks', () => {
     expect(notIncident.status).toBe(400)
     expect((await post('changes', '{not json')).status).toBe(400)
     expect((await post('changes', { id: 'x', entity: 'cart-service', at: '2026-03-03T10:01:00Z', summary: 's' }, 'wrong-token-wrong-token')).status).toBe(401)
+  })
+})
+
+describe('PagerDuty webhook signatures (PAGERDUTY_WEBHOOK_SECRET)', () => {
+  const secret = 'pd-subscription-secret-1'
+  // PagerDuty signs the raw bytes it sends: v1= and the hex HMAC-SHA256 under the subscription's secret.
+  const sign = (raw: string, key = secret) => `v1=${createHmac('sha256', key).update(raw).digest('hex')}`
+  const routes = () => signalRoutes({ signals: platform.signals, index: platform.catalog.index, token: 'a-long-enough-secret-token', pagerDutySecret: secret })
+  const deliver = (raw: string, signature?: string) => routes().request('/pagerduty', { method: 'POST', headers: { 'content-type': 'application/json', ...(signature ? { 'x-pagerduty-signature': signature } : {}) }, body: raw })
+  const payload = (eventId: string) => JSON.stringify(pagerDuty(eventId, 'incident.acknowledged', 'acknowledged'), null, 2)
+
+  it('applies a delivery whose signature matches, without the bearer token', async () => {
+    const raw = payload('01SIGNED0000000000000000A1')
+    const response = await deliver(raw, sign(raw))
+    expect(response.status).toBe(202)
+    expect(await response.json()).toMatchObject({ delivery: 'pagerduty-01SIGNED0000000000000000A1', applied: true })
+  })
+
+  it('accepts a rotation header carrying the old and the new secret\'s signatures', async () => {
+    const raw = payload('01SIGNED0000000000000000B2')
+    const response = await deliver(raw, `${sign(raw, 'pd-subscription-secret-0')}, ${sign(raw)}`)
+    expect(response.status).toBe(202)
+  })
+
+  it('answers 401 with the reason for a tampered body, a wrong secret or no signature, and applies nothing', async () => {
+    const raw = payload('01SIGNED0000000000000000C3')
+    const tampered = await deliver(raw.replace('Payments are failing', 'All good'), sign(raw))
+    expect(tampered.status).toBe(401)
+    expect(JSON.stringify(await tampered.json())).toContain('X-PagerDuty-Signature does not match')
+    expect((await deliver(raw, sign(raw, 'someone-else'))).status).toBe(401)
+    const unsigned = await deliver(raw)
+    expect(unsigned.status).toBe(401)
+    expect(JSON.stringify(await unsigned.json())).toContain('need an X-PagerDuty-Signature header')
+    expect((await platform.signals.listEvents({ entity: 'component:default/payments-api', from, to })).map((event) => event.id)).not.toContain('pagerduty-01SIGNED0000000000000000C3')
+  })
+
+  it('still requires the bearer token on the other webhooks', async () => {
+    const response = await routes().request('/changes', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ id: 'x', entity: 'cart-service', at: '2026-03-03T10:01:00Z', summary: 's' }) })
+    expect(response.status).toBe(401)
   })
 })

@@ -1,4 +1,4 @@
-import type { MetricRun } from './signal-types.ts'
+import { CERTIFICATE_EXPIRY_METRIC, type MetricRun } from './signal-types.ts'
 import type { SignalsRepository } from './signals-repository.ts'
 import type { SimulatedHistory } from './simulator/simulate-signals.ts'
 
@@ -14,6 +14,12 @@ export function metricRunsOf(history: SimulatedHistory): MetricRun[] {
       for (let first = 0; first < history.length; first += perRun) {
         runs.push({ entity, metric, start: new Date(history.start.getTime() + first * stepMs), stepSeconds: history.stepSeconds, values: Array.from(values.subarray(first, Math.min(history.length, first + perRun))) })
       }
+    }
+    // The certificate's expiry, as a blackbox exporter probing the node would report it all along.
+    const expiry = history.certificates.get(entity)
+    if (expiry === undefined) continue
+    for (let first = 0; first < history.length; first += perRun) {
+      runs.push({ entity, metric: CERTIFICATE_EXPIRY_METRIC, start: new Date(history.start.getTime() + first * stepMs), stepSeconds: history.stepSeconds, values: new Array<number>(Math.min(history.length, first + perRun) - first).fill(expiry / 1000) })
     }
   }
   return runs

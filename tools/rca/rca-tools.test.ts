@@ -73,7 +73,7 @@ describe('the signals tools on the demo history', () => {
     expect(anomalies.anomalies.every((item: { entity: string }) => item.entity === 'resource:default/payments-db')).toBe(true)
     const timeline = await call('signals_timeline', { ref: 'cart-service', from: '14d' })
     expect(timeline.events.some((event: { type: string }) => event.type === 'deployment')).toBe(true)
-    expect(timeline.metrics.map((metric: { metric: string }) => metric.metric).sort()).toEqual(['cpu_utilisation', 'error_rate', 'latency_p95_ms', 'memory_mb', 'requests_per_s'])
+    expect(timeline.metrics.map((metric: { metric: string }) => metric.metric).sort()).toEqual(['cert_expiry_timestamp', 'cpu_utilisation', 'error_rate', 'latency_p95_ms', 'memory_mb', 'requests_per_s'])
     // The API's signals are its provider's.
     expect((await call('signals_timeline', { ref: 'api:default/cart-api', from: '1h' })).ref).toBe('component:default/cart-service')
     await expect(call('signals_timeline', { ref: 'cart-service', from: 'last tuesday' })).rejects.toThrow('from must be an ISO 8601 time or a duration')

@@ -169,7 +169,7 @@ export function rcaTools({ catalog, signals, now = () => new Date() }: RcaToolsO
   const predict = defineTool({
     name: 'incidents_predict',
     title: 'Incident risk',
-    description: 'Predicts which services are at risk of an incident in the coming hours, from recent changes, error-budget burn, anomaly trends and the risk of their dependencies, with the reasons.',
+    description: 'Predicts which services are at risk of an incident in the coming hours, from trouble under way (latency, error-budget burn, load against coming peaks, growing memory), expiring TLS certificates, recent changes and the risk of their dependencies, with the reasons.',
     input: z.object({ ref: refInput.optional(), limit: z.number().int().min(1).max(100).default(10), at: z.string().optional().describe('Forecast as of this time (ISO 8601, or a duration back from now like "6h"); default now') }),
     output: z.object({ at: z.string(), forecasts: z.array(z.object({ entity: z.string(), risk: z.number(), reasons: z.array(z.string()) })) }),
     annotations: READ_ONLY,

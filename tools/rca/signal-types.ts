@@ -2,6 +2,12 @@
 export const METRICS = ['requests_per_s', 'latency_p95_ms', 'error_rate', 'cpu_utilisation', 'memory_mb'] as const
 export type MetricName = (typeof METRICS)[number]
 
+/**
+ * When a node's earliest TLS certificate expires, in seconds since the epoch: what the blackbox exporter's
+ * `probe_ssl_earliest_cert_expiry` reports. Known long before it bites, unlike most faults.
+ */
+export const CERTIFICATE_EXPIRY_METRIC = 'cert_expiry_timestamp'
+
 /** Kinds of events tied to an entity: changes (deployment, config-change), alerts, and error-log patterns. */
 export const EVENT_TYPES = ['deployment', 'config-change', 'alert', 'log'] as const
 export type EventType = (typeof EVENT_TYPES)[number]

@@ -42,6 +42,13 @@ function contract(name: string, open: () => Promise<{ signals: SignalsRepository
       expect(await signals.listIncidents({ entity: incident.entity })).toHaveLength(1)
     })
 
+    it('replaces a metric run written again with the same entity, metric and start (a re-pull extends it)', async () => {
+      const run = { entity: 'component:default/payments-api', metric: 'requests_per_s', start: at('12:00'), stepSeconds: 60, values: [5, 6] }
+      await signals.write({ metricRuns: [run] })
+      await signals.write({ metricRuns: [{ ...run, values: [5, 6, 7] }] })
+      expect(await signals.metricRuns({ entities: [run.entity], metrics: ['requests_per_s'], from: at('11:00'), to: at('13:00') })).toEqual([{ ...run, values: [5, 6, 7] }])
+    })
+
     it('applies a delivery once, however often it is redelivered', async () => {
       const batch = { events: [{ ...log, id: 'l2', at: at('10:30') }] }
       expect(await signals.applyOnce('delivery-1', batch)).toBe(true)

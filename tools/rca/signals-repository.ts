@@ -38,7 +38,7 @@ export interface SignalsRepository {
   isEmpty(): Promise<boolean>
   /** Applies a batch once per delivery id: a redelivered message (same id) changes nothing. Resolves to whether it applied. */
   applyOnce(deliveryId: string, batch: SignalBatch): Promise<boolean>
-  /** Adds events (duplicates by id are skipped), upserts incidents (by id), adds metric runs. */
+  /** Adds events (duplicates by id are skipped), upserts incidents (by id) and metric runs (by entity, metric and start). */
   write(batch: SignalBatch): Promise<void>
   addFaultTruth(truth: FaultTruth[]): Promise<void>
   listIncidents(query?: IncidentQuery): Promise<Incident[]>
@@ -69,12 +69,13 @@ export function runEnd(run: MetricRun): Date {
 export class MemorySignalsRepository implements SignalsRepository {
   private readonly events = new Map<string, SignalEvent>()
   private readonly incidents = new Map<string, Incident>()
-  private readonly runs: MetricRun[] = []
+  /** By entity, metric and start, as the SQL table's key: a run written again replaces the one before. */
+  private readonly runs = new Map<string, MetricRun>()
   private readonly truth = new Map<string, FaultTruth>()
   private readonly deliveries = new Set<string>()
 
   async isEmpty(): Promise<boolean> {
-    return this.events.size === 0 && this.incidents.size === 0 && this.runs.length === 0
+    return this.events.size === 0 && this.incidents.size === 0 && this.runs.size === 0
   }
 
   async applyOnce(deliveryId: string, batch: SignalBatch): Promise<boolean> {
@@ -88,7 +89,7 @@ export class MemorySignalsRepository implements SignalsRepository {
     // Stored as the SQL repository stores them: attributes always present.
     for (const event of events) if (!this.events.has(event.id)) this.events.set(event.id, { ...event, attributes: event.attributes ?? {} })
     for (const incident of incidents) this.incidents.set(incident.id, { ...incident, attributes: incident.attributes ?? {} })
-    this.runs.push(...metricRuns)
+    for (const run of metricRuns) this.runs.set(`${run.entity}\u0000${run.metric}\u0000${run.start.getTime()}`, run)
   }
 
   async addFaultTruth(truth: FaultTruth[]): Promise<void> {
@@ -114,7 +115,7 @@ export class MemorySignalsRepository implements SignalsRepository {
   }
 
   async metricRuns({ entities, metrics, from, to }: MetricQuery): Promise<MetricRun[]> {
-    return this.runs
+    return [...this.runs.values()]
       .filter((run) => (!entities || entities.includes(run.entity)) && (!metrics || metrics.includes(run.metric)))
       .map((run) => clipRun(run, from, to))
       .filter((run): run is MetricRun => run !== undefined)
@@ -123,7 +124,7 @@ export class MemorySignalsRepository implements SignalsRepository {
 
   async latestMetricTime(): Promise<Date | undefined> {
     let latest: number | undefined
-    for (const run of this.runs) latest = Math.max(latest ?? -Infinity, runEnd(run).getTime())
+    for (const run of this.runs.values()) latest = Math.max(latest ?? -Infinity, runEnd(run).getTime())
     return latest === undefined ? undefined : new Date(latest)
   }
 

@@ -30,6 +30,8 @@ export interface SimulatedHistory {
   length: number
   topology: Topology
   metrics: Map<string, NodeMetrics>
+  /** When each node's TLS certificate expires (ms since the epoch): weeks away, unless a fault lets one expire. */
+  certificates: Map<string, number>
   events: SignalEvent[]
   incidents: Incident[]
   truth: FaultTruth[]
@@ -151,7 +153,22 @@ export function simulateSignals(options: SimulationOptions): SimulatedHistory {
   }
   events.sort((left, right) => left.at.getTime() - right.at.getTime() || left.id.localeCompare(right.id))
   const incidents = openIncidents({ topology: index, metrics, healthy, truth, start: start.getTime(), stepMs: stepSeconds * 1000, length, seed })
-  return { start, stepSeconds, length, topology, metrics, events, incidents, truth }
+  return { start, stepSeconds, length, topology, metrics, certificates: certificateExpiries(topology, faults, start.getTime() + durationMinutes * 60_000), events, incidents, truth }
+}
+
+/**
+ * Certificates expire 30 to 90 days after the history ends (from the node's name, so no random draw shifts the
+ * rest of the simulation); an expired-certificate fault is the day one was not renewed in time.
+ */
+function certificateExpiries(topology: Topology, faults: readonly FaultSpec[], end: number): Map<string, number> {
+  const expiries = new Map<string, number>()
+  for (const node of topology.nodes) {
+    let hash = 0
+    for (const character of node) hash = (hash * 31 + character.charCodeAt(0)) >>> 0
+    expiries.set(node, end + (30 + (hash % 60)) * DAY_MS)
+  }
+  for (const fault of faults) if (fault.type === 'expired-certificate') expiries.set(fault.entity, Math.min(expiries.get(fault.entity) ?? Infinity, fault.at.getTime()))
+  return expiries
 }
 
 function runMetrics({ topology, profiles, incoming, outgoing, noiseDraws, start, stepMs, length, faults, noise, resources }: {
