@@ -283,7 +283,7 @@ async function start(config: PortalConfig, catalogPaths: string[] | undefined, i
     if (cost) io.stderr(`Loaded the demo cost data: ${cost.rows} FOCUS rows, billed ${cost.billedCost.total.toFixed(2)}\n`)
   }
   // With KAFKA_BROKERS, signals also arrive on the "signals" topic (the same payloads as the webhooks).
-  const kafkaConsumer = config.kafkaBrokers ? await startSignalConsumer({ kafka: new Kafka({ clientId: 'next-portal', brokers: config.kafkaBrokers, logLevel: logLevel.ERROR }), signals: platform.signals, index: platform.catalog.index }) : undefined
+  const kafkaConsumer = config.kafkaBrokers ? await startSignalConsumer({ kafka: new Kafka({ clientId: 'next-portal', brokers: config.kafkaBrokers, logLevel: logLevel.ERROR }), signals: platform.signals, index: platform.catalog.index, bus: platform.bus }) : undefined
   // Aborting closes open MCP streams, which would otherwise keep the HTTP server from closing.
   const streams = new AbortController()
   const slack = config.slack ? createSlackApp(platform) : undefined
