@@ -137,6 +137,31 @@ describe('auto-remediation rules', () => {
     }
   })
 
+  it('fires on what is new: not on resolved alerts, nor on an incident already open (acknowledged, re-sent)', async () => {
+    const { platform, events } = await platformWith({ rules: [
+      { name: 'restart-on-oom', trigger: { type: 'alert', alertname: 'OOMKilled' }, playbook: 'restart' },
+      { name: 'roll-back-on-page', trigger: { type: 'incident', severities: ['critical'] }, playbook: 'rollback' },
+    ] })
+    try {
+      await postAlert(platform, alertmanager({ alertname: 'OOMKilled', fingerprint: 'r1', status: 'resolved' }))
+      expect(events).toHaveLength(0)
+      const pagerDuty = (id: string, eventType: string, status: string) => ({ event: { id, event_type: eventType, resource_type: 'incident', occurred_at: '2026-11-20T10:05:00Z', data: { id: 'PD1', type: 'incident', status, created_at: '2026-11-20T10:00:00Z', title: 'checkout is down', service: { id: 'S1', summary: 'component:checkout', type: 'service_reference' }, urgency: 'high' } } })
+      const send = async (body: unknown) => {
+        expect((await createHttpApp(platform).request('/api/signals/pagerduty', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })).status).toBe(202)
+        await platform.remediation.auto.settled()
+      }
+      await send(pagerDuty('e1', 'incident.triggered', 'triggered'))
+      expect(events.map((event) => (event.payload as Json).rule)).toEqual(['roll-back-on-page'])
+      // Denied, so nothing is open for the rule; the acknowledgement of the same incident still proposes nothing.
+      await platform.approvals.decide({ id: (events[0]!.payload as Json).requestId, identity: ada, decision: 'deny', surface: 'web' })
+      await send(pagerDuty('e2', 'incident.acknowledged', 'acknowledged'))
+      await send(pagerDuty('e3', 'incident.resolved', 'resolved'))
+      expect(events).toHaveLength(1)
+    } finally {
+      await platform.close()
+    }
+  })
+
   it('leaves an automatic proposal to a person inside a change freeze', async () => {
     const { platform, cluster, events } = await platformWith({
       freezes: [{ from: '2000-01-01T00:00:00Z', to: '2999-01-01T00:00:00Z', reason: 'peak season' }],
@@ -165,7 +190,7 @@ describe('auto-remediation rules', () => {
       await platform.bus.publish({ type: ANOMALY_DETECTED, payload: { entity: 'component:default/checkout', metric: 'cpu_utilisation', at: '2026-11-20T10:00:00Z', value: 0.99, score: 0.97 } })
       await platform.remediation.auto.settled()
       expect(events.map((event) => (event.payload as Json).rule)).toEqual(['scale-on-saturation'])
-      const incident = (entity: string, severity: string, title: string) => ({ delivery: `d-${Math.random()}`, incidents: [{ id: `i-${Math.random()}`, entity, title, severity, status: 'open', startedAt: '2026-11-20T10:00:00Z' }], alerts: [], changes: [] })
+      const incident = (entity: string, severity: string, title: string) => ({ delivery: `d-${Math.random()}`, incidents: [{ id: `i-${Math.random()}`, entity, title, severity, status: 'open', startedAt: '2026-11-20T10:00:00Z', opened: true }], alerts: [], changes: [] })
       await platform.bus.publish({ type: SIGNALS_INGESTED, payload: incident('component:default/checkout', 'major', 'checkout outage') })
       await platform.bus.publish({ type: SIGNALS_INGESTED, payload: incident('component:default/payments', 'critical', 'payments outage') })
       await platform.bus.publish({ type: SIGNALS_INGESTED, payload: incident('component:default/checkout', 'critical', 'checkout slow') })

@@ -93,14 +93,13 @@ export class AutoRemediation {
     } while (seen !== this.queue)
   }
 
-  /** The proposals new signals lead to: alerts, opened incidents, and the RCA finding of each opened incident. */
+  /** The proposals new signals lead to: firing alerts, newly opened incidents, and the RCA finding of each. */
   async onSignals(payload: SignalsIngested): Promise<Proposal[]> {
     const triggers: Trigger[] = []
-    for (const alert of payload.alerts) {
-      if (/ resolved: /.test(alert.summary)) continue
+    for (const alert of payload.alerts.filter((item) => item.firing)) {
       triggers.push({ type: 'alert', entity: alert.entity, because: `alert on ${alert.entity}: ${alert.summary}`, alertname: alert.labels.alertname, labels: alert.labels })
     }
-    for (const incident of payload.incidents.filter((item) => item.status === 'open')) {
+    for (const incident of payload.incidents.filter((item) => item.opened)) {
       triggers.push({ type: 'incident', entity: incident.entity, because: `incident ${incident.id} on ${incident.entity}: ${incident.title}`, severity: incident.severity, title: incident.title })
       if (!this.rules.some((rule) => rule.trigger.type === 'rca-finding')) continue
       const report = await analyzeFromSignals({ signals: this.options.signals, index: this.options.index, incidentId: incident.id, now: this.now() })
