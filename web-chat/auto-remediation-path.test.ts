@@ -38,7 +38,7 @@ afterAll(async () => {
  * is still going on — by default cart-service deployed a bad version — and a simulated cluster suffering the
  * same fault: what a rollback can fix, and what verification can watch recover.
  */
-async function troubleNow({ remediation = {}, fault = { type: 'bad-deployment', entity: CART } }: { remediation?: unknown; fault?: { type: FaultType; entity: string } } = {}) {
+async function troubleNow({ remediation = {}, fault = { type: 'bad-deployment', entity: CART }, minutesAgo = 45 }: { remediation?: unknown; fault?: { type: FaultType; entity: string }; minutesAgo?: number } = {}) {
   const file = path.join(directory, `remediation-${Math.random().toString(36).slice(2)}.json`)
   await writeFile(file, JSON.stringify({ limits: { runsPerHour: 3, failuresBeforeBreak: 2, verifyTimeoutSeconds: 1 }, ...(remediation as object) }))
   const cluster = new SimulatedCluster()
@@ -46,7 +46,7 @@ async function troubleNow({ remediation = {}, fault = { type: 'bad-deployment', 
   platforms.push(platform)
   const { topology, resources } = topologyFromCatalog(platform.catalog.index)
   const end = Math.floor(Date.now() / STEP) * STEP
-  const history = simulateSignals({ topology, resources, seed: 5, start: new Date(end - 24 * 3_600_000 + STEP), durationMinutes: 24 * 60, stepMinutes: 5, faults: [{ type: fault.type, entity: fault.entity, at: new Date(end - 45 * 60_000), durationMinutes: 600, severity: 1.5 }] })
+  const history = simulateSignals({ topology, resources, seed: 5, start: new Date(end - 24 * 3_600_000 + STEP), durationMinutes: 24 * 60, stepMinutes: 5, faults: [{ type: fault.type, entity: fault.entity, at: new Date(end - minutesAgo * 60_000), durationMinutes: 600, severity: 1.5 }] })
   await loadSimulatedHistory(platform.signals, history)
   if (!resources.has(fault.entity)) cluster.injectFault(fault.entity.slice(fault.entity.indexOf('/') + 1), fault.type)
   const app = createHttpApp(platform)
@@ -148,6 +148,22 @@ describe('remediation, the whole path', () => {
     const status = await ask(app, 'thread-cart', asker, 'did the rollback of cart-service work?')
     expect(status.text).toContain(`${card.request.id} succeeded`)
     expect(status.text).toContain('verification passed')
+  })
+
+  it('restarts the cart pods when asked after the RCA, and the restart is verified when the pods were the trouble', async () => {
+    const { app, cluster } = await troubleNow({ fault: { type: 'memory-leak', entity: CART }, minutesAgo: 120 })
+    const asker = 'user:default/amara.bauer'
+    const why = await ask(app, 'thread-leak', asker, 'why is cart failing?')
+    expect(why.text).toMatch(/is Cart Service \(component:default\/cart-service\)/)
+    expect(why.text).toMatch(/Restart component:default\/cart-service to relieve memory pressure/)
+    const restart = await ask(app, 'thread-leak', asker, 'restart the cart pods')
+    const card = restart.cards.find((item) => item.kind === 'approval')
+    expect(card.request).toMatchObject({ tool: 'remediation_request', target: CART, status: 'pending' })
+    const [first, second] = card.request.approvers as [string, string]
+    await decide(app, card.request.id, first)
+    const done = await decide(app, card.request.id, second)
+    expect(done.body.request).toMatchObject({ status: 'succeeded', result: { playbook: 'restart', verification: { passed: true }, before: { symptoms: ['memory-leak'] }, after: { symptoms: [] } } })
+    expect(cluster.actions().map((action) => action.action)).toEqual(['restart'])
   })
 
   it('requests nothing when the RCA finding has no playbook, and says why', async () => {
