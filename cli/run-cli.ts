@@ -288,7 +288,7 @@ async function start(config: PortalConfig, catalogPaths: string[] | undefined, i
     })
   }
   // With KAFKA_BROKERS, signals also arrive on the "signals" topic (the same payloads as the webhooks).
-  const kafkaConsumer = config.kafkaBrokers ? await startSignalConsumer({ kafka: new Kafka({ clientId: 'next-portal', brokers: config.kafkaBrokers, logLevel: logLevel.ERROR }), signals: platform.signals, index: platform.catalog.index }) : undefined
+  const kafkaConsumer = config.kafkaBrokers ? await startSignalConsumer({ kafka: new Kafka({ clientId: 'next-portal', brokers: config.kafkaBrokers, logLevel: logLevel.ERROR }), signals: platform.signals, index: platform.catalog.index, bus: platform.bus }) : undefined
   // With PROMETHEUS_URL, metrics are pulled on a schedule (and on demand when a tool reads a window).
   platform.prometheus?.start({ intervalSeconds: config.prometheus!.intervalSeconds, onError: (error) => io.stderr(`prometheus: ${error.message}\n`) })
   // Aborting closes open MCP streams, which would otherwise keep the HTTP server from closing.

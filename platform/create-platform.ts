@@ -24,6 +24,8 @@ import { migrationTools } from '../tools/migration/migration-tools.ts'
 import { SimulatedCluster } from '../tools/remediation/simulated-cluster.ts'
 import { KubernetesExecutor } from '../tools/remediation/kubernetes-executor.ts'
 import { DEFAULT_REMEDIATION_CONFIG, readRemediationConfig } from '../tools/remediation/remediation-config.ts'
+import { AutoRemediation } from '../tools/remediation/auto-remediation.ts'
+import type { WorkloadExecutor } from '../tools/remediation/workload-executor.ts'
 import { createEmbedder } from '../core/embeddings/create-embedder.ts'
 import { SearchService } from '../tools/search/search-service.ts'
 import { searchTools } from '../tools/search/search-tools.ts'
@@ -56,6 +58,8 @@ export interface Platform {
   start(): Promise<void>
   /** With PROMETHEUS_URL: pulls metrics from Prometheus (reads pull their window; `portal start` schedules it). */
   prometheus?: PrometheusMetricIngester
+  /** What remediation playbooks act on, and the auto-remediation rules following the bus. */
+  remediation: { workloads: WorkloadExecutor; auto: AutoRemediation }
   close(): Promise<void>
 }
 
@@ -65,6 +69,8 @@ export interface CreatePlatformOptions {
   catalogPaths?: string[]
   /** An already open store (tests share one). */
   store?: Store
+  /** What playbooks act on, instead of the configured executor (evals and tests watch a simulated cluster). */
+  workloads?: WorkloadExecutor
 }
 
 /** An in-memory catalog load that fails is an error the user must see, not a half-empty catalog. */
@@ -76,7 +82,7 @@ export class CatalogLoadError extends Error {
 }
 
 /** Wires the core once; every surface (HTTP, MCP, CLI, chat) takes the platform it returns. */
-export async function createPlatform({ config, catalogPaths, store: givenStore }: CreatePlatformOptions): Promise<Platform> {
+export async function createPlatform({ config, catalogPaths, store: givenStore, workloads: givenWorkloads }: CreatePlatformOptions): Promise<Platform> {
   // Read before anything opens, so a bad policy file fails start-up without leaving a store open.
   const policy = config.approvalPolicyFile ? await readApprovalPolicy(config.approvalPolicyFile) : DEFAULT_APPROVAL_POLICY
   const remediation = config.remediation.configFile ? await readRemediationConfig(config.remediation.configFile) : DEFAULT_REMEDIATION_CONFIG
@@ -106,9 +112,11 @@ export async function createPlatform({ config, catalogPaths, store: givenStore }
   tools.register(...rcaTools({ catalog, signals }))
   const approvals = new Approvals({ repository: store ? new SqlApprovalRepository(store) : new MemoryApprovalRepository(), index: catalog.index, tools, policy, bus })
   // The demo's playbooks act on a simulated cluster; `executor: kubernetes` uses the kubeconfig kubectl would.
-  const workloads = remediation.executor === 'kubernetes' ? KubernetesExecutor.fromDefault() : new SimulatedCluster()
+  const workloads = givenWorkloads ?? (remediation.executor === 'kubernetes' ? KubernetesExecutor.fromDefault() : new SimulatedCluster())
   const external = { env: process.env, githubToken: config.remediation.githubToken, githubApiUrl: config.remediation.githubApiUrl }
   tools.register(...remediationTools({ index: catalog.index, approvals, workloads, config: remediation, external }), ...approvalTools({ approvals }))
+  const auto = new AutoRemediation({ config: remediation, approvals, index: catalog.index, signals, bus })
+  const stopAuto = auto.start()
   const conversations = store ? new SqlConversationStore(store) : new MemoryConversationStore()
   if (cost && config.cluster.budgetCheckMinutes > 0) jobs.register({ name: 'cost-budget-check', everyMs: config.cluster.budgetCheckMinutes * 60_000, run: () => cost.checkBudgets().then(() => undefined) })
   return {
@@ -128,7 +136,10 @@ export async function createPlatform({ config, catalogPaths, store: givenStore }
       await bus.start()
       jobs.start()
     },
+    remediation: { workloads, auto },
     async close() {
+      stopAuto()
+      await auto.settled()
       prometheus?.ingester.stop()
       await jobs.stop()
       await search.close()

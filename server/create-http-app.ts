@@ -43,7 +43,7 @@ export function createHttpApp(platform: Platform, { signal, slack, teams }: { si
   // Teams (Bot Framework) before the web chat's /api routes, whose cross-site check is for browsers.
   const teamsRoutes = (teams ?? (platform.config.teams ? createTeamsSurface(platform) : undefined))?.routes
   if (teamsRoutes) app.route('/api/messages', teamsRoutes)
-  app.route('/api/signals', signalRoutes({ signals: platform.signals, index: platform.catalog.index, token: platform.config.webhookToken, pagerDutySecret: platform.config.pagerDutyWebhookSecret }))
+  app.route('/api/signals', signalRoutes({ signals: platform.signals, index: platform.catalog.index, token: platform.config.webhookToken, pagerDutySecret: platform.config.pagerDutyWebhookSecret, bus: platform.bus }))
   // The web chat: its API (/api/chat, /api/approvals) and the page at /.
   app.route('/api', chatRoutes(platform))
   app.route('/', staticRoutes())

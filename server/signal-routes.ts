@@ -4,16 +4,19 @@ import type { CatalogIndex } from '../graph/index/catalog-index.ts'
 import { PAGERDUTY_SIGNATURE_HEADER, verifyPagerDutySignature } from '../tools/rca/ingest/pagerduty-signature.ts'
 import { fromAlertmanager, fromChangeEvent, fromPagerDuty, type Delivery } from '../tools/rca/ingest/webhook-payloads.ts'
 import type { SignalsRepository } from '../tools/rca/signals-repository.ts'
+import type { EventBus } from '../core/events/event-bus.ts'
+import { ingestDelivery } from '../tools/rca/ingest/signals-ingested.ts'
 import { errorResponse } from './error-response.ts'
 
 /**
  * Signal webhooks: `POST /api/signals/alertmanager` (Alertmanager's webhook_configs), `/pagerduty` (PagerDuty
  * V3 webhook subscriptions) and `/changes` (a deployment or config change). Each body is validated and
- * applied once per delivery (a redelivery answers `applied: false`). With `token` set, a bearer token is required.
+ * applied once per delivery (a redelivery answers `applied: false`); a new one is published on the bus
+ * (`signals-ingested`). With `token` set, a bearer token is required.
  * With `pagerDutySecret` set, `/pagerduty` requires PagerDuty's `X-PagerDuty-Signature` instead (PagerDuty signs
  * every delivery with the subscription's secret, which proves more than a token in a header).
  */
-export function signalRoutes({ signals, index, token, pagerDutySecret }: { signals: SignalsRepository; index: CatalogIndex; token?: string; pagerDutySecret?: string }): Hono {
+export function signalRoutes({ signals, index, token, pagerDutySecret, bus }: { signals: SignalsRepository; index: CatalogIndex; token?: string; pagerDutySecret?: string; bus?: EventBus }): Hono {
   const app = new Hono()
   app.onError((error, context) => errorResponse(context, error))
   app.use('*', async (context, next) => {
@@ -32,7 +35,7 @@ export function signalRoutes({ signals, index, token, pagerDutySecret }: { signa
       throw new InputError(`The body must be JSON: ${(error as Error).message}`)
     }
     const delivery = convert(body, index)
-    const applied = await signals.applyOnce(delivery.id, delivery.batch)
+    const applied = await ingestDelivery({ signals, bus }, delivery)
     return context.json({ delivery: delivery.id, applied, events: delivery.batch.events?.length ?? 0, incidents: delivery.batch.incidents?.length ?? 0 }, 202)
   }
   app.post('/alertmanager', receive(fromAlertmanager))

@@ -6,6 +6,7 @@ import { linkEntities, resolveMention } from './entity-linker.ts'
 import { resolveOrdinals } from './ordinal-references.ts'
 import { IntentClassifier } from './intent-classifier.ts'
 import { planQuestion, type PlannedCall } from './plan-question.ts'
+import { fixFirstStep, fixLead, fixNextStep, isFixRequest, noFitNote } from './fix-request.ts'
 import { writeAnswer, type ToolOutcome } from './write-answer.ts'
 
 export interface OfflinePlannerOptions {
@@ -63,23 +64,41 @@ export class OfflinePlannerModel implements LanguageModelV4 {
     const question = resolveOrdinals(withTeam, previousAnswer ? textOf(previousAnswer.content as Array<{ type: string; text?: string }>) : undefined)
     const after = prompt.slice(lastUser + 1)
     const outcomes = this.outcomes(after)
+    // "fix it" after "why is cart failing?": a fresh RCA, then the playbook its finding calls for (approval first).
+    const fixing = isFixRequest(question) && this.tools.has('rca_analyze') && this.tools.has('remediation_request')
+    if (fixing && outcomes.length > 0) {
+      const next = fixNextStep(outcomes, this.index)
+      if (next) return { content: [this.toolCall(next)], finish: 'tool-calls' }
+    }
     if (outcomes.length > 0) {
-      const answer = writeAnswer(outcomes, this.index, (toolName, output) => {
+      const lead = fixing ? fixLead(outcomes) : undefined
+      const answer = writeAnswer(lead?.rest ?? outcomes, this.index, (toolName, output) => {
         const tool = this.tools.get(toolName)
         const parsed = tool?.render ? tool.output.safeParse(output) : undefined
         return parsed?.success ? tool!.render!(parsed.data as never) : undefined
       })
-      return { content: [{ type: 'text', text: answer.text }], finish: 'stop' }
+      const note = fixing ? noFitNote(outcomes) : undefined
+      const text = [lead?.text, answer.text, note].filter(Boolean).join('\n\n')
+      return { content: [{ type: 'text', text }], finish: 'stop' }
     }
     const offered = new Set((options.tools ?? []).map((tool) => tool.name))
     const available = new Map([...this.tools].filter(([name]) => offered.size === 0 || offered.has(name)))
     const history = prompt.slice(0, lastUser)
+    if (fixing) {
+      const first = fixFirstStep(question, { index: this.index, previousCall: this.previousCall(history, available), previousRefs: this.previousRefs(history) })
+      if (first) return { content: [this.toolCall(first)], finish: 'tool-calls' }
+      return { content: [{ type: 'text', text: 'What should I fix? Name the service, e.g. "fix cart-service", or ask "why is cart-service failing?" first.' }], finish: 'stop' }
+    }
     const plan = planQuestion(question, { index: this.index, classifier: this.classifier, tools: available, previousRefs: this.previousRefs(history), previousCall: this.previousCall(history, available) })
     if (plan.type === 'reply') return { content: [{ type: 'text', text: plan.text }], finish: 'stop' }
     return {
-      content: plan.calls.map((call) => ({ type: 'tool-call' as const, toolCallId: this.generateId(), toolName: call.toolName, input: JSON.stringify(call.input) })),
+      content: plan.calls.map((call) => this.toolCall(call)),
       finish: 'tool-calls',
     }
+  }
+
+  private toolCall(call: PlannedCall): LanguageModelV4Content {
+    return { type: 'tool-call' as const, toolCallId: this.generateId(), toolName: call.toolName, input: JSON.stringify(call.input) }
   }
 
   /** The tool calls made since the question and what they returned. */

@@ -192,6 +192,8 @@ export function planQuestion(question: string, context: PlannerContext): Plan {
     let tool = tools.get(top.tool)!
     // "Roll back the last deploy of X": a clause that starts with an action asks for that action, whatever else it names.
     if (ACTION_FIRST.test(part) && tools.has('remediation_request') && tool.name !== 'remediation_plan') tool = tools.get('remediation_request')!
+    // "why is cart failing?": trouble now, asked about one service, is a root-cause analysis (not what its failure breaks).
+    if (WHY_TROUBLE.test(part) && mentions.length === 1 && tools.has('rca_analyze')) tool = tools.get('rca_analyze')!
     // "search the docs for voucher codes": a search, even when its words name an entity.
     if (tool.name === 'docs_get' && /^\s*(?:please\s+)?(?:search|find|look for)\b/i.test(part) && tools.has('search')) tool = tools.get('search')!
     // Text in quotes is something to search for, not an entity to describe.
@@ -302,6 +304,7 @@ function searchQuery(part: string): string {
   return stripped.length > 0 ? stripped : part.trim()
 }
 
+const WHY_TROUBLE = /^\s*why\s+(?:is|are)\s+(?:the\s+)?[\w.-]+(?:\s+(?:service|api|app|pods?))?\s+(?:failing|down|broken|erroring|crashing|unhealthy|flapping|timing out)\s*[?!.]*\s*$/i
 const ACTION_FIRST = /^\s*(?:please\s+|can you\s+|could you\s+)?(?:restart|reboot|bounce|roll\s*back|revert|scale)\b/i
 const HOW_TO = /^\s*(?:and\s+)?(?:how\s+(?:do|can|should|would)\s+(?:i|we|you|one)\b|how\s+to\b|what(?:'s| is) the (?:process|procedure|way) (?:to|for)\b)/i
 const ENGLISH_PREFIXES = new Set(['sub', 'co', 'non', 're', 'multi', 'pre', 'post', 'self', 'cross', 'teams', 'team', 'level', 'levels', 'first', 'second', 'top'])

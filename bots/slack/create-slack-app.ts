@@ -9,6 +9,7 @@ import { SUGGESTED_QUESTIONS } from '../suggested-questions.ts'
 import { answerInSlack, type SlackThread } from './answer-in-slack.ts'
 import { approvalBlocks, APPROVE_ACTION, cardText, DENY_ACTION, escapeMrkdwn, type SlackBlocks } from './slack-blocks.ts'
 import { ApprovalFollowers } from '../approval-followers.ts'
+import { REMEDIATION_PROPOSED, type RemediationProposed } from '../../tools/remediation/auto-remediation.ts'
 import { SlackHttpReceiver } from './slack-http-receiver.ts'
 import { SlackIdentities } from './slack-identity.ts'
 
@@ -70,6 +71,31 @@ export function createSlackApp(platform: Platform, { config = platform.config.sl
   const onCardPosted = (card: Card, message: { channel: string; ts: string }, blocks: SlackBlocks) => {
     if (card.kind === 'approval') approvalMessages.remember(card.request.id, message, blocks)
   }
+
+  // A rule's proposal goes to the owning team's channel (the group's `slack.com/channel-name`), as an approval
+  // message that follows its request like any other.
+  const proposals = new Set<Promise<void>>()
+  async function postProposal(proposed: RemediationProposed): Promise<void> {
+    const request = await platform.approvals.get(proposed.requestId)
+    const card = approvalCard(request)
+    const blocks = approvalBlocks(card.request, { destructive: render.destructive(request.tool), ...(publicUrl ? { publicUrl } : {}) })
+    for (const owner of proposed.owners) {
+      if (!owner.slackChannel) continue
+      try {
+        const posted = await app.client.chat.postMessage({ channel: owner.slackChannel, text: cardText(card), blocks, unfurl_links: false })
+        // Slack answers with the channel's id, which updates need.
+        if (posted.ts && posted.channel) approvalMessages.remember(request.id, { channel: posted.channel, ts: posted.ts }, blocks)
+      } catch (error) {
+        console.warn(`Could not post remediation proposal ${request.id} to ${owner.slackChannel} (${owner.ref}): ${(error as { data?: { error?: string } }).data?.error ?? (error as Error).message}`)
+      }
+    }
+  }
+  const stopProposals = platform.bus.subscribe(REMEDIATION_PROPOSED, (event) => {
+    const posting = postProposal(event.payload as RemediationProposed).catch((error: unknown) => console.error('Posting a remediation proposal failed:', error))
+    proposals.add(posting)
+    void posting.finally(() => proposals.delete(posting))
+    // One replica posts each proposal; every replica's Slack app would otherwise post it again.
+  }, { group: 'slack-remediation-proposals' })
 
   async function answer(client: webApi.WebClient, thread: SlackThread, text: string): Promise<void> {
     const identity = await identities.resolve(client, thread.userId)
@@ -165,12 +191,15 @@ export function createSlackApp(platform: Platform, { config = platform.config.sl
       if (!httpReceiver) await app.start()
     },
     stop: async () => {
+      stopProposals()
       await app.stop()
+      await Promise.allSettled([...proposals])
       await approvalMessages.settled()
       approvalMessages.close()
     },
     settled: async () => {
       await httpReceiver?.settled()
+      await Promise.allSettled([...proposals])
       await approvalMessages.settled()
     },
   }

@@ -8,6 +8,7 @@ import { createPlatform, type Platform } from '../../platform/create-platform.ts
 import { createHttpApp } from '../../server/create-http-app.ts'
 import { serveHttp, type RunningServer } from '../../server/serve-http.ts'
 import { createSlackApp, type SlackSurface } from './create-slack-app.ts'
+import { REMEDIATION_PROPOSED } from '../../tools/remediation/auto-remediation.ts'
 import { FakeSlackApi, signSlackRequest, type FakeMessage } from './testing/fake-slack-api.ts'
 
 type Json = any
@@ -26,6 +27,8 @@ let fake: FakeSlackApi
 let slack: SlackSurface
 let server: RunningServer
 const slackIdOf: Record<string, string> = {}
+/** Team Checkout's channel, as its group's `slack.com/channel-name` names it. */
+let teamChannel: string
 
 beforeAll(async () => {
   directory = await mkdtemp(path.join(os.tmpdir(), 'portal-slack-'))
@@ -33,12 +36,13 @@ beforeAll(async () => {
   // The fake must exist before the platform: the portal is configured with its URL.
   const probe = await createPlatform({ config: loadConfig({ PORTAL_DATA_DIR: 'memory' }), catalogPaths: [path.join(directory, 'catalog-info.yaml')] })
   for (const name of ['alex.haddad', 'hana.moreau', 'aisha.schmidt', 'amara.bauer']) slackIdOf[name] = probe.catalog.index.get(`user:default/${name}`)!.metadata.annotations!['slack.com/user-id']!
+  teamChannel = probe.catalog.index.get('group:default/team-checkout')!.metadata.annotations!['slack.com/channel-name']!
   const emailOf = (name: string) => (probe.catalog.index.get(`user:default/${name}`)!.spec as Json).profile.email as string
   await probe.close()
   fake = await new FakeSlackApi({
     botToken: BOT_TOKEN,
     teamId: TEAM,
-    channels: [CHANNEL, DM],
+    channels: [CHANNEL, DM, teamChannel],
     users: {
       ...Object.fromEntries(Object.values(slackIdOf).map((id) => [id, undefined])),
       // Known to the catalog only by email: no slack.com/user-id annotation carries this id.
@@ -79,8 +83,8 @@ async function mention(user: string, text: string): Promise<{ root: FakeMessage;
   return { root, response }
 }
 
-function click(user: string, message: FakeMessage, button: Json): Promise<Response> {
-  const payload = { type: 'block_actions', user: { id: user, team_id: TEAM }, api_app_id: 'A0PORTAL', team: { id: TEAM }, container: { type: 'message', message_ts: message.ts, channel_id: CHANNEL, is_ephemeral: false }, trigger_id: '1.2.3', channel: { id: CHANNEL }, message: { type: 'message', ts: message.ts, thread_ts: message.threadTs, user: message.user, text: message.text, blocks: message.blocks }, response_url: fake.responseUrl(), actions: [{ type: 'button', action_id: button.action_id, block_id: 'approval', value: button.value, action_ts: String(NOW) }] }
+function click(user: string, message: FakeMessage, button: Json, channel = CHANNEL): Promise<Response> {
+  const payload = { type: 'block_actions', user: { id: user, team_id: TEAM }, api_app_id: 'A0PORTAL', team: { id: TEAM }, container: { type: 'message', message_ts: message.ts, channel_id: channel, is_ephemeral: false }, trigger_id: '1.2.3', channel: { id: channel }, message: { type: 'message', ts: message.ts, thread_ts: message.threadTs, user: message.user, text: message.text, blocks: message.blocks }, response_url: fake.responseUrl(), actions: [{ type: 'button', action_id: button.action_id, block_id: 'approval', value: button.value, action_ts: String(NOW) }] }
   return deliver(new URLSearchParams({ payload: JSON.stringify(payload) }).toString(), { contentType: 'application/x-www-form-urlencoded' })
 }
 
@@ -169,6 +173,21 @@ describe('Slack over HTTP (/slack/events)', () => {
     const audit = await platform.approvals.audit({ requestId: request!.id })
     expect(audit.filter((entry) => entry.action === 'run-started')).toHaveLength(1)
     expect((await platform.approvals.get(request!.id)).status).toBe('succeeded')
+  })
+
+  it("posts a rule's remediation proposal in the owning team's channel, where the team approves it", async () => {
+    const rule = { subject: 'rule:restart-on-oom', scopes: new Set(['remediation:request']) }
+    const request = await platform.approvals.request('remediation_request', { playbook: 'restart', entity: 'cart-service' }, rule, { surface: 'auto-remediation', threadId: 'team:group:default/team-checkout', reason: 'alert on component:default/cart-service: OOMKilled firing (rule restart-on-oom).' })
+    await platform.bus.publish({ type: REMEDIATION_PROPOSED, payload: { requestId: request.id, rule: 'restart-on-oom', entity: 'component:default/cart-service', because: 'alert', automatic: false, owners: [{ ref: 'group:default/team-checkout', slackChannel: teamChannel }, { ref: 'group:default/no-channel' }] } })
+    await slack.settled()
+    const card = fake.channelMessages(teamChannel).find((message) => buttonsOf(message)[0]?.value === request.id)!
+    expect(card.threadTs).toBeUndefined()
+    expect(blockText(card)).toContain('Proposed because alert on component:default/cart-service: OOMKilled firing (rule restart-on-oom).')
+    await click(slackIdOf['alex.haddad']!, card, buttonsOf(card)[0], teamChannel)
+    await click(slackIdOf['hana.moreau']!, card, buttonsOf(card)[0], teamChannel)
+    expect((await platform.approvals.get(request.id)).status).toBe('succeeded')
+    expect(buttonsOf(card)).toEqual([])
+    expect(blockText(card)).toContain('Approved and done')
   })
 
   it('answers a direct message in a thread', async () => {

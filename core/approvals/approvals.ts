@@ -12,6 +12,8 @@ import type { ApprovalFilter, ApprovalRepository, ApprovalRequest, AuditEntry } 
 export interface RequestOrigin {
   surface: string
   threadId?: string
+  /** Why it was asked, when a rule rather than a person asked (auto-remediation); shown with the summary. */
+  reason?: string
 }
 
 export interface DecideOptions {
@@ -72,7 +74,7 @@ export class Approvals {
       ...(identity.userRef ? { requesterUser: identity.userRef } : {}),
       surface: origin.surface,
       ...(origin.threadId ? { threadId: origin.threadId } : {}),
-      summary: described.summary,
+      summary: origin.reason ? `${described.summary} Proposed because ${origin.reason}` : described.summary,
       ...(target ? { target } : {}),
       blastRadius: target && this.index.has(target) ? dependentsOf(this.index, target, BLAST_RADIUS_DEPTH).map(({ ref, depth, owners }) => ({ ref, depth, owners })) : [],
       approvers: rule.approvers,
@@ -140,6 +142,27 @@ export class Approvals {
     }
     await this.publish(outcome.request)
     return outcome.run ? this.run(outcome.request) : outcome.request
+  }
+
+  /**
+   * Approves a pending request on behalf of an operator's rule that marked its call safe to run without a
+   * person (auto-remediation). The approval is recorded like a person's, with the rule as approver and
+   * `automatic: true` in the audit log; it completes the request, which then runs once as after any approval.
+   */
+  async approveAutomatically({ id, rule, reason }: { id: string; rule: string; reason: string }): Promise<ApprovalRequest> {
+    const approver = `rule:${rule}`
+    const outcome = await this.repository.withLock(id, async (current, locked) => {
+      if (!current) throw new NotFoundError(`No approval request ${id}`)
+      if (current.status !== 'pending' || new Date(current.expiresAt) <= this.now()) throw new ConflictError(`Approval request ${id} is ${current.status === 'pending' ? 'expired' : current.status}; the rule ${rule} cannot approve it`)
+      if (current.requester !== approver) throw new ForbiddenError(`${approver} may only approve what it proposed itself; ${id} was asked by ${current.requester}`)
+      await locked.addDecision({ approver, decision: 'approve', reason, surface: 'auto-remediation' })
+      await locked.audit({ requestId: id, actor: approver, action: 'approved', detail: { automatic: true, reason, surface: 'auto-remediation' } })
+      await locked.setStatus('running')
+      await locked.audit({ requestId: id, actor: 'approvals', action: 'run-started', detail: { tool: current.tool, input: current.input, approvals: 1, automatic: true } })
+      return { ...current, status: 'running' as const, decisions: [...current.decisions, { approver, decision: 'approve' as const, reason, surface: 'auto-remediation', decidedAt: this.now().toISOString() }] }
+    })
+    await this.publish(outcome)
+    return this.run(outcome)
   }
 
   /** The audit log, oldest first; read-only by construction (the store refuses updates and deletes). */

@@ -1,6 +1,7 @@
 import { NotFoundError } from '../../core/errors.ts'
 import type { CatalogIndex } from '../../graph/index/catalog-index.ts'
 import { topologyFromCatalog } from './catalog-topology.ts'
+import { findingKinds, type FindingKind } from './finding-kinds.ts'
 import { rankCauses, type Candidate } from './rank-causes.ts'
 import type { RcaCase, Series } from './scenario.ts'
 import type { Incident } from './signal-types.ts'
@@ -14,7 +15,7 @@ export interface RcaReport {
   incidentStart?: string
   analysedFrom: string
   analysedTo: string
-  likelyCause?: { entity: string; score: number; confidence: 'high' | 'medium' | 'low' }
+  likelyCause?: { entity: string; score: number; confidence: 'high' | 'medium' | 'low'; kinds: FindingKind[] }
   candidates: Candidate[]
   nextSteps: string[]
   anomalous: Array<{ entity: string; onset: string; metrics: string[] }>
@@ -81,7 +82,7 @@ export async function analyzeFromSignals({ signals, index, ref, incidentId, at, 
     ...(outcome.incidentStart !== undefined ? { incidentStart: new Date(outcome.incidentStart).toISOString() } : {}),
     analysedFrom: from.toISOString(),
     analysedTo: to.toISOString(),
-    ...(best && confidence ? { likelyCause: { entity: best.entity, score: best.score, confidence } } : {}),
+    ...(best && confidence ? { likelyCause: { entity: best.entity, score: best.score, confidence, kinds: findingKinds(best) } } : {}),
     candidates: outcome.candidates,
     nextSteps: best ? nextSteps(best, index) : ['Nothing stands out in the signals: check recent changes and the service\'s own logs.'],
     anomalous: outcome.anomalous.slice(0, 20).map((item) => ({ entity: item.entity, onset: new Date(item.onset).toISOString(), metrics: item.metrics })),
@@ -92,14 +93,14 @@ export async function analyzeFromSignals({ signals, index, ref, incidentId, at, 
 function nextSteps(cause: Candidate, index: CatalogIndex): string[] {
   const steps: string[] = []
   const name = cause.entity
-  const evidence = cause.evidence.join('\n')
+  const kinds = findingKinds(cause)
   const change = cause.evidence.find((line) => /^(deployment|config-change) /.test(line))
   if (change) steps.push(`Roll back the change on ${name} (${change.slice(change.indexOf('"'))}) and watch whether the symptoms clear.`)
-  if (/certificate/i.test(evidence)) steps.push(`Check the TLS certificate of ${name}: callers report it expired. Renew it and restart the listeners.`)
-  if (/load it generates itself/.test(evidence)) steps.push(`Throttle or pause the load ${name} generates (a batch job or a retry storm?) to free what it shares with others.`)
-  if (/^memory_mb/m.test(evidence)) steps.push(`Restart ${name} to relieve memory pressure, then look for the leak (memory grew before the symptoms).`)
-  if (/^cpu_utilisation .*×/m.test(evidence) && cause.entity.startsWith('resource:')) steps.push(`Look at ${name}'s slow queries and connection count; add capacity or shed load.`)
-  if (/^latency_p95_ms/m.test(evidence) && steps.length === 0) steps.push(`Check ${name}'s own latency: its dashboards and traces from when its symptoms began.`)
+  if (kinds.includes('expired-certificate')) steps.push(`Check the TLS certificate of ${name}: callers report it expired. Renew it and restart the listeners.`)
+  if (kinds.includes('own-load')) steps.push(`Throttle or pause the load ${name} generates (a batch job or a retry storm?) to free what it shares with others.`)
+  if (kinds.includes('memory-growth')) steps.push(`Restart ${name} to relieve memory pressure, then look for the leak (memory grew before the symptoms).`)
+  if (kinds.includes('resource-saturation')) steps.push(`Look at ${name}'s slow queries and connection count; add capacity or shed load.`)
+  if (kinds.includes('latency') && steps.length === 0) steps.push(`Check ${name}'s own latency: its dashboards and traces from when its symptoms began.`)
   const owners = index.has(name) ? index.targets(name, 'ownedBy') : []
   if (owners.length > 0) steps.push(`Tell its owners: ${owners.join(', ')}.`)
   return steps

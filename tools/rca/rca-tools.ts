@@ -1,3 +1,4 @@
+import { FINDING_KINDS } from './finding-kinds.ts'
 import { z } from 'zod'
 import { InputError, NotFoundError } from '../../core/errors.ts'
 import type { Catalog } from '../../graph/catalog/catalog.ts'
@@ -150,7 +151,7 @@ export function rcaTools({ catalog, signals, now = () => new Date() }: RcaToolsO
       incidentStart: z.string().optional(),
       analysedFrom: z.string(),
       analysedTo: z.string(),
-      likelyCause: z.object({ entity: z.string(), score: z.number(), confidence: z.enum(['high', 'medium', 'low']) }).optional(),
+      likelyCause: z.object({ entity: z.string(), score: z.number(), confidence: z.enum(['high', 'medium', 'low']), kinds: z.array(z.enum(FINDING_KINDS)).describe('What kind of trouble the cause shows: what auto-remediation rules match on') }).optional(),
       candidates: z.array(candidateSchema),
       nextSteps: z.array(z.string()),
       anomalous: z.array(z.object({ entity: z.string(), onset: z.string(), metrics: z.array(z.string()) })),

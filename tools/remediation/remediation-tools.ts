@@ -121,7 +121,8 @@ export function remediationTools({ index, approvals, workloads, config, external
     const deadline = Date.now() + config.limits.verifyTimeoutSeconds * 1000
     for (;;) {
       const state = await workloads.state(workload)
-      if (state.readyReplicas === replicas && state.updatedReplicas === replicas) return true
+      // Where the executor can tell what is still wrong (the simulator), the service must also have recovered.
+      if (state.readyReplicas === replicas && state.updatedReplicas === replicas && (state.symptoms?.length ?? 0) === 0) return true
       if (Date.now() >= deadline) return false
       await sleep(2000)
     }
@@ -149,7 +150,7 @@ export function remediationTools({ index, approvals, workloads, config, external
     }
     const passed = await verifyWorkload(workload, input.playbook === 'scale' ? input.replicas! : before.replicas)
     const after = await workloads.state(workload)
-    return { playbook: input.playbook, entity, executor: workloads.name, calls, before: { ...before }, after: { ...after }, verification: { check: WORKLOAD_PLAYBOOKS[input.playbook as WorkloadPlaybook].verification, passed }, ...(undo ? { undo } : {}) }
+    return { playbook: input.playbook, entity, executor: workloads.name, calls, before: { ...before }, after: { ...after }, verification: { check: `${WORKLOAD_PLAYBOOKS[input.playbook as WorkloadPlaybook].verification}${after.symptoms ? ', and the service recovered' : ''}`, passed }, ...(undo ? { undo } : {}) }
   }
 
   async function runCustom(playbook: PlaybookConfig, entity: string, input: ActionInput): Promise<RunOutput> {

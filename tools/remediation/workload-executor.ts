@@ -12,6 +12,11 @@ export interface WorkloadState {
   /** The pod template's revision (`deployment.kubernetes.io/revision`). */
   revision: string
   image?: string
+  /**
+   * What is still wrong with the service, where the executor can tell (the simulator knows the faults it
+   * simulates); absent otherwise. Verification wants it empty.
+   */
+  symptoms?: string[]
 }
 
 /** One call an executor made, for the run's record and the audit log. */

@@ -162,6 +162,11 @@ export class FakeSlackApi {
     return `${this.url}/response/${++this.sequence}`
   }
 
+  /** Every message in a channel, oldest first. */
+  channelMessages(channel: string): FakeMessage[] {
+    return [...this.channel(channel)]
+  }
+
   /** The messages in a thread, root first, as people see them. */
   thread(channel: string, threadTs: string): FakeMessage[] {
     return this.channel(channel).filter((message) => message.ts === threadTs || message.threadTs === threadTs)

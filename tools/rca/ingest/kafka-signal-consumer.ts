@@ -2,7 +2,9 @@ import type { Consumer, Kafka, Producer } from 'kafkajs'
 import { z } from 'zod'
 import { PortalError } from '../../../core/errors.ts'
 import type { CatalogIndex } from '../../../graph/index/catalog-index.ts'
+import type { EventBus } from '../../../core/events/event-bus.ts'
 import type { SignalsRepository } from '../signals-repository.ts'
+import { ingestDelivery } from './signals-ingested.ts'
 import { fromAlertmanager, fromChangeEvent, fromPagerDuty, type Delivery } from './webhook-payloads.ts'
 
 /** One message on the signals topic: the same payloads the webhooks take, with an event id. */
@@ -18,6 +20,8 @@ export interface SignalConsumerOptions {
   kafka: Kafka
   signals: SignalsRepository
   index: CatalogIndex
+  /** Told of every message applied (`signals-ingested`). */
+  bus?: EventBus
   topic?: string
   deadLetterTopic?: string
   groupId?: string
@@ -39,7 +43,7 @@ export interface SignalConsumer {
  * fails validation goes to the dead-letter topic with the reason, and the group moves on. A store failure is
  * not the message's fault: it is thrown, and the message is retried.
  */
-export async function startSignalConsumer({ kafka, signals, index, topic = 'signals', deadLetterTopic = `${topic}.dead-letter`, groupId = 'next-portal-signals', onMessage, commitInterval = 1000 }: SignalConsumerOptions): Promise<SignalConsumer> {
+export async function startSignalConsumer({ kafka, signals, index, bus, topic = 'signals', deadLetterTopic = `${topic}.dead-letter`, groupId = 'next-portal-signals', onMessage, commitInterval = 1000 }: SignalConsumerOptions): Promise<SignalConsumer> {
   const producer: Producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 })
   const consumer = kafka.consumer({ groupId })
   await producer.connect()
@@ -61,7 +65,7 @@ export async function startSignalConsumer({ kafka, signals, index, topic = 'sign
         await onMessage?.({ id, applied: false, deadLettered: true })
         return
       }
-      const applied = await signals.applyOnce(`kafka-${id}`, delivery.batch)
+      const applied = await ingestDelivery({ signals, bus }, delivery, `kafka-${id}`)
       await onMessage?.({ id, applied, deadLettered: false })
     },
   })

@@ -102,7 +102,7 @@ export function fromAlertmanager(body: unknown, index: CatalogIndex): Delivery {
     const name = alert.labels.alertname ?? 'alert'
     const summary = alert.annotations.summary ?? alert.annotations.description ?? name
     const startedAt = new Date(alert.startsAt)
-    events.push({ id: `alertmanager-${alert.fingerprint}-${alert.startsAt}-${alert.status}`, entity, type: 'alert', at: alert.status === 'resolved' && !alert.endsAt.startsWith('0001') ? new Date(alert.endsAt) : startedAt, summary: `${name} ${alert.status}: ${summary}`, source: 'alertmanager', attributes: { labels: alert.labels, generatorURL: alert.generatorURL } })
+    events.push({ id: `alertmanager-${alert.fingerprint}-${alert.startsAt}-${alert.status}`, entity, type: 'alert', at: alert.status === 'resolved' && !alert.endsAt.startsWith('0001') ? new Date(alert.endsAt) : startedAt, summary: `${name} ${alert.status}: ${summary}`, source: 'alertmanager', attributes: { labels: alert.labels, generatorURL: alert.generatorURL, status: alert.status } })
     const severity = alert.labels.severity
     if (severity === 'critical' || severity === 'page' || severity === 'major') {
       incidents.push({ id: `alertmanager-${alert.fingerprint}-${alert.startsAt}`, entity, title: `${name}: ${summary}`, severity: severity === 'major' ? 'major' : 'critical', status: alert.status === 'resolved' ? 'resolved' : 'open', startedAt, ...(alert.status === 'resolved' ? { resolvedAt: new Date(alert.endsAt) } : {}), source: 'alertmanager', attributes: { affected: [entity] } })
@@ -122,7 +122,7 @@ export function fromPagerDuty(body: unknown, index: CatalogIndex): Delivery {
     id: `pagerduty-${event.id}`,
     batch: {
       incidents: [{ id: `pagerduty-${incident.id}`, entity, title: incident.title, severity: incident.urgency === 'low' ? 'minor' : 'critical', status: resolved ? 'resolved' : 'open', startedAt: new Date(incident.created_at), ...(resolved ? { resolvedAt: new Date(event.occurred_at) } : {}), source: 'pagerduty', attributes: { affected: [entity], url: incident.html_url, number: incident.number, pagerDutyStatus: incident.status } }],
-      events: [{ id: `pagerduty-${event.id}`, entity, type: 'alert', at: new Date(event.occurred_at), summary: `${event.event_type}: ${incident.title}`, source: 'pagerduty' }],
+      events: [{ id: `pagerduty-${event.id}`, entity, type: 'alert', at: new Date(event.occurred_at), summary: `${event.event_type}: ${incident.title}`, source: 'pagerduty', attributes: { status: resolved ? 'resolved' : 'firing', eventType: event.event_type } }],
     },
   }
 }

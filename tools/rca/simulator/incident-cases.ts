@@ -10,6 +10,8 @@ export interface IncidentCase {
   faultType: FaultType
   cause: string
   history: SimulatedHistory
+  /** The topology's resources (databases, caches, queues); the other nodes are services. */
+  resources: ReadonlySet<string>
   target: string
   incidentStart: Date
   from: Date
@@ -64,6 +66,7 @@ export function* incidentCases({ count, seed, services = [12, 40], stepMinutes =
       faultType,
       cause,
       history,
+      resources,
       target: incident.entity,
       incidentStart: incident.startedAt,
       from: new Date(incident.startedAt.getTime() - 4 * HOUR),
