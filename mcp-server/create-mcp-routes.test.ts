@@ -93,6 +93,21 @@ describe.each(testEngines)('MCP over Streamable HTTP, tokens on %s', (engine) =>
     )
     platform.tools.register(
       defineTool({
+        name: 'test_whoami',
+        title: 'Who am I',
+        description: 'Names the caller.',
+        input: z.object({}),
+        output: z.object({ subject: z.string() }),
+        annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+        scope: 'catalog:read',
+        approval: false,
+        async execute(_input, context) {
+          return { subject: context.identity.subject }
+        },
+      }),
+    )
+    platform.tools.register(
+      defineTool({
         name: 'test_wait',
         title: 'Wait',
         description: 'Reports progress, then waits until cancelled.',
@@ -176,6 +191,19 @@ describe.each(testEngines)('MCP over Streamable HTTP, tokens on %s', (engine) =>
       await expect.poll(() => waits.at(-1)?.aborted).toBe(true)
     } finally {
       await client.close()
+    }
+  })
+
+  it.each(PROTOCOL_REVISIONS)('runs every call as its own caller, though callers with the same scopes share server instances (%s)', async (revision) => {
+    const grace = (await createToken(test.store, { name: `grace-${revision}`, scopes: ['catalog:read'], subject: 'user:default/grace' })).token
+    const linus = (await createToken(test.store, { name: `linus-${revision}`, scopes: ['catalog:read'], subject: 'user:default/linus' })).token
+    const clients = await Promise.all([connect(server.url, revision, grace), connect(server.url, revision, linus)])
+    try {
+      const calls = Array.from({ length: 20 }, (_, turn) => clients[turn % 2]!.callTool({ name: 'test_whoami', arguments: {} }))
+      const subjects = (await Promise.all(calls)).map((result: Json) => result.structuredContent.subject)
+      expect(subjects).toEqual(Array.from({ length: 20 }, (_, turn) => (turn % 2 === 0 ? 'user:default/grace' : 'user:default/linus')))
+    } finally {
+      await Promise.all(clients.map((client) => client.close()))
     }
   })
 

@@ -1,4 +1,4 @@
-import { createMcpHandler, DEFAULT_MAX_REQUEST_BODY_SIZE, isJsonContentType, readRequestBody } from '@modelcontextprotocol/server'
+import { createMcpHandler, DEFAULT_MAX_REQUEST_BODY_SIZE, isJsonContentType, PROTOCOL_VERSION_META_KEY, readRequestBody, type ServerContext } from '@modelcontextprotocol/server'
 import { Hono, type Context } from 'hono'
 import { READ_SCOPES } from '../core/auth/parse-scopes.ts'
 import { SCOPES, type Scope } from '../core/identity.ts'
@@ -9,6 +9,7 @@ import { createMcpServer, type CreateMcpServerOptions } from './create-mcp-serve
 import { dnsRebindingRejection, loopbackHosts, loopbackOrigins } from './dns-rebinding-guard.ts'
 import { authInfoFor, cancellationOf, identityOf } from './identity-auth-info.ts'
 import { InflightCalls, whenAnswered } from './inflight-calls.ts'
+import { McpServerPool } from './mcp-server-pool.ts'
 import { missingScopes } from './scope-challenge.ts'
 
 export const MCP_PATH = '/mcp'
@@ -51,7 +52,18 @@ export function createMcpRoutes(platform: Pick<Platform, 'config' | 'store' | 'c
     onError,
     ...serverOptions
   } = options
-  const handler = createMcpHandler((context) => createMcpServer(platform, identityOf(context.authInfo), { ...serverOptions, signal: cancellationOf(context.authInfo) }), { onerror: onError })
+  // Instances are reused per protocol era and scope set: the scopes fix which tools are listed, and each call
+  // runs as the caller its own request authenticated, cancelled by that request.
+  const pool = new McpServerPool()
+  const callerOf = (context: ServerContext) => ({ identity: identityOf(context.http?.authInfo), signal: cancellationOf(context.http?.authInfo) })
+  const handler = createMcpHandler(
+    (context) => {
+      const { scopes } = identityOf(context.authInfo)
+      const key = `${context.era} ${[...scopes].sort().join(' ')}`
+      return pool.acquire(key, () => createMcpServer(platform, { subject: `mcp-http-${context.era}`, scopes }, { ...serverOptions, callerOf }))
+    },
+    { onerror: onError },
+  )
   const inflight = new InflightCalls()
   signal?.addEventListener('abort', () => void handler.close(), { once: true })
   const baseUrl = (request: Request) => (publicUrl ? new URL(publicUrl).origin : new URL(request.url).origin)
@@ -86,27 +98,31 @@ export function createMcpRoutes(platform: Pick<Platform, 'config' | 'store' | 'c
     const { identity, token } = authentication
 
     let parsedBody: unknown
+    // What the SDK is given: this request, or, once its body has been read here, a copy carrying that body.
+    let forwarded = request
     if (request.method === 'POST' && isJsonContentType(request.headers.get('content-type'))) {
-      // Read a copy, so that a body this check cannot parse still reaches the SDK, which answers it properly.
-      const body = await readRequestBody(request.clone(), DEFAULT_MAX_REQUEST_BODY_SIZE)
+      const body = await readRequestBody(request, DEFAULT_MAX_REQUEST_BODY_SIZE)
       if (body.tooLarge) return context.json({ jsonrpc: '2.0', error: { code: -32000, message: `The request body is larger than ${DEFAULT_MAX_REQUEST_BODY_SIZE} bytes` }, id: null }, 413)
       try {
         parsedBody = JSON.parse(body.text)
       } catch {
-        parsedBody = undefined
+        // The SDK answers a body it cannot parse with the protocol's own error, so it gets the text again.
+        forwarded = new Request(request.url, { method: request.method, headers: request.headers, body: body.text, signal: request.signal })
       }
       const missing = parsedBody === undefined ? undefined : missingScopes(parsedBody, identity, platform.tools)
       if (missing) return insufficientScopeResponse(metadataUrl(request), missing.scopes, missing.description)
     }
 
-    // A 2025-era cancellation names a call that another request is running; reach it through `inflight`.
+    // A 2025-era cancellation names a call that another request is running; reach it through `inflight`. A
+    // 2026-07-28 call (its envelope names the revision) is cancelled by closing its own request instead.
     const caller = token ?? identity.subject
-    const message = typeof parsedBody === 'object' && parsedBody !== null && !Array.isArray(parsedBody) ? (parsedBody as { id?: unknown; method?: unknown; params?: { requestId?: unknown; reason?: unknown } }) : undefined
+    const message = typeof parsedBody === 'object' && parsedBody !== null && !Array.isArray(parsedBody) ? (parsedBody as { id?: unknown; method?: unknown; params?: { requestId?: unknown; reason?: unknown; _meta?: Record<string, unknown> } }) : undefined
     if (message?.method === 'notifications/cancelled') inflight.cancel(caller, message.params?.requestId, message.params?.reason)
-    const call = message?.method === 'tools/call' && message.id !== undefined ? inflight.track(caller, message.id) : undefined
-    const authInfo = authInfoFor(identity, { token, resourceMetadataUrl: metadataUrl(request), ...(call ? { signal: AbortSignal.any([request.signal, call.signal]) } : {}) })
+    const legacyCall = message?.method === 'tools/call' && message.id !== undefined && message.params?._meta?.[PROTOCOL_VERSION_META_KEY] === undefined
+    const call = legacyCall ? inflight.track(caller, message.id) : undefined
+    const authInfo = authInfoFor(identity, { token, resourceMetadataUrl: metadataUrl(request), signal: call ? AbortSignal.any([request.signal, call.signal]) : request.signal })
     try {
-      const response = await handler.fetch(request, { authInfo, ...(parsedBody !== undefined ? { parsedBody } : {}) })
+      const response = await handler.fetch(forwarded, { authInfo, ...(parsedBody !== undefined ? { parsedBody } : {}) })
       return call ? whenAnswered(response, call.release, request.signal) : response
     } catch (error) {
       call?.release()

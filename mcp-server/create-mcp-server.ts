@@ -4,13 +4,13 @@ import type { Platform } from '../platform/create-platform.ts'
 import packageJson from '../package.json' with { type: 'json' }
 import { registerCatalogResources } from './register-catalog-resources.ts'
 import { registerPrompts } from './register-prompts.ts'
-import { registerRegistryTools } from './register-registry-tools.ts'
+import { registerRegistryTools, type RegistryToolsOptions } from './register-registry-tools.ts'
 
 export interface CreateMcpServerOptions {
   /** Entities per `resources/list` page. */
   resourcePageSize?: number
-  /** Aborts every tool call of this server besides the protocol's own cancellation (per-request HTTP servers). */
-  signal?: AbortSignal
+  /** Who makes each tool call; by default the identity the server is built for. */
+  callerOf?: RegistryToolsOptions['callerOf']
 }
 
 const INSTRUCTIONS = `NEXT Portal: the software catalog of this organisation — services, APIs, resources, systems, teams and people — with its dependency graph and docs.
@@ -20,12 +20,13 @@ Prompts: triage-incident, onboard-to-team, review-team-costs.
 Actions that change production run only after an approval; they are never run directly.`
 
 /**
- * The MCP server for one caller: every registry tool, resource and prompt the identity may use. Built per
- * HTTP request and per stdio connection (the SDK's factory model), so no caller's state leaks to another.
+ * An MCP server with every registry tool, resource and prompt the identity's scopes allow. A stdio connection
+ * gets its own, for its operator; over HTTP instances are reused between requests with the same scopes (see
+ * McpServerPool), each call running as the caller its request authenticated (`callerOf`).
  */
-export function createMcpServer(platform: Pick<Platform, 'catalog' | 'tools' | 'approvals'>, identity: Identity, { resourcePageSize, signal }: CreateMcpServerOptions = {}): McpServer {
+export function createMcpServer(platform: Pick<Platform, 'catalog' | 'tools' | 'approvals'>, identity: Identity, { resourcePageSize, callerOf }: CreateMcpServerOptions = {}): McpServer {
   const server = new McpServer({ name: 'next-portal', title: 'NEXT Portal', version: packageJson.version }, { instructions: INSTRUCTIONS })
-  const available = registerRegistryTools(server, { tools: platform.tools, identity, approvals: platform.approvals, signal })
+  const available = registerRegistryTools(server, { tools: platform.tools, identity, approvals: platform.approvals, callerOf })
   // Resources and prompts read the catalog, so they come with the scope that reads it.
   if (hasScope(identity, 'catalog:read')) {
     registerCatalogResources(server, { catalog: platform.catalog, pageSize: resourcePageSize })

@@ -8,12 +8,19 @@ import { approvalRequested, approvalRequestedSchema, renderApprovalRequested } f
 import type { Approvals } from '../core/approvals/approvals.ts'
 import { toolErrorResult } from './tool-error-result.ts'
 
+/** Who makes a call, and what else cancels it besides the protocol's own cancellation. */
+export interface Caller {
+  identity: Identity
+  signal?: AbortSignal
+}
+
 export interface RegistryToolsOptions {
   tools: ToolRegistry
+  /** Decides which tools are listed. */
   identity: Identity
   approvals: Approvals
-  /** Aborts calls besides the protocol's own cancellation. */
-  signal?: AbortSignal
+  /** The caller of one call; by default `identity` (a stdio connection). Over HTTP each request brings its own. */
+  callerOf?: (context: ServerContext) => Caller
 }
 
 /**
@@ -23,7 +30,7 @@ export interface RegistryToolsOptions {
  * approval never run here: a call stores an approval request, and the result is that request (so such a tool's
  * output schema over MCP is the request's). Returns the names registered.
  */
-export function registerRegistryTools(server: McpServer, { tools, identity, approvals, signal }: RegistryToolsOptions): string[] {
+export function registerRegistryTools(server: McpServer, { tools, identity, approvals, callerOf = () => ({ identity }) }: RegistryToolsOptions): string[] {
   const registered: string[] = []
   for (const tool of tools.list()) {
     // A caller is shown only what it may call; over HTTP a call to a hidden tool meets a scope challenge first.
@@ -40,11 +47,13 @@ export function registerRegistryTools(server: McpServer, { tools, identity, appr
       },
       async (input, context): Promise<CallToolResult> => {
         try {
+          const caller = callerOf(context)
           if (tool.approval) {
-            const requested = approvalRequested(await approvals.request(tool.name, input, identity, { surface: 'mcp' }))
+            const requested = approvalRequested(await approvals.request(tool.name, input, caller.identity, { surface: 'mcp' }))
             return { content: textContent(requested, renderApprovalRequested(requested)), structuredContent: requested as Record<string, unknown> }
           }
-          const result = await tools.call(tool.name, input, { identity, signal: signal ? AbortSignal.any([context.mcpReq.signal, signal]) : context.mcpReq.signal, reportProgress: progressReporter(context) })
+          const signal = caller.signal ? AbortSignal.any([context.mcpReq.signal, caller.signal]) : context.mcpReq.signal
+          const result = await tools.call(tool.name, input, { identity: caller.identity, signal, reportProgress: progressReporter(context) })
           return { content: textContent(result.output, result.text), structuredContent: result.output as Record<string, unknown> }
         } catch (error) {
           return toolErrorResult(tool.name, error)
@@ -63,7 +72,7 @@ const APPROVAL_REQUESTED_SCHEMA = z.toJSONSchema(approvalRequestedSchema, { io: 
  * the spec asks for the serialized structured result for them) still get every field.
  */
 function textContent(output: unknown, text: string): CallToolResult['content'] {
-  const json = JSON.stringify(output, null, 2)
+  const json = JSON.stringify(output)
   return text === json ? [{ type: 'text', text }] : [{ type: 'text', text }, { type: 'text', text: json }]
 }
 
@@ -72,6 +81,8 @@ function progressReporter(context: ServerContext): ToolContext['reportProgress']
   const progressToken = context.mcpReq._meta?.progressToken
   if (progressToken === undefined) return undefined
   return (progress, total, message) => {
+    // A call whose exchange has ended reports nothing: its server instance may be serving someone else by now.
+    if (context.mcpReq.signal.aborted) return
     const params = { progressToken, progress, ...(total !== undefined ? { total } : {}), ...(message !== undefined ? { message } : {}) }
     // Progress is advisory: a notification that cannot be delivered must not fail the call.
     context.mcpReq.notify({ method: 'notifications/progress', params }).catch(() => {})
