@@ -75,7 +75,7 @@ export class NameIndex {
   /** The closest known word to a word nobody wrote (edit distance 1, or 2 from 8 letters), or undefined. */
   correct(word: string): string | undefined {
     if (word.length < 4 || /\d/.test(word) || this.vocabulary.has(word) || this.postings.has(word)) return undefined
-    this.vocabularyByLength ??= groupByLength([...this.vocabulary.keys(), ...this.postings.keys()])
+    this.vocabularyByLength ??= groupByLength(lettered([...this.vocabulary.keys(), ...this.postings.keys()]))
     const limit = word.length >= 8 ? 2 : 1
     let best: string | undefined
     let bestDistance = limit + 1
@@ -141,8 +141,8 @@ export class NameIndex {
         if (this.sorted[position] !== word) found.push([this.sorted[position]!, 'prefix'])
       }
     }
-    if (word.length >= 4 && found.length === 0) {
-      this.byLength ??= groupByLength([...this.postings.keys()])
+    if (word.length >= 4 && found.length === 0 && !/\d/.test(word)) {
+      this.byLength ??= groupByLength(lettered(this.postings.keys()))
       const limit = word.length >= 8 ? 2 : 1
       for (let length = word.length - limit; length <= word.length + limit; length++) {
         for (const candidate of this.byLength.get(length) ?? []) if (editDistance(word, candidate, limit) <= limit) found.push([candidate, 'typo'])
@@ -183,6 +183,15 @@ function lowerBound(sorted: string[], value: string): number {
     else high = middle
   }
   return low
+}
+
+/**
+ * Words without digits: the only ones a misspelling is compared with. Numbers are how large catalogs tell names
+ * apart ("ledger-service-17756"); a number one digit off is another entity, not a typo, and there are as many
+ * of them as entities.
+ */
+function lettered(words: Iterable<string>): string[] {
+  return [...words].filter((word) => !/\d/.test(word))
 }
 
 function groupByLength(words: Iterable<string>): Map<number, string[]> {

@@ -12,10 +12,15 @@ export interface SearchFilters {
   documentType?: Array<'entity' | 'docs'>
 }
 
-/** The words of a query as two tsquery texts: stemmed (English) and as prefixes (simple). */
-export interface TextQuery {
+/** Words as two tsquery texts: stemmed (English) and as prefixes (simple). */
+export interface WordForms {
   stemmed: string
   prefixes: string
+}
+
+/** A query's words, all of them OR-ed, and word by word (each with its spelling corrections) for matching every word. */
+export interface TextQuery extends WordForms {
+  words: WordForms[]
 }
 
 export interface RankedId {
@@ -43,6 +48,8 @@ const HIGHLIGHT_OPTIONS = 'StartSel=<mark>, StopSel=</mark>, MaxWords=30, MinWor
 const BATCH = 500
 // Headlines parse the text they highlight; the start of a long body (an API definition) is enough to quote.
 const SNIPPET_SOURCE = 2000
+/** Matching documents scored per full-text query (see rankMatches); more than any query in the search evals matches. */
+const SCORED_MATCHES = 500
 
 function vectorText(vector: Float32Array): string {
   return `[${Array.from(vector, (value) => (Number.isFinite(value) ? value : 0).toFixed(6)).join(',')}]`
@@ -136,18 +143,39 @@ export class SearchIndex {
     )
   }
 
-  /** Documents matching the words, best first (ts_rank: names weigh most, then keywords, summary, body). */
+  /**
+   * Documents matching the words, best first (ts_rank: names weigh most, then keywords, summary, body): those
+   * with every word first, since they are few and usually what was meant, then those with any word to fill the
+   * list.
+   */
   async fullText(query: TextQuery, filters: SearchFilters, limit: number): Promise<RankedId[]> {
     if (query.stemmed === '' && query.prefixes === '') return []
-    const { clause, params } = filterClause(filters, 3)
-    const { rows } = await this.store.query<RankedId>(
-      `select id, ts_rank(search_vector, q) as score
-       from search_documents, (select ${tsquery('$1', '$2')} as q) as query
-       where search_vector @@ q ${clause}
-       order by score desc, id limit ${Math.trunc(limit)}`,
-      [query.stemmed, query.prefixes, ...params],
-    )
-    return rows
+    const every = query.words.length > 1 ? await this.rankMatches(everyWord(query.words), filters, limit) : []
+    if (every.length >= limit) return every
+    const any = await this.rankMatches({ sql: tsquery('$1', '$2'), params: [query.stemmed, query.prefixes] }, filters, limit)
+    const found = new Set(every.map((row) => row.id))
+    return [...every, ...any.filter((row) => !found.has(row.id))].slice(0, limit)
+  }
+
+  /**
+   * Ranks at most SCORED_MATCHES of the documents a tsquery matches: scoring reads each document's vector, and
+   * a word in most documents would otherwise have every one of them read for a single query.
+   */
+  private async rankMatches(query: { sql: string; params: unknown[] }, filters: SearchFilters, limit: number): Promise<RankedId[]> {
+    const { clause, params } = filterClause(filters, query.params.length + 1)
+    return this.store.transaction(async (transaction) => {
+      // The planner cannot see the query words (they come from a subquery) and, with a LIMIT, guesses that a
+      // sequential scan soon finds enough rows; for a rare word it reads the whole table instead of the index.
+      await transaction.query(`select set_config('enable_seqscan', 'off', true)`)
+      const { rows } = await transaction.query<RankedId>(
+        `select id, ts_rank(search_vector, query.q) as score
+         from (select ${query.sql} as q) as query,
+           lateral (select id, search_vector from search_documents where search_vector @@ query.q ${clause} limit ${SCORED_MATCHES}) as matched
+         order by score desc, id limit ${Math.trunc(limit)}`,
+        [...query.params, ...params],
+      )
+      return rows
+    })
   }
 
   /** Documents nearest in meaning (cosine), embedded by `model`, best first. */
@@ -192,6 +220,18 @@ export class SearchIndex {
     )
     return rows
   }
+}
+
+/** Every word's forms AND-ed; a word that is only a stop word ("for", "the") is left out, as Postgres leaves it out of documents. */
+function everyWord(words: WordForms[]): { sql: string; params: unknown[] } {
+  const params = words.flatMap((word) => [word.stemmed, word.prefixes])
+  const sql = words
+    .map((_, position) => {
+      const [stemmed, prefixes] = [`$${position * 2 + 1}`, `$${position * 2 + 2}`]
+      return `(case when numnode(to_tsquery('english', ${stemmed})) = 0 then ''::tsquery else ${tsquery(stemmed, prefixes)} end)`
+    })
+    .join(' && ')
+  return { sql, params }
 }
 
 /** Both query forms OR-ed: stemmed words match inflections, prefixes match partial names. Empty forms are skipped. */

@@ -10,7 +10,7 @@ import { NameIndex } from './name-index.ts'
 import { queryWords } from './query-words.ts'
 import { reciprocalRankFusion, type RankedList } from './reciprocal-rank-fusion.ts'
 import { docsSectionDocument, entityDocument, type SearchDocument, type SearchFacets } from './search-document.ts'
-import { SearchIndex, type SearchFilters, type StoredDocument, type TextQuery } from './search-index.ts'
+import { SearchIndex, type SearchFilters, type StoredDocument, type TextQuery, type WordForms } from './search-index.ts'
 
 export type SearchMode = 'hybrid' | 'full-text' | 'semantic'
 
@@ -157,7 +157,8 @@ export class SearchService {
     const common = (word: string) => this.names.frequency(word) > Math.max(50, this.names.texts * COMMON_SHARE)
     const searched = [...words, ...Object.values(corrections)]
     const rare = searched.filter((word) => !common(word))
-    const textQuery = toTextQuery(rare.length > 0 ? rare : searched)
+    const rareWords = words.filter((word) => !common(word))
+    const textQuery = toTextQuery(rare.length > 0 ? rare : searched, (rareWords.length > 0 ? rareWords : words).map((word) => [word, ...(corrections[word] ? [corrections[word]!] : [])]))
     const lists: RankedList[] = []
     const similarity = new Map<string, number>()
     let semantic: SearchResponse['semantic'] = this.embedder ? (this.embedding ? 'indexing' : 'ready') : 'off'
@@ -355,8 +356,13 @@ export class SearchService {
   }
 }
 
-/** tsquery texts from words; only letters and digits reach the query, so its syntax cannot be injected. */
-function toTextQuery(words: string[]): TextQuery {
+/** tsquery texts from all the words, and word by word from each word with its spellings. */
+function toTextQuery(words: string[], spellings: string[][]): TextQuery {
+  return { ...wordForms(words), words: spellings.map(wordForms).filter((forms) => forms.stemmed !== '') }
+}
+
+/** Only letters and digits reach a tsquery, so its syntax cannot be injected. */
+function wordForms(words: string[]): WordForms {
   const clean = [...new Set(words.map((word) => word.replace(/[^\p{L}\p{N}]/gu, '')).filter((word) => word.length > 0))]
   return { stemmed: clean.join(' | '), prefixes: clean.filter((word) => word.length >= 3).map((word) => `${word}:*`).join(' | ') }
 }
