@@ -59,6 +59,12 @@ const configSchema = z.object({
   PORTAL_WEBHOOK_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   /** Kafka bootstrap servers, comma-separated: when set, `portal start` consumes the signals topic. */
   KAFKA_BROKERS: z.string().regex(/^[^,\s]+(,[^,\s]+)*$/, 'must be host:port pairs separated by commas').optional(),
+  /** Neo4j (Bolt): when set, the catalog graph is mirrored there, graph tools run as Cypher, and graph_cypher exists. */
+  NEO4J_URL: z.string().regex(/^(neo4j|bolt)(\+s|\+ssc)?:\/\/\S+$/, 'must be a Bolt URL: neo4j://, bolt:// (or +s / +ssc for TLS), host and port').optional(),
+  NEO4J_USER: z.string().min(1).optional(),
+  NEO4J_PASSWORD: z.string().min(1).optional(),
+  /** The database the graph goes in; the server's default database when unset. */
+  NEO4J_DATABASE: z.string().min(1).optional(),
 })
 
 export type PortalConfig = {
@@ -76,6 +82,8 @@ export type PortalConfig = {
   embeddings: { model: string; modelDir?: string; apiKey?: string; baseURL?: string }
   webhookToken?: string
   kafkaBrokers?: string[]
+  /** Present when NEO4J_URL is set. */
+  neo4j?: { url: string; user?: string; password?: string; database?: string }
   /** Present when Slack is configured. */
   slack?: SlackConfig
   /** Present when Teams is configured (an app id, or TEAMS_ENABLED=true for local mode). */
@@ -116,6 +124,7 @@ export function loadConfig(environment: Record<string, string | undefined> = pro
     embeddings: { model: values.PORTAL_EMBEDDINGS_MODEL, modelDir: values.PORTAL_EMBEDDINGS_MODEL_DIR, apiKey: values.OPENAI_API_KEY, baseURL: values.OPENAI_BASE_URL },
     webhookToken: values.PORTAL_WEBHOOK_TOKEN,
     kafkaBrokers: values.KAFKA_BROKERS?.split(','),
+    neo4j: neo4jConfig(values),
     mcp: {
       allowedHosts: list(values.PORTAL_MCP_ALLOWED_HOSTS),
       allowedOrigins: list(values.PORTAL_MCP_ALLOWED_ORIGINS),
@@ -139,6 +148,17 @@ function slackConfig(values: ConfigValues): SlackConfig | undefined {
   }
   if (!signingSecret) throw missing('SLACK_SIGNING_SECRET', 'for Slack in HTTP mode (events at /slack/events)')
   return { mode, signingSecret, botToken, ...(apiUrl ? { apiUrl } : {}) }
+}
+
+function neo4jConfig(values: ConfigValues): PortalConfig['neo4j'] {
+  const { NEO4J_URL: url, NEO4J_USER: user, NEO4J_PASSWORD: password, NEO4J_DATABASE: database } = values
+  if (!url) {
+    const stray = user ? 'NEO4J_USER' : password ? 'NEO4J_PASSWORD' : database ? 'NEO4J_DATABASE' : undefined
+    if (stray) throw new InputError('Invalid configuration', { issues: [{ path: 'NEO4J_URL', message: `is required with ${stray}` }] })
+    return undefined
+  }
+  if (password && !user) throw new InputError('Invalid configuration', { issues: [{ path: 'NEO4J_USER', message: 'is required with NEO4J_PASSWORD' }] })
+  return { url, ...(user ? { user } : {}), ...(password ? { password } : {}), ...(database ? { database } : {}) }
 }
 
 function teamsConfig(values: ConfigValues): TeamsConfig | undefined {

@@ -8,6 +8,10 @@ import { MemoryCatalogRepository } from '../graph/catalog/memory-catalog-reposit
 import { SqlCatalogRepository } from '../graph/catalog/sql-catalog-repository.ts'
 import { catalogTools } from '../tools/catalog/catalog-tools.ts'
 import { graphTools } from '../tools/graph/graph-tools.ts'
+import { cypherTool } from '../tools/graph/cypher-tool.ts'
+import type { GraphBackend } from '../graph/query/graph-backend.ts'
+import { MemoryGraphBackend } from '../graph/query/memory-graph-backend.ts'
+import { openNeo4jBackend, type Neo4jBackend } from '../graph/neo4j/open-neo4j-backend.ts'
 import { CostService } from '../tools/cost/cost-service.ts'
 import { costTools } from '../tools/cost/cost-tools.ts'
 import { ToolRegistry } from '../tools/tool-registry.ts'
@@ -34,6 +38,10 @@ export interface Platform {
   store?: Store
   bus: EventBus
   catalog: Catalog
+  /** Where graph tools traverse: the in-memory index, or Neo4j when NEO4J_URL is set. */
+  graph: GraphBackend
+  /** The Neo4j connection and mirror, when NEO4J_URL is set. */
+  neo4j?: Neo4jBackend
   tools: ToolRegistry
   conversations: ConversationStore
   approvals: Approvals
@@ -77,8 +85,13 @@ export async function createPlatform({ config, catalogPaths, store: givenStore }
   }
   // Without a store (in-memory catalogs) search opens an in-memory one of its own on first use.
   const search = new SearchService({ catalog, bus, store, embedder: createEmbedder(config.embeddings) })
+  const neo4j = config.neo4j ? await openNeo4jBackend({ connection: config.neo4j, catalog, bus }).catch(async (error: unknown) => {
+    if (store && !givenStore) await store.close()
+    throw error
+  }) : undefined
+  const graph = neo4j?.backend ?? new MemoryGraphBackend(catalog.index)
   const cost = store ? new CostService({ store, catalog, bus }) : undefined
-  const tools = new ToolRegistry().register(...catalogTools({ catalog }), ...graphTools({ catalog }), ...searchTools({ catalog, search }), ...(cost ? costTools({ cost }) : []), ...migrationTools({ catalog, backstageToken: process.env.BACKSTAGE_TOKEN }))
+  const tools = new ToolRegistry().register(...catalogTools({ catalog }), ...graphTools({ catalog, graph }), ...(neo4j ? [cypherTool({ graph: neo4j.graph })] : []), ...searchTools({ catalog, search }), ...(cost ? costTools({ cost }) : []), ...migrationTools({ catalog, backstageToken: process.env.BACKSTAGE_TOKEN }))
   const signals = store ? new SqlSignalsRepository(store) : new MemorySignalsRepository()
   tools.register(...rcaTools({ catalog, signals }))
   const approvals = new Approvals({ repository: store ? new SqlApprovalRepository(store) : new MemoryApprovalRepository(), index: catalog.index, tools, policy, bus })
@@ -92,6 +105,8 @@ export async function createPlatform({ config, catalogPaths, store: givenStore }
     store,
     bus,
     catalog,
+    graph,
+    neo4j,
     tools,
     conversations,
     approvals,
@@ -100,6 +115,7 @@ export async function createPlatform({ config, catalogPaths, store: givenStore }
     signals,
     async close() {
       await search.close()
+      await neo4j?.close()
       await bus.close()
       // A store handed in by the caller is the caller's to close.
       if (store && !givenStore) await store.close()
