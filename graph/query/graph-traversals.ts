@@ -72,23 +72,30 @@ function* walk(start: string, relations: readonly string[], maxDepth: number): T
   yield* requireEntities([start])
   const seen = new Set([start])
   const out: ReachedEntity[] = []
+  // Owners of a level's entities are read with the next level's relations (one read per level, not two).
+  const withOwners = [...relations, 'ownedBy']
+  let level: ReachedEntity[] = []
   let frontier = [start]
   for (let depth = 1; depth <= maxDepth && frontier.length > 0; depth++) {
-    const answer = yield* targets(frontier, relations)
-    const level: Array<Omit<ReachedEntity, 'owners'>> = []
+    const answer = yield* targets(frontier, withOwners)
+    for (const item of level) item.owners = targetsIn(answer, item.ref, 'ownedBy')
+    level = []
     for (const ref of frontier) {
       for (const relation of relations) {
         for (const target of targetsIn(answer, ref, relation)) {
           if (seen.has(target)) continue
           seen.add(target)
-          level.push({ ref: target, depth, from: ref, relation })
+          level.push({ ref: target, depth, from: ref, relation, owners: [] })
         }
       }
     }
-    const next = level.map((item) => item.ref)
-    const owners = yield* targets(next, ['ownedBy'])
-    for (const item of level) out.push({ ...item, owners: targetsIn(owners, item.ref, 'ownedBy') })
-    frontier = next
+    out.push(...level)
+    frontier = level.map((item) => item.ref)
+  }
+  // The deepest level stopped at maxDepth: its owners are still to read.
+  if (level.length > 0) {
+    const owners = yield* targets(frontier, ['ownedBy'])
+    for (const item of level) item.owners = targetsIn(owners, item.ref, 'ownedBy')
   }
   return out
 }
