@@ -117,7 +117,8 @@ export class Neo4jMirror {
     // Changes are written one after another, each from the index as it is then, so a burst cannot interleave.
     return this.enqueue(async () => {
       try {
-        if (this.stale) await this.fullSync()
+        // A change as large as an import of a whole catalog is written in batches, not as one huge transaction.
+        if (this.stale || upserted.length + removed.length > this.batchSize * 5) await this.fullSync()
         else await this.applyChange([...upserted, ...removed])
       } catch (error) {
         this.stale = true
