@@ -21,8 +21,8 @@ export interface GraphReads {
    */
   targets(refs: readonly string[], types?: readonly string[]): Map<string, Map<string, string[]>>
   /**
-   * Every catalog entity with its successors over `types` (in the order of `types`, targets sorted), keeping only
-   * successors that are entities: the input of cycle detection.
+   * Catalog entities with their successors over `types` (in the order of `types`, targets sorted), keeping only
+   * successors that are entities: the input of cycle detection. Entities without successors may be left out.
    */
   successorsOfAll(types: readonly string[]): Map<string, string[]>
 }
