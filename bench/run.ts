@@ -8,6 +8,7 @@ import { environmentNumber, progress, roundTo, type Benchmark, type BenchResult 
 import { catalogImportBenchmark } from './catalog-import.bench.ts'
 import { catalogQueryHttpBenchmark } from './catalog-query-http.bench.ts'
 import { graphDependentsBenchmark } from './graph-dependents.bench.ts'
+import { graphNeo4jBenchmark } from './graph-neo4j.bench.ts'
 import { agentAnswerBenchmark } from './agent-answer.bench.ts'
 import { mcpCallsBenchmark } from './mcp-calls.bench.ts'
 import { costImportBenchmark } from './cost-import.bench.ts'
@@ -19,6 +20,7 @@ import { replicasBenchmark } from './replicas.bench.ts'
 export const BENCHMARKS: Record<string, Benchmark> = {
   'catalog-import': catalogImportBenchmark,
   'graph-dependents': graphDependentsBenchmark,
+  'graph-neo4j': graphNeo4jBenchmark,
   'catalog-query-http': catalogQueryHttpBenchmark,
   'agent-answer': agentAnswerBenchmark,
   'mcp-calls': mcpCallsBenchmark,

@@ -79,6 +79,12 @@ const configSchema = z.object({
   /** How often `portal start` pulls the latest samples, and the resolution (query_range step), in seconds. */
   PROMETHEUS_INTERVAL_SECONDS: z.coerce.number().int().min(5).max(3600).default(60),
   PROMETHEUS_STEP_SECONDS: z.coerce.number().int().min(1).max(3600).refine((step) => 3600 % step === 0, 'must divide an hour (e.g. 15, 30, 60, 300)').default(60),
+  /** Neo4j (Bolt): when set, the catalog graph is mirrored there, graph tools run as Cypher, and graph_cypher exists. */
+  NEO4J_URL: z.string().regex(/^(neo4j|bolt)(\+s|\+ssc)?:\/\/\S+$/, 'must be a Bolt URL: neo4j://, bolt:// (or +s / +ssc for TLS), host and port').optional(),
+  NEO4J_USER: z.string().min(1).optional(),
+  NEO4J_PASSWORD: z.string().min(1).optional(),
+  /** The database the graph goes in; the server's default database when unset. */
+  NEO4J_DATABASE: z.string().min(1).optional(),
 })
 
 export type PortalConfig = {
@@ -101,6 +107,8 @@ export type PortalConfig = {
   pagerDutyWebhookSecret?: string
   /** Present when PROMETHEUS_URL is set. */
   prometheus?: PrometheusConfig
+  /** Present when NEO4J_URL is set. */
+  neo4j?: { url: string; user?: string; password?: string; database?: string }
   /** Present when Slack is configured. */
   slack?: SlackConfig
   /** Present when Teams is configured (an app id, or TEAMS_ENABLED=true for local mode). */
@@ -152,6 +160,7 @@ export function loadConfig(environment: Record<string, string | undefined> = pro
     cluster: { eventsTopic: values.PORTAL_EVENTS_TOPIC, replicaId: values.PORTAL_REPLICA_ID ?? `${os.hostname()}-${process.pid}`.replace(/[^\w.-]/g, '-'), leaseTtlMs: values.PORTAL_LEASE_TTL_MS, budgetCheckMinutes: values.PORTAL_BUDGET_CHECK_MINUTES },
     pagerDutyWebhookSecret: values.PAGERDUTY_WEBHOOK_SECRET,
     ...(values.PROMETHEUS_URL ? { prometheus: { url: values.PROMETHEUS_URL.replace(/\/$/, ''), entityLabel: values.PROMETHEUS_ENTITY_LABEL, queriesFile: values.PROMETHEUS_QUERIES, intervalSeconds: values.PROMETHEUS_INTERVAL_SECONDS, stepSeconds: values.PROMETHEUS_STEP_SECONDS } } : {}),
+    neo4j: neo4jConfig(values),
     mcp: {
       allowedHosts: list(values.PORTAL_MCP_ALLOWED_HOSTS),
       allowedOrigins: list(values.PORTAL_MCP_ALLOWED_ORIGINS),
@@ -175,6 +184,17 @@ function slackConfig(values: ConfigValues): SlackConfig | undefined {
   }
   if (!signingSecret) throw missing('SLACK_SIGNING_SECRET', 'for Slack in HTTP mode (events at /slack/events)')
   return { mode, signingSecret, botToken, ...(apiUrl ? { apiUrl } : {}) }
+}
+
+function neo4jConfig(values: ConfigValues): PortalConfig['neo4j'] {
+  const { NEO4J_URL: url, NEO4J_USER: user, NEO4J_PASSWORD: password, NEO4J_DATABASE: database } = values
+  if (!url) {
+    const stray = user ? 'NEO4J_USER' : password ? 'NEO4J_PASSWORD' : database ? 'NEO4J_DATABASE' : undefined
+    if (stray) throw new InputError('Invalid configuration', { issues: [{ path: 'NEO4J_URL', message: `is required with ${stray}` }] })
+    return undefined
+  }
+  if (password && !user) throw new InputError('Invalid configuration', { issues: [{ path: 'NEO4J_USER', message: 'is required with NEO4J_PASSWORD' }] })
+  return { url, ...(user ? { user } : {}), ...(password ? { password } : {}), ...(database ? { database } : {}) }
 }
 
 function teamsConfig(values: ConfigValues): TeamsConfig | undefined {

@@ -1,6 +1,6 @@
 /** The scopes a caller may hold; each tool requires one. */
 export const SCOPES = [
-  'catalog:read', 'catalog:write', 'graph:read', 'search:read', 'rca:read', 'cost:read',
+  'catalog:read', 'catalog:write', 'graph:read', 'graph:cypher', 'search:read', 'rca:read', 'cost:read',
   'remediation:request', 'migration:write', 'audit:read',
 ] as const
 export type Scope = (typeof SCOPES)[number]

@@ -12,6 +12,10 @@ import { MemoryCatalogRepository } from '../graph/catalog/memory-catalog-reposit
 import { SqlCatalogRepository } from '../graph/catalog/sql-catalog-repository.ts'
 import { catalogTools } from '../tools/catalog/catalog-tools.ts'
 import { graphTools } from '../tools/graph/graph-tools.ts'
+import { cypherTool } from '../tools/graph/cypher-tool.ts'
+import type { GraphBackend } from '../graph/query/graph-backend.ts'
+import { MemoryGraphBackend } from '../graph/query/memory-graph-backend.ts'
+import { openNeo4jBackend, type Neo4jBackend } from '../graph/neo4j/open-neo4j-backend.ts'
 import { CostService } from '../tools/cost/cost-service.ts'
 import { costTools } from '../tools/cost/cost-tools.ts'
 import { ToolRegistry } from '../tools/tool-registry.ts'
@@ -43,6 +47,10 @@ export interface Platform {
   store?: Store
   bus: EventBus
   catalog: Catalog
+  /** Where graph tools traverse: the in-memory index, or Neo4j when NEO4J_URL is set. */
+  graph: GraphBackend
+  /** The Neo4j connection and mirror, when NEO4J_URL is set. */
+  neo4j?: Neo4jBackend
   tools: ToolRegistry
   conversations: ConversationStore
   approvals: Approvals
@@ -104,8 +112,13 @@ export async function createPlatform({ config, catalogPaths, store: givenStore, 
   const jobs = new ClusterJobs({ leases: store ? new SqlLeases(store) : new MemoryLeases(), holder: `${config.cluster.replicaId}/${randomUUID().slice(0, 8)}`, ttlMs: config.cluster.leaseTtlMs })
   const exclusive = (name: string, work: () => Promise<void>) => jobs.runExclusive(name, work).then((outcome) => outcome.ran)
   const search = new SearchService({ catalog, bus, store, embedder: createEmbedder(config.embeddings), exclusive })
+  const neo4j = config.neo4j ? await openNeo4jBackend({ connection: config.neo4j, catalog, bus }).catch(async (error: unknown) => {
+    if (store && !givenStore) await store.close()
+    throw error
+  }) : undefined
+  const graph = neo4j?.backend ?? new MemoryGraphBackend(catalog.index)
   const cost = store ? new CostService({ store, catalog, bus }) : undefined
-  const tools = new ToolRegistry().register(...catalogTools({ catalog }), ...graphTools({ catalog }), ...searchTools({ catalog, search }), ...(cost ? costTools({ cost }) : []), ...migrationTools({ catalog, backstageToken: process.env.BACKSTAGE_TOKEN }))
+  const tools = new ToolRegistry().register(...catalogTools({ catalog }), ...graphTools({ catalog, graph }), ...(neo4j ? [cypherTool({ graph: neo4j.graph })] : []), ...searchTools({ catalog, search }), ...(cost ? costTools({ cost }) : []), ...migrationTools({ catalog, backstageToken: process.env.BACKSTAGE_TOKEN }))
   const stored = store ? new SqlSignalsRepository(store) : new MemorySignalsRepository()
   const prometheus = config.prometheus ? prometheusSignals({ config: config.prometheus, stored, index: catalog.index, queries: prometheusQueries, onError: (error) => process.stderr.write(`prometheus: ${error.message}\n`) }) : undefined
   const signals = prometheus?.signals ?? stored
@@ -124,6 +137,8 @@ export async function createPlatform({ config, catalogPaths, store: givenStore, 
     store,
     bus,
     catalog,
+    graph,
+    neo4j,
     tools,
     conversations,
     approvals,
@@ -143,6 +158,7 @@ export async function createPlatform({ config, catalogPaths, store: givenStore, 
       prometheus?.ingester.stop()
       await jobs.stop()
       await search.close()
+      await neo4j?.close()
       await bus.close()
       // A store handed in by the caller is the caller's to close.
       if (store && !givenStore) await store.close()

@@ -5,6 +5,7 @@
 // It also starts Backstage's real catalog backend from infra/backstage (the migration tests read it) unless
 // BACKSTAGE_TEST_URL points at one already; PORTAL_TEST_BACKSTAGE=skip leaves those tests out. And a Prometheus
 // (infra/prometheus, Debian's package) unless PROMETHEUS_TEST_URL is set; PORTAL_TEST_PROMETHEUS=skip skips those tests.
+// And Neo4j (infra/neo4j, Java 17 and mvn) unless NEO4J_TEST_URL is set; PORTAL_TEST_NEO4J=skip skips the Neo4j tests.
 import { spawnSync } from 'node:child_process'
 import { mkdirSync, readFileSync } from 'node:fs'
 import path from 'node:path'
@@ -17,6 +18,7 @@ let startedPostgres = false
 let startedKafka = false
 let startedBackstage = false
 let startedPrometheus = false
+let startedNeo4j = false
 
 function step(title, command, args, options = {}) {
   process.stderr.write(`\n▶ ${title}\n`)
@@ -57,6 +59,13 @@ try {
     startedBackstage = true
   }
   if (!env.BACKSTAGE_TEST_URL) process.stderr.write('\n! Backstage skipped: the real-Backstage migration test does not run\n')
+  if (!env.NEO4J_TEST_URL && env.PORTAL_TEST_NEO4J !== 'skip') {
+    const started = step('Starting Neo4j (infra/neo4j/start.sh)', 'bash', ['infra/neo4j/start.sh'], { capture: true })
+    if (started.status !== 0) throw new Error('Neo4j did not start; see above (or set PORTAL_TEST_NEO4J=skip)')
+    env.NEO4J_TEST_URL = started.stdout.trim().split('\n').pop()
+    startedNeo4j = true
+  }
+  if (!env.NEO4J_TEST_URL) process.stderr.write('\n! Neo4j skipped: the Neo4j backend tests are skipped\n')
 
   const typecheck = step('Type-checking (tsc --noEmit)', bin('tsc'), ['--noEmit'])
   mkdirSync(path.join(root, '.cache'), { recursive: true })
@@ -78,5 +87,6 @@ try {
   if (startedKafka) step('Stopping Kafka', 'bash', ['infra/kafka/stop.sh'])
   if (startedBackstage) step('Stopping Backstage', 'bash', ['infra/backstage/stop.sh'])
   if (startedPrometheus) step('Stopping Prometheus', 'bash', ['infra/prometheus/stop.sh'])
+  if (startedNeo4j) step('Stopping Neo4j', 'bash', ['infra/neo4j/stop.sh'])
 }
 process.exit(status)

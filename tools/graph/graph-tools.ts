@@ -1,6 +1,8 @@
 import { z } from 'zod'
 import type { Catalog } from '../../graph/catalog/catalog.ts'
-import { dependenciesOf, dependencyCycles, dependentsOf, ownedBy, partsOf, shortestPath, groupWithSubgroups } from '../../graph/index/graph-traversals.ts'
+import type { GraphBackend } from '../../graph/query/graph-backend.ts'
+import { dependenciesOf, dependencyCycles, dependentsOf, groupWithSubgroups, ownedBy, partsOf, runTraversal, shortestPath } from '../../graph/query/graph-traversals.ts'
+import { MemoryGraphBackend } from '../../graph/query/memory-graph-backend.ts'
 import { resolveEntityRef } from '../../graph/index/resolve-entity.ts'
 import { defineTool, READ_ONLY, type ToolDefinition } from '../define-tool.ts'
 
@@ -11,7 +13,11 @@ function kindOf(ref: string): string {
   return ref.slice(0, ref.indexOf(':'))
 }
 
-export function graphTools({ catalog }: { catalog: Catalog }): ToolDefinition[] {
+/**
+ * The graph tools. References are resolved on the in-memory index (every replica has it); the traversals run on
+ * `graph`, the in-memory index by default or Neo4j when it is configured, through the same port.
+ */
+export function graphTools({ catalog, graph = new MemoryGraphBackend(catalog.index) }: { catalog: Catalog; graph?: GraphBackend }): ToolDefinition[] {
   const { index } = catalog
 
   const dependencies = defineTool({
@@ -26,7 +32,7 @@ export function graphTools({ catalog }: { catalog: Catalog }): ToolDefinition[] 
     examples: ['what does checkout-api depend on?', 'dependencies of cart-service', 'which databases does payments-api use', 'what does order-service call', 'what does web-storefront need to work', 'list the dependencies of search-service', 'show downstream dependencies of checkout-api', 'what services does cart-service rely on', 'which apis does checkout-api consume', 'what are the deps of inventory-service', 'what is under pricing-service', 'transitive dependencies of web-storefront', "what are delivery-service's dependencies?", "which services does mobile-bff talk to", "enumerate the services that billing-service requires", "which resources does warehouse-service use", "what is checkout-api built on", "what does payments-api need", "which databases does order-service read from", "what does analytics-ingest consume?", "what does order-service use", "which apis does cart-service consume"],
     async execute({ ref, depth }) {
       const resolved = resolveEntityRef(index, ref)
-      return { ref: resolved, dependencies: dependenciesOf(index, resolved, depth).map((item) => ({ ...item, kind: kindOf(item.ref) })) }
+      return { ref: resolved, dependencies: (await runTraversal(graph, dependenciesOf(resolved, depth))).map((item) => ({ ...item, kind: kindOf(item.ref) })) }
     },
     render: ({ ref, dependencies }) => [`${ref} depends on ${dependencies.length} entities:`, ...dependencies.map((item) => `${'  '.repeat(item.depth)}- ${item.ref}`)].join('\n'),
   })
@@ -43,7 +49,7 @@ export function graphTools({ catalog }: { catalog: Catalog }): ToolDefinition[] 
     examples: ['what breaks if payments-db goes down?', 'who depends on auth-service', 'blast radius of search-indexer', 'impact of an outage of cart-service', 'what is affected if cart-db fails', 'which services use payments-api', 'who calls inventory-service', 'what would be impacted if checkout-api was down', 'upstream consumers of pricing-service', 'what relies on user-service', 'if redis-cache dies what breaks', 'who uses the cart-api', 'which services are affected by an outage in kafka-cluster', 'dependents of order-db', 'who needs search-service', "list everything that depends on the ledger-api", "what depends on payments-db", "who would notice if ledger-db went away", "which components consume the cart-api", "what would break if platform-sdk had a bad release", "what goes down with pricing-db?", "what stops working if cart-db is down", "everything that uses payments-api"],
     async execute({ ref, depth }) {
       const resolved = resolveEntityRef(index, ref)
-      const reached = dependentsOf(index, resolved, depth).map((item) => ({ ...item, kind: kindOf(item.ref) }))
+      const reached = (await runTraversal(graph, dependentsOf(resolved, depth))).map((item) => ({ ...item, kind: kindOf(item.ref) }))
       return { ref: resolved, dependents: reached, owners: [...new Set(reached.flatMap((item) => item.owners))].sort() }
     },
     render: ({ ref, dependents, owners }) => [`${dependents.length} entities depend on ${ref}:`, ...dependents.map((item) => `${'  '.repeat(item.depth)}- ${item.ref}`), owners.length ? `Owners to tell: ${owners.join(', ')}` : ''].filter(Boolean).join('\n'),
@@ -62,7 +68,7 @@ export function graphTools({ catalog }: { catalog: Catalog }): ToolDefinition[] 
     async execute({ from, to }) {
       const source = resolveEntityRef(index, from)
       const target = resolveEntityRef(index, to)
-      const steps = shortestPath(index, source, target)
+      const steps = await runTraversal(graph, shortestPath(source, target))
       return { from: source, to: target, found: steps !== undefined, steps: steps ?? [] }
     },
     render: ({ from, to, found, steps }) => (found ? [from, ...steps.map((step) => `  —${step.relation}→ ${step.to}`)].join('\n') : `No path between ${from} and ${to}.`),
@@ -80,12 +86,12 @@ export function graphTools({ catalog }: { catalog: Catalog }): ToolDefinition[] 
     examples: ['what does team-payments own?', 'services owned by team-platform', 'list everything team-search owns', 'what is team-checkout responsible for', 'which components belong to team-identity', 'show me what team-data maintains', 'what apis does team-checkout own', 'what databases does team-payments own', 'inventory of team-catalog', 'everything owned by payments-engineering', "show me team-data's stuff", "portfolio of the fulfillment-team", "what systems does team-checkout own", "enumerate all entities that team-identity is accountable for", "what else does team-search own", "what is under team-billing"],
     async execute({ group, includeSubgroups, kind }) {
       const resolved = resolveEntityRef(index, group, { defaultKind: group.includes(':') ? undefined : 'group' })
-      const items = ownedBy(index, resolved, { includeSubgroups })
+      const items = (await runTraversal(graph, ownedBy(resolved, { includeSubgroups })))
         .map((item) => ({ ...item, kind: kindOf(item.ref) }))
         .filter((item) => !kind || item.kind === kind.toLowerCase())
       const byKind: Record<string, number> = {}
       for (const item of items) byKind[item.kind] = (byKind[item.kind] ?? 0) + 1
-      return { group: resolved, groups: includeSubgroups ? groupWithSubgroups(index, resolved) : [resolved], items, byKind }
+      return { group: resolved, groups: includeSubgroups ? await runTraversal(graph, groupWithSubgroups(resolved)) : [resolved], items, byKind }
     },
     render: ({ group, items }) => [`${group} owns ${items.length} entities:`, ...items.map((item) => `- ${item.ref}`)].join('\n'),
   })
@@ -102,7 +108,7 @@ export function graphTools({ catalog }: { catalog: Catalog }): ToolDefinition[] 
     examples: ['what is in the checkout-system?', 'which systems belong to the commerce-domain', 'what does the payments-domain contain', 'components of the search-system', 'list the parts of system checkout-system', 'what is inside the data-platform system', 'which services are part of the storefront-system', "list the contents of the payment-processing system", "what systems are in the payments-domain domain", "what makes up the billing-system system", "what's inside the fulfillment-system system", "what does the customer-identity system contain", "describe the structure of the payments-domain domain", "which systems does the search-discovery domain have", "list what belongs to system:default/api-platform"],
     async execute({ ref }) {
       const resolved = resolveEntityRef(index, ref)
-      return { ref: resolved, parts: partsOf(index, resolved).map((item) => ({ ...item, kind: kindOf(item.ref) })) }
+      return { ref: resolved, parts: (await runTraversal(graph, partsOf(resolved))).map((item) => ({ ...item, kind: kindOf(item.ref) })) }
     },
     render: ({ ref, parts: list }) => [`${ref} contains ${list.length} entities:`, ...list.map((item) => `${'  '.repeat(item.depth)}- ${item.ref}`)].join('\n'),
   })
@@ -118,7 +124,7 @@ export function graphTools({ catalog }: { catalog: Catalog }): ToolDefinition[] 
     approval: false,
     examples: ['are there dependency cycles?', 'find circular dependencies', 'do we have any dependency loops', 'check the graph for cycles', 'which services depend on each other in a circle'],
     async execute() {
-      return { cycles: dependencyCycles(index) }
+      return { cycles: await runTraversal(graph, dependencyCycles()) }
     },
     render: ({ cycles: list }) => (list.length === 0 ? 'No dependency cycles.' : list.map((cycle) => `- ${cycle.join(' ↔ ')}`).join('\n')),
   })
