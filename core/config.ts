@@ -59,6 +59,13 @@ const configSchema = z.object({
   PORTAL_WEBHOOK_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   /** Kafka bootstrap servers, comma-separated: when set, `portal start` consumes the signals topic. */
   KAFKA_BROKERS: z.string().regex(/^[^,\s]+(,[^,\s]+)*$/, 'must be host:port pairs separated by commas').optional(),
+  /** OpenTelemetry: the OTLP/HTTP collector's base URL (traces go to /v1/traces, metrics to /v1/metrics); unset, nothing is exported. */
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.string().url().optional(),
+  /** Headers for the collector (`key=value,key=value`, values URL-encoded), e.g. an API key. */
+  OTEL_EXPORTER_OTLP_HEADERS: z.string().regex(/^[^=,]+=[^,]*(,[^=,]+=[^,]*)*$/, 'must be key=value pairs separated by commas').optional(),
+  OTEL_SERVICE_NAME: z.string().min(1).default('next-portal'),
+  /** Milliseconds between metric exports. */
+  OTEL_METRIC_EXPORT_INTERVAL: z.coerce.number().int().min(100).default(60_000),
 })
 
 export type PortalConfig = {
@@ -76,6 +83,8 @@ export type PortalConfig = {
   embeddings: { model: string; modelDir?: string; apiKey?: string; baseURL?: string }
   webhookToken?: string
   kafkaBrokers?: string[]
+  /** Present when OTLP export is configured (OTEL_EXPORTER_OTLP_ENDPOINT). */
+  telemetry?: TelemetryConfig
   /** Present when Slack is configured. */
   slack?: SlackConfig
   /** Present when Teams is configured (an app id, or TEAMS_ENABLED=true for local mode). */
@@ -85,6 +94,13 @@ export type PortalConfig = {
 export type SlackConfig =
   | { mode: 'http'; signingSecret: string; botToken: string; apiUrl?: string }
   | { mode: 'socket'; appToken: string; botToken: string; signingSecret?: string; apiUrl?: string }
+
+export interface TelemetryConfig {
+  endpoint: string
+  headers: Record<string, string>
+  serviceName: string
+  metricIntervalMs: number
+}
 
 export interface TeamsConfig {
   /** Absent in local mode: requests are not authenticated. */
@@ -116,6 +132,7 @@ export function loadConfig(environment: Record<string, string | undefined> = pro
     embeddings: { model: values.PORTAL_EMBEDDINGS_MODEL, modelDir: values.PORTAL_EMBEDDINGS_MODEL_DIR, apiKey: values.OPENAI_API_KEY, baseURL: values.OPENAI_BASE_URL },
     webhookToken: values.PORTAL_WEBHOOK_TOKEN,
     kafkaBrokers: values.KAFKA_BROKERS?.split(','),
+    ...(values.OTEL_EXPORTER_OTLP_ENDPOINT ? { telemetry: telemetryConfig(values, values.OTEL_EXPORTER_OTLP_ENDPOINT) } : {}),
     mcp: {
       allowedHosts: list(values.PORTAL_MCP_ALLOWED_HOSTS),
       allowedOrigins: list(values.PORTAL_MCP_ALLOWED_ORIGINS),
@@ -148,6 +165,19 @@ function teamsConfig(values: ConfigValues): TeamsConfig | undefined {
   if (appId && appType !== 'UserAssignedMSI' && !values.MICROSOFT_APP_PASSWORD) throw new InputError('Invalid configuration', { issues: [{ path: 'MICROSOFT_APP_PASSWORD', message: `is required with MICROSOFT_APP_ID and MICROSOFT_APP_TYPE=${appType} (or use UserAssignedMSI)` }] })
   if (appId && appType !== 'MultiTenant' && !values.MICROSOFT_APP_TENANT_ID) throw new InputError('Invalid configuration', { issues: [{ path: 'MICROSOFT_APP_TENANT_ID', message: `is required with MICROSOFT_APP_TYPE=${appType}` }] })
   return { appType, ...(appId ? { appId } : {}), ...(values.MICROSOFT_APP_PASSWORD ? { appPassword: values.MICROSOFT_APP_PASSWORD } : {}), ...(values.MICROSOFT_APP_TENANT_ID ? { tenantId: values.MICROSOFT_APP_TENANT_ID } : {}) }
+}
+
+function telemetryConfig(values: ConfigValues, endpoint: string): TelemetryConfig {
+  const headers = Object.fromEntries((values.OTEL_EXPORTER_OTLP_HEADERS ?? '').split(',').filter(Boolean).map((pair) => {
+    const at = pair.indexOf('=')
+    const key = pair.slice(0, at).trim()
+    try {
+      return [key, decodeURIComponent(pair.slice(at + 1).trim())]
+    } catch {
+      throw new InputError('Invalid configuration', { issues: [{ path: 'OTEL_EXPORTER_OTLP_HEADERS', message: `the value of ${key} is not URL-encoded correctly` }] })
+    }
+  }))
+  return { endpoint: endpoint.replace(/\/+$/, ''), headers, serviceName: values.OTEL_SERVICE_NAME, metricIntervalMs: values.OTEL_METRIC_EXPORT_INTERVAL }
 }
 
 function list(value: string | undefined): string[] | undefined {

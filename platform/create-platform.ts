@@ -26,6 +26,7 @@ import { searchTools } from '../tools/search/search-tools.ts'
 import { MemorySignalsRepository, type SignalsRepository } from '../tools/rca/signals-repository.ts'
 import { SqlSignalsRepository } from '../tools/rca/sql-signals-repository.ts'
 import { rcaTools } from '../tools/rca/rca-tools.ts'
+import { createTelemetry, type Telemetry } from '../core/telemetry/index.ts'
 import { MemoryConversationStore, SqlConversationStore, type ConversationStore } from '../agent/conversations/conversation-store.ts'
 
 export interface Platform {
@@ -43,6 +44,8 @@ export interface Platform {
   search: SearchService
   /** Deployments, incidents, alerts, logs and metrics, tied to catalog entities. */
   signals: SignalsRepository
+  /** Spans and measurements (exported over OTLP when configured; /metrics follows the measurements). */
+  telemetry: Telemetry
   close(): Promise<void>
 }
 
@@ -52,6 +55,8 @@ export interface CreatePlatformOptions {
   catalogPaths?: string[]
   /** An already open store (tests share one). */
   store?: Store
+  /** Telemetry made by the caller (tests); otherwise made from `config.telemetry`. */
+  telemetry?: Telemetry
 }
 
 /** An in-memory catalog load that fails is an error the user must see, not a half-empty catalog. */
@@ -63,7 +68,7 @@ export class CatalogLoadError extends Error {
 }
 
 /** Wires the core once; every surface (HTTP, MCP, CLI, chat) takes the platform it returns. */
-export async function createPlatform({ config, catalogPaths, store: givenStore }: CreatePlatformOptions): Promise<Platform> {
+export async function createPlatform({ config, catalogPaths, store: givenStore, telemetry: givenTelemetry }: CreatePlatformOptions): Promise<Platform> {
   // Read before anything opens, so a bad policy file fails start-up without leaving a store open.
   const policy = config.approvalPolicyFile ? await readApprovalPolicy(config.approvalPolicyFile) : DEFAULT_APPROVAL_POLICY
   const remediation = config.remediation.configFile ? await readRemediationConfig(config.remediation.configFile) : DEFAULT_REMEDIATION_CONFIG
@@ -78,10 +83,11 @@ export async function createPlatform({ config, catalogPaths, store: givenStore }
   // Without a store (in-memory catalogs) search opens an in-memory one of its own on first use.
   const search = new SearchService({ catalog, bus, store, embedder: createEmbedder(config.embeddings) })
   const cost = store ? new CostService({ store, catalog, bus }) : undefined
-  const tools = new ToolRegistry().register(...catalogTools({ catalog }), ...graphTools({ catalog }), ...searchTools({ catalog, search }), ...(cost ? costTools({ cost }) : []), ...migrationTools({ catalog, backstageToken: process.env.BACKSTAGE_TOKEN }))
+  const telemetry = givenTelemetry ?? createTelemetry(config.telemetry)
+  const tools = new ToolRegistry({ telemetry }).register(...catalogTools({ catalog }), ...graphTools({ catalog }), ...searchTools({ catalog, search }), ...(cost ? costTools({ cost }) : []), ...migrationTools({ catalog, backstageToken: process.env.BACKSTAGE_TOKEN }))
   const signals = store ? new SqlSignalsRepository(store) : new MemorySignalsRepository()
   tools.register(...rcaTools({ catalog, signals }))
-  const approvals = new Approvals({ repository: store ? new SqlApprovalRepository(store) : new MemoryApprovalRepository(), index: catalog.index, tools, policy, bus })
+  const approvals = new Approvals({ repository: store ? new SqlApprovalRepository(store) : new MemoryApprovalRepository(), index: catalog.index, tools, policy, bus, telemetry })
   // The demo's playbooks act on a simulated cluster; `executor: kubernetes` uses the kubeconfig kubectl would.
   const workloads = remediation.executor === 'kubernetes' ? KubernetesExecutor.fromDefault() : new SimulatedCluster()
   const external = { env: process.env, githubToken: config.remediation.githubToken, githubApiUrl: config.remediation.githubApiUrl }
@@ -98,11 +104,14 @@ export async function createPlatform({ config, catalogPaths, store: givenStore }
     cost,
     search,
     signals,
+    telemetry,
     async close() {
       await search.close()
       await bus.close()
       // A store handed in by the caller is the caller's to close.
       if (store && !givenStore) await store.close()
+      // Last, so spans of the work above are flushed to the collector.
+      if (!givenTelemetry) await telemetry.shutdown()
     },
   }
 }
