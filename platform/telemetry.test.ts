@@ -1,6 +1,7 @@
 import { trace } from '@opentelemetry/api'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ask } from '../agent/ask.ts'
+import { ChatService, chatIdentity } from '../bots/chat-service.ts'
 import { loadConfig } from '../core/config.ts'
 import type { Identity } from '../core/identity.ts'
 import { SMALL_ORG } from '../core/testing/memory-catalog.ts'
@@ -25,11 +26,6 @@ async function platformExportingTo(collector: FakeOtlpCollector): Promise<Platfo
 }
 
 const named = (spans: ReceivedSpan[], name: string) => spans.filter((span) => span.name === name)
-const one = (spans: ReceivedSpan[], name: string) => {
-  const found = named(spans, name)
-  expect(found, `exactly one span "${name}" among ${spans.map((span) => span.name).join(', ')}`).toHaveLength(1)
-  return found[0]!
-}
 
 describe('telemetry exported over OTLP/HTTP to a collector', () => {
   let collector: FakeOtlpCollector
@@ -53,6 +49,10 @@ describe('telemetry exported over OTLP/HTTP to a collector', () => {
     // A refused decision (the requester has no catalog user).
     const second = await platform.approvals.request('remediation_request', { playbook: 'restart', entity: 'checkout' }, requester, { surface: 'web' })
     await expect(platform.approvals.decide({ id: second.id, identity: requester, decision: 'approve', surface: 'web' })).rejects.toThrow(/Only a person in the catalog/)
+    // The chat service (web chat, Slack, Teams) streaming an answer.
+    const parts = []
+    for await (const part of new ChatService(platform).handle({ surface: 'slack', threadId: 'T1', identity: chatIdentity('slack', 'U001', 'user:default/ada'), text: 'what depends on payments-db?' })) parts.push(part)
+    expect(parts.at(-1)).toMatchObject({ type: 'done', model: 'offline' })
     metricsText = await (await app.request('/metrics')).text()
     // Closing flushes the batched spans and the last metric interval.
     await platform.close()
@@ -100,7 +100,7 @@ describe('telemetry exported over OTLP/HTTP to a collector', () => {
   })
 
   it('traces an agent run: invoke_agent, a chat span per step, and the tool calls inside the run', () => {
-    const run = one(collector.spans, 'invoke_agent next-portal')
+    const run = named(collector.spans, 'invoke_agent next-portal').find((span) => span.attributes['portal.surface'] === 'cli')!
     expect(run.parentSpanId).toBeUndefined()
     expect(run.attributes).toMatchObject({ 'gen_ai.operation.name': 'invoke_agent', 'gen_ai.request.model': 'offline', 'portal.surface': 'cli' })
     const steps = named(collector.spans, 'chat offline').filter((span) => span.traceId === run.traceId)
@@ -112,6 +112,18 @@ describe('telemetry exported over OTLP/HTTP to a collector', () => {
     expect(toolCalls.length).toBeGreaterThan(0)
     expect(toolCalls.every((span) => span.parentSpanId === run.spanId)).toBe(true)
     expect(run.attributes['portal.agent.tool_calls']).toEqual(toolCalls.map((span) => span.attributes['gen_ai.tool.name']))
+  })
+
+  it('traces a streamed chat answer the same way, with its steps and tool calls inside the run', () => {
+    const run = named(collector.spans, 'invoke_agent next-portal').find((span) => span.attributes['portal.surface'] === 'slack')!
+    expect(run).toBeDefined()
+    expect(run.attributes).toMatchObject({ 'gen_ai.request.model': 'offline' })
+    const inside = collector.spans.filter((span) => span.traceId === run.traceId && span.spanId !== run.spanId)
+    expect(inside.filter((span) => span.name === 'chat offline').length).toBeGreaterThanOrEqual(2)
+    const toolCalls = inside.filter((span) => span.name.startsWith('execute_tool '))
+    expect(toolCalls.map((span) => span.attributes['gen_ai.tool.name'])).toEqual(run.attributes['portal.agent.tool_calls'])
+    expect(toolCalls.length).toBeGreaterThan(0)
+    expect(inside.every((span) => span.parentSpanId === run.spanId)).toBe(true)
   })
 
   it('traces approvals: the request, the decision, and the approved run inside the decision', () => {
