@@ -7,6 +7,13 @@ const configSchema = z.object({
   PORTAL_DATA_DIR: z.string().min(1).default('./.portal'),
   DATABASE_URL: z.string().url().optional(),
   PORTAL_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+  /** OpenTelemetry: the OTLP/HTTP collector's base URL (traces go to /v1/traces, metrics to /v1/metrics); unset, nothing is exported. */
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.string().url().optional(),
+  /** Headers for the collector (`key=value,key=value`, values URL-encoded), e.g. an API key. */
+  OTEL_EXPORTER_OTLP_HEADERS: z.string().regex(/^[^=,]+=[^,]*(,[^=,]+=[^,]*)*$/, 'must be key=value pairs separated by commas').optional(),
+  OTEL_SERVICE_NAME: z.string().min(1).default('next-portal'),
+  /** Milliseconds between metric exports. */
+  OTEL_METRIC_EXPORT_INTERVAL: z.coerce.number().int().min(100).default(60_000),
   /** Load the demo organisation when the store is empty at start (`false` to start empty). */
   /** Extra `Host` values /mcp answers (behind a proxy or on another interface), comma-separated. */
   PORTAL_MCP_ALLOWED_HOSTS: z.string().optional(),
@@ -59,13 +66,6 @@ const configSchema = z.object({
   PORTAL_WEBHOOK_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   /** Kafka bootstrap servers, comma-separated: when set, `portal start` consumes the signals topic. */
   KAFKA_BROKERS: z.string().regex(/^[^,\s]+(,[^,\s]+)*$/, 'must be host:port pairs separated by commas').optional(),
-  /** OpenTelemetry: the OTLP/HTTP collector's base URL (traces go to /v1/traces, metrics to /v1/metrics); unset, nothing is exported. */
-  OTEL_EXPORTER_OTLP_ENDPOINT: z.string().url().optional(),
-  /** Headers for the collector (`key=value,key=value`, values URL-encoded), e.g. an API key. */
-  OTEL_EXPORTER_OTLP_HEADERS: z.string().regex(/^[^=,]+=[^,]*(,[^=,]+=[^,]*)*$/, 'must be key=value pairs separated by commas').optional(),
-  OTEL_SERVICE_NAME: z.string().min(1).default('next-portal'),
-  /** Milliseconds between metric exports. */
-  OTEL_METRIC_EXPORT_INTERVAL: z.coerce.number().int().min(100).default(60_000),
 })
 
 export type PortalConfig = {
@@ -74,6 +74,8 @@ export type PortalConfig = {
   dataDir: string
   databaseUrl?: string
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent'
+  /** Present when OTLP export is configured (OTEL_EXPORTER_OTLP_ENDPOINT). */
+  telemetry?: TelemetryConfig
   loadDemo: boolean
   mcp: { allowedHosts?: string[]; allowedOrigins?: string[]; allowAnonymousLoopback: boolean; publicUrl?: string }
   model: { model?: string; apiKey?: string; baseURL?: string }
@@ -83,8 +85,6 @@ export type PortalConfig = {
   embeddings: { model: string; modelDir?: string; apiKey?: string; baseURL?: string }
   webhookToken?: string
   kafkaBrokers?: string[]
-  /** Present when OTLP export is configured (OTEL_EXPORTER_OTLP_ENDPOINT). */
-  telemetry?: TelemetryConfig
   /** Present when Slack is configured. */
   slack?: SlackConfig
   /** Present when Teams is configured (an app id, or TEAMS_ENABLED=true for local mode). */
@@ -124,6 +124,7 @@ export function loadConfig(environment: Record<string, string | undefined> = pro
     dataDir: values.PORTAL_DATA_DIR,
     databaseUrl: values.DATABASE_URL,
     logLevel: values.PORTAL_LOG_LEVEL,
+    ...(values.OTEL_EXPORTER_OTLP_ENDPOINT ? { telemetry: telemetryConfig(values, values.OTEL_EXPORTER_OTLP_ENDPOINT) } : {}),
     loadDemo: values.PORTAL_DEMO,
     model: { model: values.PORTAL_MODEL, apiKey: values.OPENAI_API_KEY, baseURL: values.OPENAI_BASE_URL },
     approvalPolicyFile: values.PORTAL_APPROVAL_POLICY,
@@ -132,7 +133,6 @@ export function loadConfig(environment: Record<string, string | undefined> = pro
     embeddings: { model: values.PORTAL_EMBEDDINGS_MODEL, modelDir: values.PORTAL_EMBEDDINGS_MODEL_DIR, apiKey: values.OPENAI_API_KEY, baseURL: values.OPENAI_BASE_URL },
     webhookToken: values.PORTAL_WEBHOOK_TOKEN,
     kafkaBrokers: values.KAFKA_BROKERS?.split(','),
-    ...(values.OTEL_EXPORTER_OTLP_ENDPOINT ? { telemetry: telemetryConfig(values, values.OTEL_EXPORTER_OTLP_ENDPOINT) } : {}),
     mcp: {
       allowedHosts: list(values.PORTAL_MCP_ALLOWED_HOSTS),
       allowedOrigins: list(values.PORTAL_MCP_ALLOWED_ORIGINS),
