@@ -53,6 +53,7 @@ describe('telemetry exported over OTLP/HTTP to a collector', () => {
     const parts = []
     for await (const part of new ChatService(platform).handle({ surface: 'slack', threadId: 'T1', identity: chatIdentity('slack', 'U001', 'user:default/ada'), text: 'what depends on payments-db?' })) parts.push(part)
     expect(parts.at(-1)).toMatchObject({ type: 'done', model: 'offline' })
+    expect((await app.request('/healthz')).status).toBe(200)
     metricsText = await (await app.request('/metrics')).text()
     // Closing flushes the batched spans and the last metric interval.
     await platform.close()
@@ -82,6 +83,11 @@ describe('telemetry exported over OTLP/HTTP to a collector', () => {
     expect(tool.traceId).toBe(CALLER_TRACE)
     expect(tool.attributes).toMatchObject({ 'gen_ai.operation.name': 'execute_tool', 'gen_ai.tool.name': 'catalog_who_owns', 'portal.tool.scope': 'catalog:read', 'portal.tool.read_only': true })
     expect(tool.status.code).toBe(0)
+  })
+
+  it('counts probes and scrapes without tracing them', () => {
+    expect(collector.spans.filter((span) => /healthz|readyz|metrics/.test(span.name))).toEqual([])
+    expect(metricsText).toContain('portal_http_requests_total{method="GET",route="/healthz",status="200"} 1')
   })
 
   it('marks a failed tool call as an error with its code, in a new trace when the caller sent none', () => {

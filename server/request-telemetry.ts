@@ -4,6 +4,9 @@ import { parseTraceparent } from '../core/telemetry/traceparent.ts'
 import type { Telemetry } from '../core/telemetry/telemetry.ts'
 import type { PortalMetrics } from './metrics.ts'
 
+/** Probes and scrapes arrive every few seconds from every pod's kubelet and Prometheus: counted, not traced. */
+const UNTRACED = new Set(['/healthz', '/readyz', '/metrics'])
+
 /**
  * Each request: a server span (joining the caller's trace when it sends `traceparent`), named by the matched
  * route rather than the raw path so that names stay few, and the request counted in /metrics and over OTLP.
@@ -14,6 +17,16 @@ export function requestTelemetry({ telemetry, metrics }: { telemetry: Telemetry;
     const started = performance.now()
     const { method } = context.req
     const url = new URL(context.req.url)
+    const count = (route: string, status: number) => {
+      const seconds = (performance.now() - started) / 1000
+      metrics.requests.inc({ method, route, status: String(status) })
+      metrics.requestSeconds.observe({ method, route }, seconds)
+      telemetry.record({ type: 'http-request', method, route, status, seconds })
+    }
+    if (UNTRACED.has(url.pathname)) {
+      await next()
+      return count(context.req.routePath || 'unmatched', context.res.status)
+    }
     await telemetry.span(method, {
       kind: SpanKind.SERVER,
       parent: parseTraceparent(context.req.header('traceparent')),
@@ -31,10 +44,7 @@ export function requestTelemetry({ telemetry, metrics }: { telemetry: Telemetry;
       span.setAttributes({ 'http.route': route, 'http.response.status_code': status })
       // Server spans are errors for 5xx only; a 4xx is the client's mistake (OpenTelemetry's HTTP conventions).
       if (status >= 500) span.setStatus({ code: SpanStatusCode.ERROR, message: `HTTP ${status}` })
-      const seconds = (performance.now() - started) / 1000
-      metrics.requests.inc({ method, route, status: String(status) })
-      metrics.requestSeconds.observe({ method, route }, seconds)
-      telemetry.record({ type: 'http-request', method, route, status, seconds })
+      count(route, status)
     })
   }
 }
