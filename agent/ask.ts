@@ -3,6 +3,7 @@ import { localOperator, type Identity } from '../core/identity.ts'
 import type { Platform } from '../platform/create-platform.ts'
 import type { ApprovalRequested } from '../core/approvals/approval-requested.ts'
 import { agentTools } from './agent-tools.ts'
+import { agentStepTelemetry } from './agent-telemetry.ts'
 import { AGENT_INSTRUCTIONS } from './instructions.ts'
 import { OFFLINE_MODEL, offlinePlanner, resolveModel, type ModelSettings } from './model-provider.ts'
 
@@ -45,7 +46,11 @@ const REF_PATTERN = /\b(?:component|api|resource|system|domain|group|user|templa
 export async function ask(platform: Platform, options: AskOptions): Promise<AskResult> {
   const { threadId, question } = options
   const stored = threadId ? await platform.conversations.load(threadId) : []
-  const result = await answer(platform, { ...options, thread: [...stored, ...(options.thread ?? [])] })
+  const result = await platform.telemetry.span('invoke_agent next-portal', { attributes: { 'gen_ai.operation.name': 'invoke_agent', 'gen_ai.agent.name': 'next-portal', 'portal.surface': options.surface ?? 'cli', 'portal.agent.history_turns': stored.length + (options.thread?.length ?? 0) } }, async (span) => {
+    const answered = await answer(platform, { ...options, thread: [...stored, ...(options.thread ?? [])] })
+    span.setAttributes({ 'gen_ai.request.model': answered.model, 'portal.agent.tool_calls': answered.toolCalls.map((call) => call.name), 'portal.agent.approvals': answered.approvals.length, ...(answered.fallbackReason ? { 'portal.agent.fallback_reason': answered.fallbackReason } : {}) })
+    return answered
+  })
   if (threadId) await platform.conversations.append(threadId, [{ role: 'user', text: question }, { role: 'assistant', text: result.answer, toolCalls: result.toolCalls }])
   return result
 }
@@ -76,8 +81,8 @@ export function prepareAgentRun(platform: Platform, { question, thread = [], ide
 async function answer(platform: Platform, options: AskOptions): Promise<AskResult> {
   const { signal, maxSteps = 5 } = options
   const { system, messages, tools, settings, modelName } = prepareAgentRun(platform, options)
-  const run = async (model: ReturnType<typeof resolveModel>) => {
-    const result = await generateText({ model, system, messages, tools, stopWhen: stepCountIs(maxSteps), abortSignal: signal, maxRetries: 1 })
+  const run = async (model: ReturnType<typeof resolveModel>, name: string) => {
+    const result = await generateText({ model, system, messages, tools, stopWhen: stepCountIs(maxSteps), abortSignal: signal, maxRetries: 1, ...agentStepTelemetry(platform.telemetry, name) })
     const toolCalls = result.steps.flatMap((step) => step.toolCalls.map((call) => ({ name: call.toolName, input: call.input })))
     const approvals = result.steps.flatMap((step) => step.toolResults.flatMap((part) => {
       const request = (part.output as Partial<ApprovalRequested> | undefined)?.approvalRequest
@@ -86,13 +91,13 @@ async function answer(platform: Platform, options: AskOptions): Promise<AskResul
     const citations = [...new Set((result.text.match(REF_PATTERN) ?? []).map((ref) => ref.toLowerCase().replace(/\.+$/, '')))].filter((ref) => platform.catalog.index.has(ref))
     return { answer: result.text, toolCalls, citations, approvals }
   }
-  if (modelName === OFFLINE_MODEL) return { ...(await run(offlinePlanner(platform))), model: OFFLINE_MODEL }
+  if (modelName === OFFLINE_MODEL) return { ...(await run(offlinePlanner(platform), OFFLINE_MODEL)), model: OFFLINE_MODEL }
   try {
-    return { ...(await run(resolveModel(platform, settings))), model: modelName }
+    return { ...(await run(resolveModel(platform, settings), modelName)), model: modelName }
   } catch (error) {
     if (signal?.aborted) throw error
     // An unreachable or failing model must not leave the user without an answer.
-    return { ...(await run(offlinePlanner(platform))), model: OFFLINE_MODEL, fallbackReason: `${modelName} failed: ${(error as Error).message}` }
+    return { ...(await run(offlinePlanner(platform), OFFLINE_MODEL)), model: OFFLINE_MODEL, fallbackReason: `${modelName} failed: ${(error as Error).message}` }
   }
 }
 

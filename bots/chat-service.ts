@@ -7,6 +7,8 @@ import type { Platform } from '../platform/create-platform.ts'
 import { prepareAgentRun } from '../agent/ask.ts'
 import { OFFLINE_MODEL, offlinePlanner, resolveModel } from '../agent/model-provider.ts'
 import { approvalCard, cardsFor, type Card } from './cards.ts'
+import { agentStepTelemetry } from '../agent/agent-telemetry.ts'
+import { recordError } from '../core/telemetry/telemetry.ts'
 
 /** What people talking to the portal in chat may do; destructive tools still need an approval by others. */
 export const CHAT_SCOPES: readonly Scope[] = ['catalog:read', 'graph:read', 'search:read', 'rca:read', 'cost:read', 'remediation:request', 'audit:read']
@@ -74,8 +76,10 @@ export class ChatService {
     let model = run.modelName
     let fallbackReason: string | undefined
 
-    const attempt = async function* (this: ChatService, languageModel: ReturnType<typeof resolveModel>): AsyncGenerator<ChatPart> {
-      const result = streamText({ model: languageModel, system: run.system, messages: run.messages, tools: run.tools, stopWhen: stepCountIs(MAX_STEPS), abortSignal: signal, maxRetries: 1, onError: () => {} })
+    // The run's span is ended by hand: a generator's body does not run inside one callback.
+    const span = platform.telemetry.startSpan('invoke_agent next-portal', { attributes: { 'gen_ai.operation.name': 'invoke_agent', 'gen_ai.agent.name': 'next-portal', 'portal.surface': message.surface, 'portal.agent.history_turns': history.length } })
+    const attempt = async function* (this: ChatService, languageModel: ReturnType<typeof resolveModel>, name: string): AsyncGenerator<ChatPart> {
+      const result = platform.telemetry.within(span, () => streamText({ model: languageModel, system: run.system, messages: run.messages, tools: run.tools, stopWhen: stepCountIs(MAX_STEPS), abortSignal: signal, maxRetries: 1, onError: () => {}, ...agentStepTelemetry(platform.telemetry, name) }))
       for await (const part of result.fullStream) {
         if (part.type === 'text-delta') {
           answer += part.text
@@ -93,26 +97,33 @@ export class ChatService {
       }
     }.bind(this)
 
+    // The span ends however the run ends, also when the surface stops reading early.
     try {
-      if (model === OFFLINE_MODEL) yield* attempt(offlinePlanner(platform))
-      else {
-        try {
-          yield* attempt(resolveModel(platform, run.settings))
-        } catch (error) {
-          if (signal?.aborted || answer !== '' || toolCalls.length > 0) throw error
-          // A model that fails before saying anything must not leave the person without an answer.
-          fallbackReason = `${model} failed: ${(error as Error).message}`
-          model = OFFLINE_MODEL
-          yield { type: 'status', text: 'The configured model is unavailable; answering with the offline planner.' }
-          yield* attempt(offlinePlanner(platform))
+      try {
+        if (model === OFFLINE_MODEL) yield* attempt(offlinePlanner(platform), OFFLINE_MODEL)
+        else {
+          try {
+            yield* attempt(resolveModel(platform, run.settings), model)
+          } catch (error) {
+            if (signal?.aborted || answer !== '' || toolCalls.length > 0) throw error
+            // A model that fails before saying anything must not leave the person without an answer.
+            fallbackReason = `${model} failed: ${(error as Error).message}`
+            model = OFFLINE_MODEL
+            yield { type: 'status', text: 'The configured model is unavailable; answering with the offline planner.' }
+            yield* attempt(offlinePlanner(platform), OFFLINE_MODEL)
+          }
         }
+      } catch (error) {
+        recordError(span, error)
+        if (signal?.aborted) return
+        yield { type: 'error', message: `Something went wrong while answering: ${(error as Error).message}. Try again, or rephrase the question.` }
+        return
       }
-    } catch (error) {
-      if (signal?.aborted) return
-      yield { type: 'error', message: `Something went wrong while answering: ${(error as Error).message}. Try again, or rephrase the question.` }
-      return
+      span.setAttributes({ 'gen_ai.request.model': model, 'portal.agent.tool_calls': toolCalls.map((call) => call.name), ...(fallbackReason ? { 'portal.agent.fallback_reason': fallbackReason } : {}) })
+      await platform.conversations.append(threadKey, [{ role: 'user', text: message.text }, { role: 'assistant', text: answer, toolCalls }])
+      yield { type: 'done', model, ...(fallbackReason ? { fallbackReason } : {}) }
+    } finally {
+      span.end()
     }
-    await platform.conversations.append(threadKey, [{ role: 'user', text: message.text }, { role: 'assistant', text: answer, toolCalls }])
-    yield { type: 'done', model, ...(fallbackReason ? { fallbackReason } : {}) }
   }
 }

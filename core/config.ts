@@ -8,6 +8,13 @@ const configSchema = z.object({
   PORTAL_DATA_DIR: z.string().min(1).default('./.portal'),
   DATABASE_URL: z.string().url().optional(),
   PORTAL_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+  /** OpenTelemetry: the OTLP/HTTP collector's base URL (traces go to /v1/traces, metrics to /v1/metrics); unset, nothing is exported. */
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.string().url().optional(),
+  /** Headers for the collector (`key=value,key=value`, values URL-encoded), e.g. an API key. */
+  OTEL_EXPORTER_OTLP_HEADERS: z.string().regex(/^[^=,]+=[^,]*(,[^=,]+=[^,]*)*$/, 'must be key=value pairs separated by commas').optional(),
+  OTEL_SERVICE_NAME: z.string().min(1).default('next-portal'),
+  /** Milliseconds between metric exports. */
+  OTEL_METRIC_EXPORT_INTERVAL: z.coerce.number().int().min(100).default(60_000),
   /** Load the demo organisation when the store is empty at start (`false` to start empty). */
   /** Extra `Host` values /mcp answers (behind a proxy or on another interface), comma-separated. */
   PORTAL_MCP_ALLOWED_HOSTS: z.string().optional(),
@@ -93,6 +100,8 @@ export type PortalConfig = {
   dataDir: string
   databaseUrl?: string
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent'
+  /** Present when OTLP export is configured (OTEL_EXPORTER_OTLP_ENDPOINT). */
+  telemetry?: TelemetryConfig
   loadDemo: boolean
   mcp: { allowedHosts?: string[]; allowedOrigins?: string[]; allowAnonymousLoopback: boolean; publicUrl?: string }
   model: { model?: string; apiKey?: string; baseURL?: string }
@@ -127,6 +136,13 @@ export type SlackConfig =
   | { mode: 'http'; signingSecret: string; botToken: string; apiUrl?: string }
   | { mode: 'socket'; appToken: string; botToken: string; signingSecret?: string; apiUrl?: string }
 
+export interface TelemetryConfig {
+  endpoint: string
+  headers: Record<string, string>
+  serviceName: string
+  metricIntervalMs: number
+}
+
 export interface TeamsConfig {
   /** Absent in local mode: requests are not authenticated. */
   appId?: string
@@ -149,6 +165,7 @@ export function loadConfig(environment: Record<string, string | undefined> = pro
     dataDir: values.PORTAL_DATA_DIR,
     databaseUrl: values.DATABASE_URL,
     logLevel: values.PORTAL_LOG_LEVEL,
+    ...(values.OTEL_EXPORTER_OTLP_ENDPOINT ? { telemetry: telemetryConfig(values, values.OTEL_EXPORTER_OTLP_ENDPOINT) } : {}),
     loadDemo: values.PORTAL_DEMO,
     model: { model: values.PORTAL_MODEL, apiKey: values.OPENAI_API_KEY, baseURL: values.OPENAI_BASE_URL },
     approvalPolicyFile: values.PORTAL_APPROVAL_POLICY,
@@ -204,6 +221,19 @@ function teamsConfig(values: ConfigValues): TeamsConfig | undefined {
   if (appId && appType !== 'UserAssignedMSI' && !values.MICROSOFT_APP_PASSWORD) throw new InputError('Invalid configuration', { issues: [{ path: 'MICROSOFT_APP_PASSWORD', message: `is required with MICROSOFT_APP_ID and MICROSOFT_APP_TYPE=${appType} (or use UserAssignedMSI)` }] })
   if (appId && appType !== 'MultiTenant' && !values.MICROSOFT_APP_TENANT_ID) throw new InputError('Invalid configuration', { issues: [{ path: 'MICROSOFT_APP_TENANT_ID', message: `is required with MICROSOFT_APP_TYPE=${appType}` }] })
   return { appType, ...(appId ? { appId } : {}), ...(values.MICROSOFT_APP_PASSWORD ? { appPassword: values.MICROSOFT_APP_PASSWORD } : {}), ...(values.MICROSOFT_APP_TENANT_ID ? { tenantId: values.MICROSOFT_APP_TENANT_ID } : {}) }
+}
+
+function telemetryConfig(values: ConfigValues, endpoint: string): TelemetryConfig {
+  const headers = Object.fromEntries((values.OTEL_EXPORTER_OTLP_HEADERS ?? '').split(',').filter(Boolean).map((pair) => {
+    const at = pair.indexOf('=')
+    const key = pair.slice(0, at).trim()
+    try {
+      return [key, decodeURIComponent(pair.slice(at + 1).trim())]
+    } catch {
+      throw new InputError('Invalid configuration', { issues: [{ path: 'OTEL_EXPORTER_OTLP_HEADERS', message: `the value of ${key} is not URL-encoded correctly` }] })
+    }
+  }))
+  return { endpoint: endpoint.replace(/\/+$/, ''), headers, serviceName: values.OTEL_SERVICE_NAME, metricIntervalMs: values.OTEL_METRIC_EXPORT_INTERVAL }
 }
 
 function list(value: string | undefined): string[] | undefined {

@@ -39,6 +39,7 @@ import { rcaTools } from '../tools/rca/rca-tools.ts'
 import type { PrometheusMetricIngester } from '../tools/rca/ingest/prometheus-ingester.ts'
 import { readPrometheusQueries } from '../tools/rca/ingest/prometheus-queries.ts'
 import { prometheusSignals } from '../tools/rca/ingest/prometheus-signals.ts'
+import { createTelemetry, type Telemetry } from '../core/telemetry/index.ts'
 import { MemoryConversationStore, SqlConversationStore, type ConversationStore } from '../agent/conversations/conversation-store.ts'
 
 export interface Platform {
@@ -68,6 +69,8 @@ export interface Platform {
   prometheus?: PrometheusMetricIngester
   /** What remediation playbooks act on, and the auto-remediation rules following the bus. */
   remediation: { workloads: WorkloadExecutor; auto: AutoRemediation }
+  /** Spans and measurements (exported over OTLP when configured; /metrics follows the measurements). */
+  telemetry: Telemetry
   close(): Promise<void>
 }
 
@@ -79,6 +82,8 @@ export interface CreatePlatformOptions {
   store?: Store
   /** What playbooks act on, instead of the configured executor (evals and tests watch a simulated cluster). */
   workloads?: WorkloadExecutor
+  /** Telemetry made by the caller (tests); otherwise made from `config.telemetry`. */
+  telemetry?: Telemetry
 }
 
 /** An in-memory catalog load that fails is an error the user must see, not a half-empty catalog. */
@@ -90,7 +95,7 @@ export class CatalogLoadError extends Error {
 }
 
 /** Wires the core once; every surface (HTTP, MCP, CLI, chat) takes the platform it returns. */
-export async function createPlatform({ config, catalogPaths, store: givenStore, workloads: givenWorkloads }: CreatePlatformOptions): Promise<Platform> {
+export async function createPlatform({ config, catalogPaths, store: givenStore, workloads: givenWorkloads, telemetry: givenTelemetry }: CreatePlatformOptions): Promise<Platform> {
   // Read before anything opens, so a bad policy file fails start-up without leaving a store open.
   const policy = config.approvalPolicyFile ? await readApprovalPolicy(config.approvalPolicyFile) : DEFAULT_APPROVAL_POLICY
   const remediation = config.remediation.configFile ? await readRemediationConfig(config.remediation.configFile) : DEFAULT_REMEDIATION_CONFIG
@@ -118,12 +123,13 @@ export async function createPlatform({ config, catalogPaths, store: givenStore, 
   }) : undefined
   const graph = neo4j?.backend ?? new MemoryGraphBackend(catalog.index)
   const cost = store ? new CostService({ store, catalog, bus }) : undefined
-  const tools = new ToolRegistry().register(...catalogTools({ catalog }), ...graphTools({ catalog, graph }), ...(neo4j ? [cypherTool({ graph: neo4j.graph })] : []), ...searchTools({ catalog, search }), ...(cost ? costTools({ cost }) : []), ...migrationTools({ catalog, backstageToken: process.env.BACKSTAGE_TOKEN }))
+  const telemetry = givenTelemetry ?? createTelemetry(config.telemetry)
+  const tools = new ToolRegistry({ telemetry }).register(...catalogTools({ catalog }), ...graphTools({ catalog, graph }), ...(neo4j ? [cypherTool({ graph: neo4j.graph })] : []), ...searchTools({ catalog, search }), ...(cost ? costTools({ cost }) : []), ...migrationTools({ catalog, backstageToken: process.env.BACKSTAGE_TOKEN }))
   const stored = store ? new SqlSignalsRepository(store) : new MemorySignalsRepository()
   const prometheus = config.prometheus ? prometheusSignals({ config: config.prometheus, stored, index: catalog.index, queries: prometheusQueries, onError: (error) => process.stderr.write(`prometheus: ${error.message}\n`) }) : undefined
   const signals = prometheus?.signals ?? stored
   tools.register(...rcaTools({ catalog, signals }))
-  const approvals = new Approvals({ repository: store ? new SqlApprovalRepository(store) : new MemoryApprovalRepository(), index: catalog.index, tools, policy, bus })
+  const approvals = new Approvals({ repository: store ? new SqlApprovalRepository(store) : new MemoryApprovalRepository(), index: catalog.index, tools, policy, bus, telemetry })
   // The demo's playbooks act on a simulated cluster; `executor: kubernetes` uses the kubeconfig kubectl would.
   const workloads = givenWorkloads ?? (remediation.executor === 'kubernetes' ? KubernetesExecutor.fromDefault() : new SimulatedCluster())
   const external = { env: process.env, githubToken: config.remediation.githubToken, githubApiUrl: config.remediation.githubApiUrl }
@@ -152,6 +158,7 @@ export async function createPlatform({ config, catalogPaths, store: givenStore, 
       jobs.start()
     },
     remediation: { workloads, auto },
+    telemetry,
     async close() {
       stopAuto()
       await auto.settled()
@@ -162,6 +169,8 @@ export async function createPlatform({ config, catalogPaths, store: givenStore, 
       await bus.close()
       // A store handed in by the caller is the caller's to close.
       if (store && !givenStore) await store.close()
+      // Last, so spans of the work above are flushed to the collector.
+      if (!givenTelemetry) await telemetry.shutdown()
     },
   }
 }

@@ -2,6 +2,7 @@ import { Hono } from 'hono'
 import type { Platform } from '../platform/create-platform.ts'
 import { backstageCatalogRoutes } from './backstage-catalog-routes.ts'
 import { createMetrics } from './metrics.ts'
+import { requestTelemetry } from './request-telemetry.ts'
 import { toolRoutes } from './tool-routes.ts'
 import { backstageSearchRoutes } from './backstage-search-routes.ts'
 import { signalRoutes } from './signal-routes.ts'
@@ -16,13 +17,7 @@ export function createHttpApp(platform: Platform, { signal, slack, teams }: { si
   const app = new Hono()
   const metrics = createMetrics(platform)
 
-  app.use(async (context, next) => {
-    const started = performance.now()
-    await next()
-    const route = context.req.routePath || 'unmatched'
-    metrics.requests.inc({ method: context.req.method, route, status: String(context.res.status) })
-    metrics.requestSeconds.observe({ method: context.req.method, route }, (performance.now() - started) / 1000)
-  })
+  app.use(requestTelemetry({ telemetry: platform.telemetry, metrics }))
 
   app.get('/healthz', (context) => context.json({ status: 'ok' }))
   app.get('/readyz', async (context) => {

@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { ForbiddenError, InputError, PortalError, issuesFromZod } from '../core/errors.ts'
 import { hasScope } from '../core/identity.ts'
+import { Telemetry, errorType } from '../core/telemetry/telemetry.ts'
 import type { ToolContext, ToolDefinition } from './define-tool.ts'
 
 export interface ToolCallResult {
@@ -16,6 +17,11 @@ export interface ToolCallResult {
 export class ToolRegistry {
   private readonly tools = new Map<string, ToolDefinition>()
   private readonly schemas = new Map<string, { input: Record<string, unknown>; output: Record<string, unknown> }>()
+  private readonly telemetry: Telemetry
+
+  constructor({ telemetry = new Telemetry() }: { telemetry?: Telemetry } = {}) {
+    this.telemetry = telemetry
+  }
 
   register(...tools: ToolDefinition[]): this {
     for (const tool of tools) {
@@ -54,11 +60,13 @@ export class ToolRegistry {
 
   async call(name: string, input: unknown, context: ToolContext): Promise<ToolCallResult> {
     const tool = this.get(name)
-    this.checkScope(tool, context)
-    if (tool.approval) {
-      throw new PortalError('APPROVAL_REQUIRED', `${name} changes things and runs only after an approval; request one instead of calling it directly`)
-    }
-    return this.invoke(tool, input, context)
+    return this.measured(tool, context, false, () => {
+      this.checkScope(tool, context)
+      if (tool.approval) {
+        throw new PortalError('APPROVAL_REQUIRED', `${name} changes things and runs only after an approval; request one instead of calling it directly`)
+      }
+      return this.invoke(tool, input, context)
+    })
   }
 
   /**
@@ -67,13 +75,42 @@ export class ToolRegistry {
    */
   async runApproved(name: string, input: unknown, context: ToolContext): Promise<ToolCallResult> {
     const tool = this.get(name)
-    this.checkScope(tool, context)
-    return this.invoke(tool, input, context)
+    return this.measured(tool, context, true, () => {
+      this.checkScope(tool, context)
+      return this.invoke(tool, input, context)
+    })
   }
 
   checkScope(tool: ToolDefinition, context: Pick<ToolContext, 'identity'>): void {
     if (!hasScope(context.identity, tool.scope)) {
       throw new ForbiddenError(`${tool.name} needs the scope ${tool.scope}, which ${context.identity.subject} does not have`)
+    }
+  }
+
+  /** A span and a measurement for each call, whatever its outcome; the input is not recorded (it may hold secrets). */
+  private async measured(tool: ToolDefinition, context: ToolContext, approved: boolean, run: () => Promise<ToolCallResult>): Promise<ToolCallResult> {
+    const started = performance.now()
+    let outcome = 'ok'
+    try {
+      return await this.telemetry.span(`execute_tool ${tool.name}`, {
+        attributes: {
+          'gen_ai.operation.name': 'execute_tool',
+          'gen_ai.tool.name': tool.name,
+          'portal.tool.scope': tool.scope,
+          'portal.tool.read_only': tool.annotations.readOnlyHint,
+          'portal.tool.approved_run': approved,
+          'portal.caller': context.identity.subject,
+        },
+      }, async (span) => {
+        const result = await run()
+        span.setAttribute('portal.tool.output_chars', result.text.length)
+        return result
+      })
+    } catch (error) {
+      outcome = errorType(error)
+      throw error
+    } finally {
+      this.telemetry.record({ type: 'tool-call', tool: tool.name, outcome, seconds: (performance.now() - started) / 1000 })
     }
   }
 

@@ -5,6 +5,7 @@ import type { Identity } from '../identity.ts'
 import type { CatalogIndex } from '../../graph/index/catalog-index.ts'
 import { dependentsOf } from '../../graph/index/graph-traversals.ts'
 import type { ToolRegistry } from '../../tools/tool-registry.ts'
+import { Telemetry, type ApprovalMeasurement } from '../telemetry/telemetry.ts'
 import { approvalRule, type ApprovalPolicy } from './approval-policy.ts'
 import type { ApprovalFilter, ApprovalRepository, ApprovalRequest, AuditEntry } from './approval-repository.ts'
 
@@ -43,18 +44,29 @@ export class Approvals {
   private readonly policy: ApprovalPolicy
   private readonly bus?: EventBus
   private readonly now: () => Date
+  private readonly telemetry: Telemetry
 
-  constructor(options: { repository: ApprovalRepository; index: CatalogIndex; tools: ToolRegistry; policy: ApprovalPolicy; bus?: EventBus; now?: () => Date }) {
+  constructor(options: { repository: ApprovalRepository; index: CatalogIndex; tools: ToolRegistry; policy: ApprovalPolicy; bus?: EventBus; now?: () => Date; telemetry?: Telemetry }) {
     this.repository = options.repository
     this.index = options.index
     this.tools = options.tools
     this.policy = options.policy
     this.bus = options.bus
     this.now = options.now ?? (() => new Date())
+    this.telemetry = options.telemetry ?? new Telemetry()
   }
 
   /** Stores a request for `toolName(input)`; the tool does not run. */
   async request(toolName: string, input: unknown, identity: Identity, origin: RequestOrigin): Promise<ApprovalRequest> {
+    return this.telemetry.span('approval.request', { attributes: { 'portal.approval.tool': toolName, 'portal.surface': origin.surface, 'portal.caller': identity.subject } }, async (span) => {
+      const request = await this.createRequest(toolName, input, identity, origin)
+      span.setAttributes({ 'portal.approval.id': request.id, 'portal.approval.required': request.requiredApprovals, 'portal.approval.approvers': request.approvers.length, 'portal.approval.blast_radius': request.blastRadius.length, ...(request.target ? { 'portal.approval.target': request.target } : {}) })
+      this.measure({ tool: toolName, action: 'requested' })
+      return request
+    })
+  }
+
+  private async createRequest(toolName: string, input: unknown, identity: Identity, origin: RequestOrigin): Promise<ApprovalRequest> {
     const tool = this.tools.get(toolName)
     if (!tool.approval) throw new PortalError('INVALID_INPUT', `${toolName} does not need approval; call it directly`)
     this.tools.checkScope(tool, { identity })
@@ -106,12 +118,23 @@ export class Approvals {
    * Records a decision by someone policy allows; when it completes the approvals, runs the call (once) and
    * returns the request as it ended. Refused decisions are audited and answered with what was wrong.
    */
-  async decide({ id, identity, decision, reason, surface }: DecideOptions): Promise<ApprovalRequest> {
+  async decide(options: DecideOptions): Promise<ApprovalRequest> {
+    const { id, decision, surface, identity } = options
+    return this.telemetry.span('approval.decide', { attributes: { 'portal.approval.id': id, 'portal.approval.decision': decision, 'portal.surface': surface, 'portal.caller': identity.subject } }, async (span) => {
+      const decided = await this.recordDecision(options)
+      span.setAttributes({ 'portal.approval.tool': decided.tool, 'portal.approval.status': decided.status, 'portal.approval.approvals': decided.decisions.filter((entry) => entry.decision === 'approve').length })
+      return decided
+    })
+  }
+
+  private async recordDecision({ id, identity, decision, reason, surface }: DecideOptions): Promise<ApprovalRequest> {
     const actor = identity.userRef ?? identity.subject
     let outcome: { run: boolean; request: ApprovalRequest }
+    let tool = 'unknown'
     try {
       outcome = await this.repository.withLock(id, async (current, locked) => {
         if (!current) throw new NotFoundError(`No approval request ${id}`)
+        tool = current.tool
         if (current.status === 'pending' && new Date(current.expiresAt) <= this.now()) {
           await locked.setStatus('expired')
           await locked.audit({ requestId: id, actor: 'approvals', action: 'expired', detail: { expiresAt: current.expiresAt } })
@@ -137,9 +160,15 @@ export class Approvals {
         return { run: true, request: { ...current, decisions, status: 'running' as const } }
       })
     } catch (error) {
-      if (error instanceof PortalError && error.code !== 'INTERNAL') await this.repository.audit({ requestId: id, actor, action: 'decision-refused', detail: { decision, surface, why: error.message } })
+      if (error instanceof PortalError && error.code !== 'INTERNAL') {
+        await this.repository.audit({ requestId: id, actor, action: 'decision-refused', detail: { decision, surface, why: error.message } })
+        this.measure({ tool, action: 'refused' })
+      }
       throw error
     }
+    const { request: decided } = outcome
+    if (decided.status === 'expired') this.measure({ tool, action: 'expired' }, decided)
+    else this.measure({ tool, action: decision === 'approve' ? 'approved' : 'denied' }, decided.status === 'denied' ? decided : undefined)
     await this.publish(outcome.request)
     return outcome.run ? this.run(outcome.request) : outcome.request
   }
@@ -180,8 +209,15 @@ export class Approvals {
     } catch (error) {
       finished = await this.finish(request.id, 'failed', { error: (error as Error).message })
     }
+    this.measure({ tool: request.tool, action: finished.status === 'succeeded' ? 'succeeded' : 'failed' }, request)
     await this.publish(finished)
     return finished
+  }
+
+  /** With `ended`, the measurement carries how long the request took from being made to this end. */
+  private measure(measurement: Omit<ApprovalMeasurement, 'seconds'>, ended?: ApprovalRequest): void {
+    const seconds = ended ? Math.max(0, (this.now().getTime() - new Date(ended.createdAt).getTime()) / 1000) : undefined
+    this.telemetry.record({ type: 'approval', ...measurement, ...(seconds !== undefined ? { seconds } : {}) })
   }
 
   private async finish(id: string, status: 'succeeded' | 'failed', outcome: { result?: unknown; error?: string }): Promise<ApprovalRequest> {
