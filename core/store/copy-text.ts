@@ -21,3 +21,33 @@ export function copyLine(values: readonly unknown[]): string {
   for (let index = 1; index < values.length; index++) line += `\t${copyValue(values[index])}`
   return `${line}\n`
 }
+
+/**
+ * COPY text rows gathered as UTF-8 bytes in one growing buffer: a batch of thousands of lines joined as a
+ * string would be encoded again, whole, on its way into the engine.
+ */
+export class CopyTextBuffer {
+  private buffer = Buffer.allocUnsafe(1 << 20)
+  private length = 0
+  rows = 0
+
+  add(values: readonly unknown[]): void {
+    const line = copyLine(values)
+    // A UTF-16 code unit is at most three UTF-8 bytes.
+    if (this.length + line.length * 3 > this.buffer.length) {
+      const grown = Buffer.allocUnsafe(Math.max(this.buffer.length * 2, this.length + line.length * 3))
+      this.buffer.copy(grown, 0, 0, this.length)
+      this.buffer = grown
+    }
+    this.length += this.buffer.write(line, this.length, 'utf8')
+    this.rows++
+  }
+
+  /** The rows so far, as a copy (the buffer is reused), and a fresh start. */
+  take(): Uint8Array {
+    const bytes = Uint8Array.prototype.slice.call(this.buffer, 0, this.length)
+    this.length = 0
+    this.rows = 0
+    return bytes
+  }
+}

@@ -14,8 +14,8 @@ export interface PgliteStoreOptions {
  * happens inside PostgreSQL, so it is about twice as fast as an insert of parameter arrays (no array literals
  * to serialise in JavaScript and parse again in SQL).
  */
-async function copyFromBlob(database: Pick<PGlite, 'query'>, table: string, columns: readonly string[], data: string): Promise<void> {
-  await database.query(`copy ${table} (${columns.join(', ')}) from '/dev/blob'`, [], { blob: new Blob([data]) })
+async function copyFromBlob(database: Pick<PGlite, 'query'>, table: string, columns: readonly string[], data: string | Uint8Array): Promise<void> {
+  await database.query(`copy ${table} (${columns.join(', ')}) from '/dev/blob'`, [], { blob: new Blob([data as BlobPart]) })
 }
 
 /** The embedded engine: PostgreSQL compiled to WASM, in this process, with pgvector. */
@@ -41,7 +41,7 @@ export class PgliteStore implements Store {
     await this.database.exec(sql)
   }
 
-  async copyFrom(table: string, columns: readonly string[], data: string): Promise<void> {
+  async copyFrom(table: string, columns: readonly string[], data: string | Uint8Array): Promise<void> {
     await copyFromBlob(this.database, table, columns, data)
   }
 
@@ -52,7 +52,7 @@ export class PgliteStore implements Store {
         exec: async (sql: string) => {
           await transaction.exec(sql)
         },
-        copyFrom: (table: string, columns: readonly string[], data: string) => copyFromBlob(transaction, table, columns, data),
+        copyFrom: (table: string, columns: readonly string[], data: string | Uint8Array) => copyFromBlob(transaction, table, columns, data),
       }),
     )
   }

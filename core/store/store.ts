@@ -15,7 +15,7 @@ export interface Queryable {
    * Bulk-loads `data`, rows in PostgreSQL's COPY text format (see `copy-text.ts`), into `table (columns)`: the
    * fastest way in. Optional: an engine without it leaves it undefined and callers insert with SQL instead.
    */
-  copyFrom?(table: string, columns: readonly string[], data: string): Promise<void>
+  copyFrom?(table: string, columns: readonly string[], data: string | Uint8Array): Promise<void>
 }
 
 export interface Store extends Queryable {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import path from 'node:path'
-import { copyLine } from '../../core/store/copy-text.ts'
+import { CopyTextBuffer } from '../../core/store/copy-text.ts'
 import type { Queryable, Store } from '../../core/store/store.ts'
 import { estimateEnergyKwh } from './carbon/estimate-energy.ts'
 import type { CostAllocator } from './cost-allocator.ts'
@@ -46,26 +46,24 @@ const INSERT = `insert into cost_line_items (${COLUMN_NAMES.join(', ')}) select 
  * insert, whose parameter arrays are serialised in JavaScript and parsed again in SQL), else as one insert.
  */
 class LineItemWriter {
-  private lines = ''
+  private readonly lines = new CopyTextBuffer()
   private rows: unknown[][] = []
-  private count = 0
 
   constructor(private readonly transaction: Queryable, private readonly batchSize: number) {}
 
   async add(values: unknown[]): Promise<void> {
-    if (this.transaction.copyFrom) this.lines += copyLine(values)
+    if (this.transaction.copyFrom) this.lines.add(values)
     else this.rows.push(values)
-    if (++this.count >= this.batchSize) await this.flush()
+    if (this.lines.rows + this.rows.length >= this.batchSize) await this.flush()
   }
 
   async flush(): Promise<void> {
-    if (this.count === 0) return
-    const { lines, rows } = this
-    this.lines = ''
-    this.rows = []
-    this.count = 0
-    if (this.transaction.copyFrom) await this.transaction.copyFrom('cost_line_items', COLUMN_NAMES, lines)
-    else await this.transaction.query(INSERT, COLUMNS.map((_, column) => rows.map((values) => values[column])))
+    if (this.lines.rows > 0) await this.transaction.copyFrom!('cost_line_items', COLUMN_NAMES, this.lines.take())
+    if (this.rows.length > 0) {
+      const rows = this.rows
+      this.rows = []
+      await this.transaction.query(INSERT, COLUMNS.map((_, column) => rows.map((values) => values[column])))
+    }
   }
 }
 
