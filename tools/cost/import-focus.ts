@@ -176,6 +176,9 @@ async function replacePeriods(transaction: Queryable, importId: string, periods:
 async function rebuildRollup(transaction: Queryable, periods: Array<PeriodKey & { rows: number; billed: bigint; files: Set<string> }>): Promise<void> {
   if (periods.length === 0) return
   const keys = periodKeys(periods)
+  // With the default 4 MB the planner sorts a million rows to group them; with room it hashes them, 2-3x faster
+  // in PGlite. A hash aggregate still spills to disk beyond this, so memory stays bounded. For this transaction only.
+  await transaction.query(`select set_config('work_mem', '64MB', true)`)
   await transaction.query(
     `insert into cost_daily (usage_date, provider, billing_account_id, billing_period_start, service_category, service_name, region, sku_id, entity_ref, team_ref, allocated_by, pricing_category, charge_category, currency, billed_cost, effective_cost, energy_kwh, unestimated_cost, line_items)
      select usage_date, provider, billing_account_id, billing_period_start, service_category, service_name, region, sku_id, entity_ref, team_ref, allocated_by, pricing_category, charge_category, currency,
