@@ -9,6 +9,15 @@ export interface PgliteStoreOptions {
   loadDataDir?: Blob | File
 }
 
+/**
+ * PGlite reads COPY input from the virtual file `/dev/blob`, filled from the query's `blob` option: parsing
+ * happens inside PostgreSQL, so it is about twice as fast as an insert of parameter arrays (no array literals
+ * to serialise in JavaScript and parse again in SQL).
+ */
+async function copyFromBlob(database: Pick<PGlite, 'query'>, table: string, columns: readonly string[], data: string | Uint8Array): Promise<void> {
+  await database.query(`copy ${table} (${columns.join(', ')}) from '/dev/blob'`, [], { blob: new Blob([data as BlobPart]) })
+}
+
 /** The embedded engine: PostgreSQL compiled to WASM, in this process, with pgvector. */
 export class PgliteStore implements Store {
   readonly engine = 'pglite' as const
@@ -32,6 +41,10 @@ export class PgliteStore implements Store {
     await this.database.exec(sql)
   }
 
+  async copyFrom(table: string, columns: readonly string[], data: string | Uint8Array): Promise<void> {
+    await copyFromBlob(this.database, table, columns, data)
+  }
+
   async transaction<T>(work: (transaction: Queryable) => Promise<T>): Promise<T> {
     return this.database.transaction(async (transaction) =>
       work({
@@ -39,6 +52,7 @@ export class PgliteStore implements Store {
         exec: async (sql: string) => {
           await transaction.exec(sql)
         },
+        copyFrom: (table: string, columns: readonly string[], data: string | Uint8Array) => copyFromBlob(transaction, table, columns, data),
       }),
     )
   }

@@ -11,6 +11,11 @@ export interface Queryable {
   query<Row = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<QueryResult<Row>>
   /** Runs one or more statements without parameters (migrations, DDL). */
   exec(sql: string): Promise<void>
+  /**
+   * Bulk-loads `data`, rows in PostgreSQL's COPY text format (see `copy-text.ts`), into `table (columns)`: the
+   * fastest way in. Optional: an engine without it leaves it undefined and callers insert with SQL instead.
+   */
+  copyFrom?(table: string, columns: readonly string[], data: string | Uint8Array): Promise<void>
 }
 
 export interface Store extends Queryable {

@@ -4,7 +4,7 @@
 # the background and prints its base URL as the last line of stdout; everything else goes to stderr.
 # Environment: BACKSTAGE_TEST_PORT (7017), BACKSTAGE_TEST_TOKEN (static token callers send),
 # BACKSTAGE_CATALOG_TARGET (a catalog file; Backstage's example catalog by default),
-# BACKSTAGE_START_TIMEOUT (seconds, 180).
+# BACKSTAGE_START_TIMEOUT (seconds, 180), BACKSTAGE_PROCESSING_INTERVAL (seconds between re-processings; 2).
 set -euo pipefail
 source "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/common.sh"
 
@@ -52,6 +52,7 @@ bs_log "starting on $BS_BASE_URL with $BS_CATALOG_TARGET (log: $BS_LOG_FILE)"
   cd "$BS_CACHE_DIR"
   export BACKSTAGE_BASE_URL="$BS_BASE_URL" BACKSTAGE_TEST_TOKEN="$BS_TOKEN" BACKSTAGE_CATALOG_TARGET="$BS_CATALOG_TARGET"
   export APP_CONFIG_backend_listen_port="$BS_PORT" NODE_ENV=development
+  if [[ -n "$BS_PROCESSING_INTERVAL" ]]; then export APP_CONFIG_catalog_processingInterval_seconds="$BS_PROCESSING_INTERVAL"; fi
   nohup "$BS_NODE" index.js --config app-config.yaml >"$BS_LOG_FILE" 2>&1 &
   echo $! >"$BS_PID_FILE"
 )

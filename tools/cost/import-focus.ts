@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import path from 'node:path'
+import { CopyTextBuffer } from '../../core/store/copy-text.ts'
 import type { Queryable, Store } from '../../core/store/store.ts'
 import { estimateEnergyKwh } from './carbon/estimate-energy.ts'
 import type { CostAllocator } from './cost-allocator.ts'
@@ -36,8 +37,35 @@ const COLUMNS: Array<[name: string, type: string]> = [
   ['commitment_discount_status', 'text'], ['billed_cost', 'numeric'], ['effective_cost', 'numeric'], ['currency', 'text'], ['tags', 'text'],
   ['energy_kwh', 'double precision'], ['entity_ref', 'text'], ['team_ref', 'text'], ['allocated_by', 'text'],
 ]
-// One array per column through unnest: about 15% faster in PGlite than json_to_recordset over row objects.
-const INSERT = `insert into cost_line_items (${COLUMNS.map(([name]) => name).join(', ')}) select * from unnest(${COLUMNS.map(([, type], position) => `$${position + 1}::${type}[]`).join(', ')})`
+const COLUMN_NAMES = COLUMNS.map(([name]) => name)
+// Engines without COPY (PostgreSQL here, without a COPY stream client) get one array per column through unnest.
+const INSERT = `insert into cost_line_items (${COLUMN_NAMES.join(', ')}) select * from unnest(${COLUMNS.map(([, type], position) => `$${position + 1}::${type}[]`).join(', ')})`
+
+/**
+ * Writes line items in batches: as COPY text where the engine has COPY (PGlite: about twice as fast as the
+ * insert, whose parameter arrays are serialised in JavaScript and parsed again in SQL), else as one insert.
+ */
+class LineItemWriter {
+  private readonly lines = new CopyTextBuffer()
+  private rows: unknown[][] = []
+
+  constructor(private readonly transaction: Queryable, private readonly batchSize: number) {}
+
+  async add(values: unknown[]): Promise<void> {
+    if (this.transaction.copyFrom) this.lines.add(values)
+    else this.rows.push(values)
+    if (this.lines.rows + this.rows.length >= this.batchSize) await this.flush()
+  }
+
+  async flush(): Promise<void> {
+    if (this.lines.rows > 0) await this.transaction.copyFrom!('cost_line_items', COLUMN_NAMES, this.lines.take())
+    if (this.rows.length > 0) {
+      const rows = this.rows
+      this.rows = []
+      await this.transaction.query(INSERT, COLUMNS.map((_, column) => rows.map((values) => values[column])))
+    }
+  }
+}
 
 /** A line item's values, in COLUMNS order. */
 function lineItem(importId: string, charge: FocusCharge, allocator: CostAllocator): unknown[] {
@@ -62,7 +90,7 @@ interface PeriodKey {
  * row and column) and any error stores nothing. Rows stream through in batches, so memory stays bounded. A
  * billing period (provider, billing account, period start) in the files replaces what was stored for it.
  */
-export async function importFocus(store: Store, files: string[], { allocator, dryRun = false, batchSize = 2000, maxErrors = 200, onProgress }: ImportFocusOptions): Promise<FocusImportReport> {
+export async function importFocus(store: Store, files: string[], { allocator, dryRun = false, batchSize = 10_000, maxErrors = 200, onProgress }: ImportFocusOptions): Promise<FocusImportReport> {
   const errors: FocusFileProblem[] = []
   let errorCount = 0
   const addError = (problem: FocusFileProblem) => {
@@ -76,11 +104,7 @@ export async function importFocus(store: Store, files: string[], { allocator, dr
 
   const importId = randomUUID().slice(0, 13)
   const scan = async (transaction?: Queryable) => {
-    let batch: unknown[][] = []
-    const flush = async () => {
-      if (transaction && batch.length > 0 && errorCount === 0) await transaction.query(INSERT, COLUMNS.map((_, column) => batch.map((values) => values[column])))
-      batch = []
-    }
+    const writer = transaction ? new LineItemWriter(transaction, batchSize) : undefined
     for (const file of files) {
       const name = path.resolve(file)
       for await (const { row, record } of readFocusRows(name, addError)) {
@@ -104,14 +128,12 @@ export async function importFocus(store: Store, files: string[], { allocator, dr
         period.rows++
         period.billed += units
         period.files.add(name)
-        if (transaction && errorCount === 0) {
-          batch.push(lineItem(importId, charge, allocator))
-          if (batch.length >= batchSize) await flush()
-        }
+        // After the first error nothing more is written: the transaction will be rolled back.
+        if (writer && errorCount === 0) await writer.add(lineItem(importId, charge, allocator))
         if (onProgress && rows % 100_000 === 0) onProgress(rows)
       }
     }
-    await flush()
+    if (errorCount === 0) await writer?.flush()
   }
 
   if (dryRun) await scan()
@@ -154,6 +176,9 @@ async function replacePeriods(transaction: Queryable, importId: string, periods:
 async function rebuildRollup(transaction: Queryable, periods: Array<PeriodKey & { rows: number; billed: bigint; files: Set<string> }>): Promise<void> {
   if (periods.length === 0) return
   const keys = periodKeys(periods)
+  // With the default 4 MB the planner sorts a million rows to group them; with room it hashes them, 2-3x faster
+  // in PGlite. A hash aggregate still spills to disk beyond this, so memory stays bounded. For this transaction only.
+  await transaction.query(`select set_config('work_mem', '64MB', true)`)
   await transaction.query(
     `insert into cost_daily (usage_date, provider, billing_account_id, billing_period_start, service_category, service_name, region, sku_id, entity_ref, team_ref, allocated_by, pricing_category, charge_category, currency, billed_cost, effective_cost, energy_kwh, unestimated_cost, line_items)
      select usage_date, provider, billing_account_id, billing_period_start, service_category, service_name, region, sku_id, entity_ref, team_ref, allocated_by, pricing_category, charge_category, currency,

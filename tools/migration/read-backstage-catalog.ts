@@ -41,13 +41,19 @@ export interface BackstageCatalogRead {
   retries: number
 }
 
+/**
+ * Entities per by-query page. Each request costs Backstage a fixed part besides its entities: reading 10,000
+ * took 6.2 s in pages of 500, 3.7 s in pages of 1,000 and 4.0 s in pages of 2,000 (about 1 MB a page).
+ */
+export const DEFAULT_PAGE_SIZE = 1000
+
 const RETRIED_STATUSES = new Set([408, 425, 429, 500, 502, 503, 504])
 
 /**
  * Reads a whole Backstage catalog over its HTTP API: `/api/catalog/entities/by-query` with cursor paging, or
  * `/api/catalog/entities` with offset paging when the Backstage is too old to have by-query (404).
  */
-export async function readBackstageCatalog({ url, token, fetch = globalThis.fetch, pageSize = 500, attempts = 5, backoffMs = 250, onProgress, signal }: ReadBackstageOptions): Promise<BackstageCatalogRead> {
+export async function readBackstageCatalog({ url, token, fetch = globalThis.fetch, pageSize = DEFAULT_PAGE_SIZE, attempts = 5, backoffMs = 250, onProgress, signal }: ReadBackstageOptions): Promise<BackstageCatalogRead> {
   let base: URL
   try {
     base = new URL(url.endsWith('/') ? url : `${url}/`)

@@ -57,12 +57,17 @@ export interface FocusRecord {
   columns: ReadonlyMap<string, number>
 }
 
+function isVisibleAscii(code: number): boolean {
+  return code > 32 && code < 127
+}
+
 /** The literal `NULL` and empty cells are nulls. */
 function cell(record: FocusRecord, column: string): string | null {
   const position = record.columns.get(column)
   const value = position === undefined ? undefined : record.cells[position]
   if (value === undefined || value === '' || value === 'NULL') return null
-  const trimmed = value.trim()
+  // Most cells start and end with a visible ASCII character: they skip trim() (a third of this function's time).
+  const trimmed = isVisibleAscii(value.charCodeAt(0)) && isVisibleAscii(value.charCodeAt(value.length - 1)) ? value : value.trim()
   return trimmed === '' || (trimmed.length === 4 && trimmed.toUpperCase() === 'NULL') ? null : trimmed
 }
 
@@ -92,6 +97,30 @@ function enumerationOf(value: string, allowed: readonly string[]): string | unde
   const canonical = canonicalValue(value, allowed)
   if (cache.size < 1000) cache.set(detachString(value), canonical)
   return canonical
+}
+
+const NO_TAGS: Record<string, string> = Object.freeze({}) as Record<string, string>
+/** Tags repeat across a resource's rows: each distinct text is parsed once (bounded). Shared, hence frozen. */
+const tagsCache = new Map<string, Readonly<Record<string, string>> | string>()
+
+/** The tags of a Tags cell, or what is wrong with it. */
+function tagsOf(text: string): Readonly<Record<string, string>> | string {
+  let tags = tagsCache.get(text)
+  if (tags !== undefined) return tags
+  try {
+    const parsed = JSON.parse(text) as unknown
+    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) tags = 'must be a JSON object of key-value pairs'
+    else {
+      const object = parsed as Record<string, unknown>
+      for (const key in object) if (typeof object[key] !== 'string') object[key] = JSON.stringify(object[key])
+      tags = Object.freeze(object as Record<string, string>)
+    }
+  } catch (error) {
+    tags = `is not valid JSON: ${(error as Error).message}`
+  }
+  if (tagsCache.size >= 10_000) tagsCache.clear()
+  tagsCache.set(detachString(text), tags)
+  return tags
 }
 
 type Record_ = FocusRecord
@@ -137,19 +166,12 @@ export function parseFocusRow(record: Record_): { charge: FocusCharge } | { prob
   const providerColumn = record.columns.has('ProviderName') || !record.columns.has('ServiceProviderName') ? 'ProviderName' : 'ServiceProviderName'
   const currency = required(record, 'BillingCurrency', problems)
   if (currency && !CURRENCY.test(currency)) problems.push({ column: 'BillingCurrency', message: `"${currency}" is not an ISO 4217 currency code such as USD` })
-  let tags: Record<string, string> = {}
+  let tags: Record<string, string> = NO_TAGS
   const tagText = cell(record, 'Tags')
   if (tagText !== null && tagText !== '{}') {
-    try {
-      const parsed = JSON.parse(tagText) as unknown
-      if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) problems.push({ column: 'Tags', message: 'must be a JSON object of key-value pairs' })
-      else {
-        tags = parsed as Record<string, string>
-        for (const key in tags) if (typeof tags[key] !== 'string') tags[key] = JSON.stringify(tags[key])
-      }
-    } catch (error) {
-      problems.push({ column: 'Tags', message: `is not valid JSON: ${(error as Error).message}` })
-    }
+    const parsed = tagsOf(tagText)
+    if (typeof parsed === 'string') problems.push({ column: 'Tags', message: parsed })
+    else tags = parsed
   }
   const charge: FocusCharge = {
     tagsText: tagText,
