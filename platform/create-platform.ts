@@ -41,6 +41,7 @@ import { readPrometheusQueries } from '../tools/rca/ingest/prometheus-queries.ts
 import { prometheusSignals } from '../tools/rca/ingest/prometheus-signals.ts'
 import { createTelemetry, type Telemetry } from '../core/telemetry/index.ts'
 import { MemoryConversationStore, SqlConversationStore, type ConversationStore } from '../agent/conversations/conversation-store.ts'
+import { anomalyWatchJob } from '../tools/rca/anomaly/anomaly-watch.ts'
 
 export interface Platform {
   config: PortalConfig
@@ -95,6 +96,9 @@ export class CatalogLoadError extends Error {
 }
 
 /** Wires the core once; every surface (HTTP, MCP, CLI, chat) takes the platform it returns. */
+/** How often metrics are searched for anomalies when an auto-remediation rule acts on them. */
+const ANOMALY_WATCH_MS = 5 * 60_000
+
 export async function createPlatform({ config, catalogPaths, store: givenStore, workloads: givenWorkloads, telemetry: givenTelemetry }: CreatePlatformOptions): Promise<Platform> {
   // Read before anything opens, so a bad policy file fails start-up without leaving a store open.
   const policy = config.approvalPolicyFile ? await readApprovalPolicy(config.approvalPolicyFile) : DEFAULT_APPROVAL_POLICY
@@ -137,6 +141,8 @@ export async function createPlatform({ config, catalogPaths, store: givenStore, 
   const auto = new AutoRemediation({ config: remediation, approvals, index: catalog.index, signals, bus })
   const stopAuto = auto.start()
   const conversations = store ? new SqlConversationStore(store) : new MemoryConversationStore()
+  // Anomaly rules act on `anomaly-detected`, which this job publishes from whatever metrics arrive.
+  if (remediation.rules.some((rule) => rule.trigger.type === 'anomaly')) jobs.register(anomalyWatchJob({ signals, bus, everyMs: ANOMALY_WATCH_MS }))
   if (cost && config.cluster.budgetCheckMinutes > 0) jobs.register({ name: 'cost-budget-check', everyMs: config.cluster.budgetCheckMinutes * 60_000, run: () => cost.checkBudgets().then(() => undefined) })
   return {
     config,
