@@ -1,11 +1,9 @@
-// `npm test`: type-check, then run every test on both store engines. It starts the PostgreSQL (with pgvector)
-// test server from infra/postgres unless TEST_DATABASE_URL points at one already, and stops what it started.
-// PORTAL_TEST_POSTGRES=skip runs the PGlite half alone (for machines without Python). It also starts a Kafka broker
-// (infra/kafka, Java 17 and mvn) unless TEST_KAFKA_BROKERS is set; PORTAL_TEST_KAFKA=skip skips the Kafka tests.
-// It also starts Backstage's real catalog backend from infra/backstage (the migration tests read it) unless
-// BACKSTAGE_TEST_URL points at one already; PORTAL_TEST_BACKSTAGE=skip leaves those tests out. And a Prometheus
-// (infra/prometheus, Debian's package) unless PROMETHEUS_TEST_URL is set; PORTAL_TEST_PROMETHEUS=skip skips those tests.
-// And Neo4j (infra/neo4j, Java 17 and mvn) unless NEO4J_TEST_URL is set; PORTAL_TEST_NEO4J=skip skips the Neo4j tests.
+// `npm test`: type-check, then run every test on both store engines, against the real servers the tests need. Each
+// server in TEST_SERVERS is started by its infra/<name>/start.sh (which prints its address as the last line) unless
+// its variable already points at one, or PORTAL_TEST_<NAME>=skip leaves its tests out (they then skip and say why);
+// what this script started, it stops. PostgreSQL (with pgvector, from pgserver on PyPI) carries the second store
+// engine; Kafka and Neo4j (Java 17 and mvn, jars from Maven Central), Prometheus (Debian's package) and Backstage's
+// catalog backend (from npm) serve the tests of what talks to them.
 import { spawnSync } from 'node:child_process'
 import { mkdirSync, readFileSync } from 'node:fs'
 import path from 'node:path'
@@ -14,11 +12,15 @@ import { fileURLToPath } from 'node:url'
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 const bin = (name) => path.join(root, 'node_modules', '.bin', name)
 const env = { ...process.env }
-let startedPostgres = false
-let startedKafka = false
-let startedBackstage = false
-let startedPrometheus = false
-let startedNeo4j = false
+const started = []
+
+const TEST_SERVERS = [
+  { name: 'PostgreSQL with pgvector', script: 'infra/postgres/start.sh', variable: 'TEST_DATABASE_URL', skip: 'PORTAL_TEST_POSTGRES', skipped: 'the store suites run on PGlite only' },
+  { name: 'Kafka', script: 'infra/kafka/start.sh', variable: 'TEST_KAFKA_BROKERS', skip: 'PORTAL_TEST_KAFKA', skipped: 'the Kafka consumer and event bus tests are skipped' },
+  { name: 'Prometheus', script: 'infra/prometheus/start.sh', variable: 'PROMETHEUS_TEST_URL', skip: 'PORTAL_TEST_PROMETHEUS', skipped: 'the Prometheus ingestion tests are skipped' },
+  { name: "Backstage's catalog backend", script: 'infra/backstage/start.sh', variable: 'BACKSTAGE_TEST_URL', skip: 'PORTAL_TEST_BACKSTAGE', skipped: 'the real-Backstage migration test does not run' },
+  { name: 'Neo4j', script: 'infra/neo4j/start.sh', variable: 'NEO4J_TEST_URL', skip: 'PORTAL_TEST_NEO4J', skipped: 'the Neo4j backend tests are skipped' },
+]
 
 function step(title, command, args, options = {}) {
   process.stderr.write(`\n▶ ${title}\n`)
@@ -29,43 +31,15 @@ function step(title, command, args, options = {}) {
 
 let status = 1
 try {
-  if (!env.TEST_DATABASE_URL && env.PORTAL_TEST_POSTGRES !== 'skip') {
-    const started = step('Starting PostgreSQL with pgvector (infra/postgres/start.sh)', 'bash', ['infra/postgres/start.sh'], { capture: true })
-    if (started.status !== 0) throw new Error('PostgreSQL did not start; see above (or set PORTAL_TEST_POSTGRES=skip)')
-    env.TEST_DATABASE_URL = started.stdout.trim().split('\n').pop()
-    startedPostgres = true
+  for (const server of TEST_SERVERS) {
+    if (!env[server.variable] && env[server.skip] !== 'skip') {
+      const result = step(`Starting ${server.name} (${server.script})`, 'bash', [server.script], { capture: true })
+      if (result.status !== 0) throw new Error(`${server.name} did not start; see above (or set ${server.skip}=skip)`)
+      env[server.variable] = result.stdout.trim().split('\n').pop()
+      started.push(server)
+    }
+    if (!env[server.variable]) process.stderr.write(`\n! ${server.name} skipped: ${server.skipped}\n`)
   }
-  if (!env.TEST_DATABASE_URL) process.stderr.write('\n! PostgreSQL skipped: the store suites run on PGlite only\n')
-  // A real Kafka broker (KRaft, jars from Maven Central) for the signal consumer tests; PORTAL_TEST_KAFKA=skip skips them.
-  if (!env.TEST_KAFKA_BROKERS && env.PORTAL_TEST_KAFKA !== 'skip') {
-    const started = step('Starting Kafka (infra/kafka/start.sh)', 'bash', ['infra/kafka/start.sh'], { capture: true })
-    if (started.status !== 0) throw new Error('Kafka did not start; see above (or set PORTAL_TEST_KAFKA=skip)')
-    env.TEST_KAFKA_BROKERS = started.stdout.trim().split('\n').pop()
-    startedKafka = true
-  }
-  if (!env.TEST_KAFKA_BROKERS) process.stderr.write('\n! Kafka skipped: the Kafka consumer tests are skipped\n')
-  // A real Prometheus (Debian's package, a backfilled test history) for the metrics ingestion tests.
-  if (!env.PROMETHEUS_TEST_URL && env.PORTAL_TEST_PROMETHEUS !== 'skip') {
-    const started = step('Starting Prometheus (infra/prometheus/start.sh)', 'bash', ['infra/prometheus/start.sh'], { capture: true })
-    if (started.status !== 0) throw new Error('Prometheus did not start; see above (or set PORTAL_TEST_PROMETHEUS=skip)')
-    env.PROMETHEUS_TEST_URL = started.stdout.trim().split('\n').pop()
-    startedPrometheus = true
-  }
-  if (!env.PROMETHEUS_TEST_URL) process.stderr.write('\n! Prometheus skipped: the Prometheus ingestion tests are skipped\n')
-  if (!env.BACKSTAGE_TEST_URL && env.PORTAL_TEST_BACKSTAGE !== 'skip') {
-    const started = step("Starting Backstage's catalog backend (infra/backstage/start.sh)", 'bash', ['infra/backstage/start.sh'], { capture: true })
-    if (started.status !== 0) throw new Error('Backstage did not start; see above (or set PORTAL_TEST_BACKSTAGE=skip)')
-    env.BACKSTAGE_TEST_URL = started.stdout.trim().split('\n').pop()
-    startedBackstage = true
-  }
-  if (!env.BACKSTAGE_TEST_URL) process.stderr.write('\n! Backstage skipped: the real-Backstage migration test does not run\n')
-  if (!env.NEO4J_TEST_URL && env.PORTAL_TEST_NEO4J !== 'skip') {
-    const started = step('Starting Neo4j (infra/neo4j/start.sh)', 'bash', ['infra/neo4j/start.sh'], { capture: true })
-    if (started.status !== 0) throw new Error('Neo4j did not start; see above (or set PORTAL_TEST_NEO4J=skip)')
-    env.NEO4J_TEST_URL = started.stdout.trim().split('\n').pop()
-    startedNeo4j = true
-  }
-  if (!env.NEO4J_TEST_URL) process.stderr.write('\n! Neo4j skipped: the Neo4j backend tests are skipped\n')
 
   const typecheck = step('Type-checking (tsc --noEmit)', bin('tsc'), ['--noEmit'])
   mkdirSync(path.join(root, '.cache'), { recursive: true })
@@ -83,10 +57,6 @@ try {
   console.error(`npm test: ${error.message}`)
   status = 1
 } finally {
-  if (startedPostgres) step('Stopping PostgreSQL', 'bash', ['infra/postgres/stop.sh'])
-  if (startedKafka) step('Stopping Kafka', 'bash', ['infra/kafka/stop.sh'])
-  if (startedBackstage) step('Stopping Backstage', 'bash', ['infra/backstage/stop.sh'])
-  if (startedPrometheus) step('Stopping Prometheus', 'bash', ['infra/prometheus/stop.sh'])
-  if (startedNeo4j) step('Stopping Neo4j', 'bash', ['infra/neo4j/stop.sh'])
+  for (const server of started.reverse()) step(`Stopping ${server.name}`, 'bash', [server.script.replace(/start\.sh$/, 'stop.sh')])
 }
 process.exit(status)
