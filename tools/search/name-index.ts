@@ -67,6 +67,11 @@ export class NameIndex {
     return this.vocabulary.get(word) ?? 0
   }
 
+  /** Whether a word is known whole: in some document's text or some entity's name. */
+  knows(word: string): boolean {
+    return this.vocabulary.has(word) || this.postings.has(word)
+  }
+
   /** How many texts were added to the vocabulary. */
   get texts(): number {
     return this.textCount

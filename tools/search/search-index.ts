@@ -50,6 +50,8 @@ const BATCH = 500
 const SNIPPET_SOURCE = 2000
 /** Matching documents scored per full-text query (see rankMatches); more than any query in the search evals matches. */
 const SCORED_MATCHES = 500
+/** A page of documents with every word is answer enough; fewer, and documents with some of the words fill in. */
+const ENOUGH_WITH_EVERY_WORD = 10
 
 function vectorText(vector: Float32Array): string {
   return `[${Array.from(vector, (value) => (Number.isFinite(value) ? value : 0).toFixed(6)).join(',')}]`
@@ -151,7 +153,7 @@ export class SearchIndex {
   async fullText(query: TextQuery, filters: SearchFilters, limit: number): Promise<RankedId[]> {
     if (query.stemmed === '' && query.prefixes === '') return []
     const every = query.words.length > 1 ? await this.rankMatches(everyWord(query.words), filters, limit) : []
-    if (every.length >= limit) return every
+    if (every.length >= ENOUGH_WITH_EVERY_WORD) return every
     const any = await this.rankMatches({ sql: tsquery('$1', '$2'), params: [query.stemmed, query.prefixes] }, filters, limit)
     const found = new Set(every.map((row) => row.id))
     return [...every, ...any.filter((row) => !found.has(row.id))].slice(0, limit)

@@ -158,7 +158,7 @@ export class SearchService {
     const searched = [...words, ...Object.values(corrections)]
     const rare = searched.filter((word) => !common(word))
     const rareWords = words.filter((word) => !common(word))
-    const textQuery = toTextQuery(rare.length > 0 ? rare : searched, (rareWords.length > 0 ? rareWords : words).map((word) => [word, ...(corrections[word] ? [corrections[word]!] : [])]))
+    const textQuery = toTextQuery(rare.length > 0 ? rare : searched, (rareWords.length > 0 ? rareWords : words).map((word) => [word, ...(corrections[word] ? [corrections[word]!] : [])]), (word) => this.names.knows(word))
     const lists: RankedList[] = []
     const similarity = new Map<string, number>()
     let semantic: SearchResponse['semantic'] = this.embedder ? (this.embedding ? 'indexing' : 'ready') : 'off'
@@ -357,14 +357,18 @@ export class SearchService {
 }
 
 /** tsquery texts from all the words, and word by word from each word with its spellings. */
-function toTextQuery(words: string[], spellings: string[][]): TextQuery {
-  return { ...wordForms(words), words: spellings.map(wordForms).filter((forms) => forms.stemmed !== '') }
+function toTextQuery(words: string[], spellings: string[][], known: (word: string) => boolean): TextQuery {
+  const forms = (words: string[]) => wordForms(words, known)
+  return { ...forms(words), words: spellings.map(forms).filter((forms) => forms.stemmed !== '') }
 }
 
-/** Only letters and digits reach a tsquery, so its syntax cannot be injected. */
-function wordForms(words: string[]): WordForms {
+/**
+ * Only letters and digits reach a tsquery, so its syntax cannot be injected. Prefixes only for words no document has whole, as someone still typing leaves them ("paym"): a prefix of a
+ * known word adds little to its stem and makes Postgres merge the postings of every word it begins.
+ */
+function wordForms(words: string[], known: (word: string) => boolean): WordForms {
   const clean = [...new Set(words.map((word) => word.replace(/[^\p{L}\p{N}]/gu, '')).filter((word) => word.length > 0))]
-  return { stemmed: clean.join(' | '), prefixes: clean.filter((word) => word.length >= 3).map((word) => `${word}:*`).join(' | ') }
+  return { stemmed: clean.join(' | '), prefixes: clean.filter((word) => word.length >= 3 && !known(word)).map((word) => `${word}:*`).join(' | ') }
 }
 
 function matchesFilters(document: StoredDocument, filters: SearchFilters): boolean {
