@@ -12,8 +12,9 @@ export interface SuiteReport {
   /** `metric value < threshold` for each failing metric. */
   belowThreshold: string[]
   failureCount: number
-  /** The first 50 failures. */
+  /** The first 50 failures of dev items (held-out ones are only counted). */
   failures: Failure[]
+  heldoutFailureCount: number
 }
 
 export interface EvalReport {
@@ -48,7 +49,8 @@ export function formatReport(report: EvalReport, { failuresPerSuite = 10 }: { fa
     for (const row of rows) lines.push(`  ${row.map((cell, column) => cell.padEnd(widths[column]!)).join('  ').trimEnd()}`)
     if (suite.failureCount > 0) {
       const shown = suite.failures.slice(0, failuresPerSuite)
-      lines.push(`  failures: ${suite.failureCount}${suite.failureCount > shown.length ? ` (first ${shown.length})` : ''}`)
+      const heldout = suite.heldoutFailureCount > 0 ? `, ${suite.heldoutFailureCount} of them held out (not shown)` : ''
+      lines.push(`  failures: ${suite.failureCount}${heldout}${suite.failures.length > shown.length ? ` (first ${shown.length} shown)` : ''}`)
       for (const failure of shown) {
         lines.push(`  ✗ [${failure.reason}] ${compact(failure.question, 160)}${failure.thread ? ` (after ${failure.thread.length} turns)` : ''}`)
         lines.push(`      expected ${compact(failure.expected)}`)

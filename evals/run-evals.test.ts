@@ -92,6 +92,18 @@ describe('runEvals', () => {
     expect(report.suites.routing.failures[0]).toMatchObject({ question: 'who owns cart-service?', reason: 'arguments', actual: { tools: [{ name: 'catalog_who_owns', input: { ref: 'checkout-api' } }] } })
   })
 
+  it('shows the failures of dev items only, and counts the held-out ones', async () => {
+    const wrong: AskFunction = async () => ({ answer: 'no idea', toolCalls: [], citations: [], approvals: [] })
+    const { out } = await run(['--suite', 'routing', '--dataset', dataset, '--json'], wrong)
+    const routing = JSON.parse(out).suites.routing
+    expect(routing.failures.map((failure: { question: string }) => failure.question).sort()).toEqual(ITEMS.filter((item) => item.split === 'dev').map((item) => item.question).sort())
+    expect(routing.heldoutFailureCount).toBeGreaterThan(0)
+    expect(routing.failureCount).toBe(routing.failures.length + routing.heldoutFailureCount)
+    const text = (await run(['--suite', 'routing', '--dataset', dataset], wrong)).out
+    expect(text).toContain(`${routing.heldoutFailureCount} of them held out (not shown)`)
+    for (const item of ITEMS.filter((item) => item.split === 'heldout')) expect(text).not.toContain(item.question)
+  })
+
   it('counts an agent that throws as a failed item', async () => {
     const broken: AskFunction = async () => {
       throw new Error('model unavailable')

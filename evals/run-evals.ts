@@ -156,9 +156,14 @@ async function runSuite(suite: Suite, file: string, items: EvalItem[], options: 
   const overall = await suite.run(items, options)
   // The agent's answers are cached, so the per-split runs only score again.
   const bySplit = { dev: emptyMetrics(overall.metrics), heldout: emptyMetrics(overall.metrics) }
+  // Failures are shown for dev items only: a held-out question someone has read is no longer held out.
+  let shown = suite.dataset === undefined ? overall.failures : []
   for (const split of suite.dataset === undefined ? [] : (['dev', 'heldout'] as const)) {
     const subset = items.filter((item) => item.split === split)
-    if (subset.length > 0) bySplit[split] = (await suite.run(subset, options)).metrics
+    if (subset.length === 0) continue
+    const run = await suite.run(subset, options)
+    bySplit[split] = run.metrics
+    if (split === 'dev') shown = run.failures
   }
   const belowThreshold = Object.entries(suite.thresholds)
     .filter(([metric, threshold]) => {
@@ -176,7 +181,8 @@ async function runSuite(suite: Suite, file: string, items: EvalItem[], options: 
     passed: belowThreshold.length === 0,
     belowThreshold,
     failureCount: overall.failures.length,
-    failures: overall.failures.slice(0, 50),
+    heldoutFailureCount: overall.failures.length - shown.length,
+    failures: shown.slice(0, 50),
   }
 }
 
