@@ -138,7 +138,7 @@ describe('the web chat in Chromium', () => {
     await signInAs(/Hana Moreau/)
     await card.getByRole('button', { name: 'Approve' }).click()
     await eventually(() => card.getAttribute('data-status')).toBe('succeeded')
-    expect(await card.getByTestId('approval-result').textContent()).toMatch(/restart of component:default\/cart-service \(simulator\)\. Now 3 of 3 pods ready, revision 2\. Verification \(every pod of the new generation is ready\): passed\./)
+    expect(await card.getByTestId('approval-result').textContent()).toMatch(/restart of component:default\/cart-service \(simulator\)\. Now 3 of 3 pods ready, revision 2\. Verification \(every pod of the new generation is ready, and the service recovered\): passed\./)
     await shot('06-approved-and-run')
   })
 })
