@@ -152,31 +152,15 @@ export class SearchIndex {
    */
   async fullText(query: TextQuery, filters: SearchFilters, limit: number): Promise<RankedId[]> {
     if (query.stemmed === '' && query.prefixes === '') return []
-    const every = query.words.length > 1 ? await this.rankMatches(everyWord(query.words), filters, limit) : []
-    if (every.length >= ENOUGH_WITH_EVERY_WORD) return every
-    const any = await this.rankMatches({ sql: tsquery('$1', '$2'), params: [query.stemmed, query.prefixes] }, filters, limit)
-    const found = new Set(every.map((row) => row.id))
-    return [...every, ...any.filter((row) => !found.has(row.id))].slice(0, limit)
-  }
-
-  /**
-   * Ranks at most SCORED_MATCHES of the documents a tsquery matches: scoring reads each document's vector, and
-   * a word in most documents would otherwise have every one of them read for a single query.
-   */
-  private async rankMatches(query: { sql: string; params: unknown[] }, filters: SearchFilters, limit: number): Promise<RankedId[]> {
-    const { clause, params } = filterClause(filters, query.params.length + 1)
     return this.store.transaction(async (transaction) => {
       // The planner cannot see the query words (they come from a subquery) and, with a LIMIT, guesses that a
       // sequential scan soon finds enough rows; for a rare word it reads the whole table instead of the index.
       await transaction.query(`select set_config('enable_seqscan', 'off', true)`)
-      const { rows } = await transaction.query<RankedId>(
-        `select id, ts_rank(search_vector, query.q) as score
-         from (select ${query.sql} as q) as query,
-           lateral (select id, search_vector from search_documents where search_vector @@ query.q ${clause} limit ${SCORED_MATCHES}) as matched
-         order by score desc, id limit ${Math.trunc(limit)}`,
-        [...query.params, ...params],
-      )
-      return rows
+      const every = query.words.length > 1 ? await rankMatches(transaction, everyWord(query.words), filters, limit) : []
+      if (every.length >= ENOUGH_WITH_EVERY_WORD) return every
+      const any = await rankMatches(transaction, { sql: tsquery('$1', '$2'), params: [query.stemmed, query.prefixes] }, filters, limit)
+      const found = new Set(every.map((row) => row.id))
+      return [...every, ...any.filter((row) => !found.has(row.id))].slice(0, limit)
     })
   }
 
@@ -222,6 +206,22 @@ export class SearchIndex {
     )
     return rows
   }
+}
+
+/**
+ * Ranks at most SCORED_MATCHES of the documents a tsquery matches: scoring reads each document's vector, and a
+ * word in most documents would otherwise have every one of them read for a single query.
+ */
+async function rankMatches(store: Queryable, query: { sql: string; params: unknown[] }, filters: SearchFilters, limit: number): Promise<RankedId[]> {
+  const { clause, params } = filterClause(filters, query.params.length + 1)
+  const { rows } = await store.query<RankedId>(
+    `select id, ts_rank(search_vector, query.q) as score
+     from (select ${query.sql} as q) as query,
+       lateral (select id, search_vector from search_documents where search_vector @@ query.q ${clause} limit ${SCORED_MATCHES}) as matched
+     order by score desc, id limit ${Math.trunc(limit)}`,
+    [...query.params, ...params],
+  )
+  return rows
 }
 
 /** Every word's forms AND-ed; a word that is only a stop word ("for", "the") is left out, as Postgres leaves it out of documents. */
