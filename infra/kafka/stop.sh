@@ -1,14 +1,6 @@
 #!/usr/bin/env bash
 # Stop the broker infra/kafka/start.sh started (by its pid file) and remove its data.
 set -euo pipefail
-run="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)/.cache/kafka/run"
-if [[ -f "$run/broker.pid" ]]; then
-  pid="$(cat "$run/broker.pid")"
-  if kill -0 "$pid" 2>/dev/null; then
-    kill "$pid"
-    for _ in $(seq 1 40); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
-    kill -0 "$pid" 2>/dev/null && kill -9 "$pid"
-  fi
-fi
-rm -rf "$run"
-echo "[kafka] stopped" >&2
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+source "$root/infra/lib/stop-service.sh"
+stop_service kafka "$root/.cache/kafka/run" broker.pid 20
