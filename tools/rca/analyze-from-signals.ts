@@ -3,7 +3,7 @@ import type { CatalogIndex } from '../../graph/index/catalog-index.ts'
 import { topologyFromCatalog } from './catalog-topology.ts'
 import { findingKinds, type FindingKind } from './finding-kinds.ts'
 import { rankCauses, type Candidate } from './rank-causes.ts'
-import type { RcaCase, Series } from './scenario.ts'
+import { seriesByEntity, type RcaCase, type Series } from './scenario.ts'
 import type { Incident } from './signal-types.ts'
 import type { SignalsRepository } from './signals-repository.ts'
 
@@ -57,18 +57,7 @@ export async function analyzeFromSignals({ signals, index, ref, incidentId, at, 
   const from = new Date((start ?? end).getTime() - 4 * HOUR)
   const { topology } = topologyFromCatalog(index)
   if (!topology.nodes.includes(target)) topology.nodes.push(target)
-  const runs = await signals.metricRuns({ from, to })
-  const metrics = new Map<string, Map<string, Series>>()
-  for (const run of runs) {
-    const byMetric = metrics.get(run.entity) ?? new Map<string, Series>()
-    const series = byMetric.get(run.metric) ?? { times: [], values: [] }
-    run.values.forEach((value, position) => {
-      series.times.push(run.start.getTime() + position * run.stepSeconds * 1000)
-      series.values.push(value)
-    })
-    byMetric.set(run.metric, series)
-    metrics.set(run.entity, byMetric)
-  }
+  const metrics = seriesByEntity(await signals.metricRuns({ from, to }))
   // Logs from the day before too: a pattern seen then is not new now.
   const events = (await signals.listEvents({ from: new Date(from.getTime() - 20 * HOUR), to, limit: 50_000 })).filter((event) => event.type === 'log' || event.at >= from).map((event) => ({ entity: event.entity, type: event.type, at: event.at.getTime(), summary: event.summary }))
   const rcaCase: RcaCase = { topology, metrics, events, incidentStart: start?.getTime(), target }

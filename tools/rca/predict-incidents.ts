@@ -2,6 +2,7 @@ import type { Topology } from './topology.ts'
 import { indexTopology } from './topology.ts'
 import { CERTIFICATE_EXPIRY_METRIC } from './signal-types.ts'
 import type { SignalsRepository } from './signals-repository.ts'
+import { seriesByEntity, type Series } from './scenario.ts'
 
 export interface RiskForecast {
   entity: string
@@ -34,10 +35,6 @@ export interface PredictionWeights {
 
 export const DEFAULT_PREDICTION_WEIGHTS: PredictionWeights = { inherited: 0.7, change: 0.1 }
 
-interface Series {
-  times: number[]
-  values: number[]
-}
 
 const clamp = (value: number) => Math.min(1, Math.max(0, value))
 const percent = (ratio: number) => `${Math.round((ratio - 1) * 100)}%`
@@ -93,17 +90,7 @@ export async function predictIncidents(signals: SignalsRepository, { topology, a
   const now = at.getTime()
   const index = indexTopology(topology)
   const own = new Map<string, { parts: number[]; reasons: string[] }>(topology.nodes.map((node) => [node, { parts: [], reasons: [] }]))
-  const series = new Map<string, Map<string, Series>>()
-  for (const run of await signals.metricRuns({ metrics: ['latency_p95_ms', 'error_rate', 'cpu_utilisation', 'memory_mb', CERTIFICATE_EXPIRY_METRIC], from: new Date(now - DAY - 3 * HOUR), to: at })) {
-    const byMetric = series.get(run.entity) ?? new Map<string, Series>()
-    const target = byMetric.get(run.metric) ?? { times: [], values: [] }
-    run.values.forEach((value, position) => {
-      target.times.push(run.start.getTime() + position * run.stepSeconds * 1000)
-      target.values.push(value)
-    })
-    byMetric.set(run.metric, target)
-    series.set(run.entity, byMetric)
-  }
+  const series = seriesByEntity(await signals.metricRuns({ metrics: ['latency_p95_ms', 'error_rate', 'cpu_utilisation', 'memory_mb', CERTIFICATE_EXPIRY_METRIC], from: new Date(now - DAY - 3 * HOUR), to: at }))
   for (const [entity, byMetric] of series) {
     const entry = own.get(entity)
     if (!entry) continue

@@ -40,6 +40,22 @@ export interface Series {
   values: number[]
 }
 
+/** Stored metric runs as series in the analysis form, by entity and then metric, in the runs' order. */
+export function seriesByEntity(runs: Iterable<{ entity: string; metric: string; start: Date; stepSeconds: number; values: number[] }>): Map<string, Map<string, Series>> {
+  const byEntity = new Map<string, Map<string, Series>>()
+  for (const run of runs) {
+    const byMetric = byEntity.get(run.entity) ?? new Map<string, Series>()
+    const series = byMetric.get(run.metric) ?? { times: [], values: [] }
+    run.values.forEach((value, position) => {
+      series.times.push(run.start.getTime() + position * run.stepSeconds * 1000)
+      series.values.push(value)
+    })
+    byMetric.set(run.metric, series)
+    byEntity.set(run.entity, byMetric)
+  }
+  return byEntity
+}
+
 export interface RcaCase {
   topology: Topology
   metrics: Map<string, Map<string, Series>>
