@@ -25,4 +25,16 @@ describe('NameIndex', () => {
     index.remove('component:default/pay-later')
     expect(index.match('pay', ['pay'], 5).map((match) => match.ref)).toEqual(['component:default/payments-api'])
   })
+
+  it('ranks names with the rare words first when a common word is on thousands of names', () => {
+    const large = new NameIndex()
+    for (let n = 0; n < 1_500; n++) large.setNames(`component:default/ledger-worker-${n}`, [`ledger-worker-${n}`])
+    for (let n = 0; n < 60; n++) large.setNames(`component:default/payout-events-${n}`, [`payout-events-${n}`])
+    large.setNames('component:default/payout-worker-7', ['payout-worker-7'])
+    const found = large.match('payout worker', ['payout', 'worker'], 50)
+    expect(found[0]).toMatchObject({ ref: 'component:default/payout-worker-7', matched: [{ as: 'payout' }, { as: 'worker' }] })
+    expect(found).toHaveLength(50)
+    expect(found.slice(1).every((match) => match.ref.startsWith('component:default/payout-events-'))).toBe(true)
+    expect(large.match('ledger worker 42', ['ledger', 'worker', '42'], 5)[0]!.ref).toBe('component:default/ledger-worker-42')
+  })
 })

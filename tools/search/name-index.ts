@@ -11,6 +11,8 @@ export interface NameMatch {
 // A word on more names than this identifies none of them ("service" at 100,000 entities).
 const MAX_POSTINGS = 5000
 const MAX_PREFIX_EXPANSION = 200
+// A word on more names than this only adds to entities that rarer query words found (see match).
+const COMMON_NAME_WORD = 1000
 
 /**
  * Entity names in memory, for what full-text search does badly: partial words ("paym" for payments-api) and
@@ -116,12 +118,20 @@ export class NameIndex {
       entry.score += score
       scores.set(ref, entry)
     }
-    for (const word of words) {
-      for (const [nameWord, how] of this.expand(word)) {
-        const refs = this.postings.get(nameWord)
-        if (!refs || refs.size === 0 || refs.size > MAX_POSTINGS) continue
-        const score = weight(how) * this.idf(nameWord, total)
-        for (const ref of refs) credit(ref, score, { word, as: nameWord, how })
+    const expansions = words
+      .flatMap((word) => this.expand(word).map(([as, how]) => ({ word, as, how, refs: this.postings.get(as) })))
+      .filter((expansion): expansion is typeof expansion & { refs: Set<string> } => expansion.refs !== undefined && expansion.refs.size > 0 && expansion.refs.size <= MAX_POSTINGS)
+      .sort((a, b) => a.refs.size - b.refs.size)
+    for (const { word, as, how, refs } of expansions) {
+      const score = weight(how) * this.idf(as, total)
+      const match = { word, as, how }
+      // Rarest words first. Once they have found enough entities, a common word ("worker" on thousands of names)
+      // only adds to those: an entity with nothing but common words would not rank among them, and crediting
+      // all its thousands of names is what made a query slow.
+      if (refs.size > COMMON_NAME_WORD && scores.size >= limit) {
+        for (const ref of scores.keys()) if (refs.has(ref)) credit(ref, score, match)
+      } else {
+        for (const ref of refs) credit(ref, score, match)
       }
     }
     // The whole query is a name ("checkout api", "Payments API"): that entity first.

@@ -18,8 +18,12 @@ export interface WordForms {
   prefixes: string
 }
 
-/** A query's words, all of them OR-ed, and word by word (each with its spelling corrections) for matching every word. */
+/**
+ * A query's words: all of them OR-ed (what snippets mark), those that rank documents with only some of the words
+ * (`some`), and word by word, each with its spelling corrections, for documents with every word.
+ */
 export interface TextQuery extends WordForms {
+  some: WordForms
   words: WordForms[]
 }
 
@@ -49,7 +53,7 @@ const BATCH = 500
 // Headlines parse the text they highlight; the start of a long body (an API definition) is enough to quote.
 const SNIPPET_SOURCE = 2000
 /** Matching documents scored per full-text query (see rankMatches); more than any query in the search evals matches. */
-const SCORED_MATCHES = 500
+export const SCORED_MATCHES = 500
 /** A page of documents with every word is answer enough; fewer, and documents with some of the words fill in. */
 const ENOUGH_WITH_EVERY_WORD = 10
 
@@ -113,6 +117,15 @@ export class SearchIndex {
     }
   }
 
+  /**
+   * Merges the full-text index's pending entries into the index proper. GIN queues new entries in a list that
+   * every search reads through, until a vacuum merges them; PostgreSQL's autovacuum does, but PGlite runs no
+   * autovacuum, so after a bulk write each search would scan megabytes of that list.
+   */
+  async mergePendingText(): Promise<void> {
+    if (this.store.engine === 'pglite') await this.store.query(`select gin_clean_pending_list('search_documents_text'::regclass)`)
+  }
+
   /** Removes the documents of these entities, except the ids in `keep`. */
   async removeEntities(refs: string[], keep: string[] = [], transaction: Queryable = this.store): Promise<void> {
     if (refs.length === 0) return
@@ -151,14 +164,14 @@ export class SearchIndex {
    * list.
    */
   async fullText(query: TextQuery, filters: SearchFilters, limit: number): Promise<RankedId[]> {
-    if (query.stemmed === '' && query.prefixes === '') return []
+    if (query.some.stemmed === '' && query.some.prefixes === '') return []
     return this.store.transaction(async (transaction) => {
       // The planner cannot see the query words (they come from a subquery) and, with a LIMIT, guesses that a
       // sequential scan soon finds enough rows; for a rare word it reads the whole table instead of the index.
       await transaction.query(`select set_config('enable_seqscan', 'off', true)`)
       const every = query.words.length > 1 ? await rankMatches(transaction, everyWord(query.words), filters, limit) : []
       if (every.length >= ENOUGH_WITH_EVERY_WORD) return every
-      const any = await rankMatches(transaction, { sql: tsquery('$1', '$2'), params: [query.stemmed, query.prefixes] }, filters, limit)
+      const any = await rankMatches(transaction, { sql: tsquery('$1', '$2'), params: [query.some.stemmed, query.some.prefixes] }, filters, limit)
       const found = new Set(every.map((row) => row.id))
       return [...every, ...any.filter((row) => !found.has(row.id))].slice(0, limit)
     })

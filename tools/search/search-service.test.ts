@@ -8,7 +8,7 @@ import { InProcessEventBus } from '../../core/events/in-process-event-bus.ts'
 import { openTestStore, testEngines, type TestStore } from '../../core/testing/test-store.ts'
 import { Catalog } from '../../graph/catalog/catalog.ts'
 import { SqlCatalogRepository } from '../../graph/catalog/sql-catalog-repository.ts'
-import { SearchService } from './search-service.ts'
+import { SearchService, wordsRankingAlone } from './search-service.ts'
 
 const component = (name: string, description: string, extra = '') =>
   `apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: ${name}\n  description: ${description}\n${extra}spec: { type: service, lifecycle: production, owner: group:${name === 'storefront' ? 'shop' : 'money'}, system: ${name === 'storefront' ? 'shop' : 'finance'} }\n`
@@ -103,5 +103,24 @@ describe.each(testEngines)('SearchService on %s', (engine) => {
     expect(emptied.changes.removed).toBe(1)
     await search.ready()
     expect(await refs('chargebacks', { mode: 'full-text' })).toEqual([])
+  })
+
+  it.runIf(engine === 'pglite')('leaves no pending full-text entries after a write, since PGlite has no autovacuum to merge them', async () => {
+    const report = await catalog.import([{ name: 'more.yaml', text: component('dunning', 'Chases unpaid invoices.') }])
+    expect(report.errors).toEqual([])
+    await search.ready()
+    const { rows } = await testStore.store.query<{ pages: number }>(`select gin_clean_pending_list('search_documents_text'::regclass)::int as pages`)
+    expect(rows[0]!.pages).toBe(0)
+    expect((await refs('unpaid invoices', { mode: 'full-text' }))[0]).toBe('component:default/dunning')
+  })
+})
+
+describe('wordsRankingAlone', () => {
+  const frequency = (word: string) => ({ events: 3_700, worker: 4_400, payout: 820, zebra: 3 })[word] ?? 0
+
+  it('leaves out words in more documents than are ranked, unless every word is', () => {
+    expect(wordsRankingAlone(['payout', 'events', 'zebra'], frequency)).toEqual(['zebra'])
+    expect(wordsRankingAlone(['events', 'unknown'], frequency)).toEqual(['unknown'])
+    expect(wordsRankingAlone(['worker', 'payout', 'events'], frequency)).toEqual(['payout'])
   })
 })

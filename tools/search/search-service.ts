@@ -10,7 +10,7 @@ import { NameIndex } from './name-index.ts'
 import { queryWords } from './query-words.ts'
 import { reciprocalRankFusion, type RankedList } from './reciprocal-rank-fusion.ts'
 import { docsSectionDocument, entityDocument, type SearchDocument, type SearchFacets } from './search-document.ts'
-import { SearchIndex, type SearchFilters, type StoredDocument, type TextQuery, type WordForms } from './search-index.ts'
+import { SCORED_MATCHES, SearchIndex, type SearchFilters, type StoredDocument, type TextQuery, type WordForms } from './search-index.ts'
 
 export type SearchMode = 'hybrid' | 'full-text' | 'semantic'
 
@@ -158,7 +158,8 @@ export class SearchService {
     const searched = [...words, ...Object.values(corrections)]
     const rare = searched.filter((word) => !common(word))
     const rareWords = words.filter((word) => !common(word))
-    const textQuery = toTextQuery(rare.length > 0 ? rare : searched, (rareWords.length > 0 ? rareWords : words).map((word) => [word, ...(corrections[word] ? [corrections[word]!] : [])]), (word) => this.names.knows(word))
+    const anyWords = rare.length > 0 ? rare : searched
+    const textQuery = toTextQuery(anyWords, wordsRankingAlone(anyWords, (word) => this.names.frequency(word)), (rareWords.length > 0 ? rareWords : words).map((word) => [word, ...(corrections[word] ? [corrections[word]!] : [])]), (word) => this.names.knows(word))
     const lists: RankedList[] = []
     const similarity = new Map<string, number>()
     let semantic: SearchResponse['semantic'] = this.embedder ? (this.embedding ? 'indexing' : 'ready') : 'off'
@@ -262,6 +263,7 @@ export class SearchService {
       await index.upsert(changed, transaction)
       if (existing.size > documents.length - changed.length) await index.retainOnly(documents.map((document) => document.id), transaction)
     })
+    await index.mergePendingText()
   }
 
   private async syncEntities(refs: string[]): Promise<void> {
@@ -273,6 +275,7 @@ export class SearchService {
       await index.upsert(documents, transaction)
       await index.removeEntities(refs, documents.map((document) => document.id), transaction)
     })
+    await index.mergePendingText()
   }
 
   /** The documents of these entities (their docs read from disk), and their names in the name index. */
@@ -339,6 +342,8 @@ export class SearchService {
       if (pending.length === 0) return
       const vectors = await embedder.embed(pending.map((item) => item.text))
       await index.storeEmbeddings(embedder.id, pending.map((item, position) => ({ id: item.id, contentHash: item.contentHash, vector: vectors[position]! })))
+      // Storing a vector writes a new row version, and with it new full-text index entries.
+      await index.mergePendingText()
       this.embeddingError = undefined
     }
   }
@@ -356,10 +361,20 @@ export class SearchService {
   }
 }
 
-/** tsquery texts from all the words, and word by word from each word with its spellings. */
-function toTextQuery(words: string[], spellings: string[][], known: (word: string) => boolean): TextQuery {
+/**
+ * The words that find documents with only some of the query words. Those are ranked from at most SCORED_MATCHES
+ * documents; a word in many more documents than that would fill those places with arbitrary ones, crowding out
+ * the rarer words' documents. When every word is that common, the rarest.
+ */
+export function wordsRankingAlone(words: string[], frequency: (word: string) => number): string[] {
+  const distinctive = words.filter((word) => frequency(word) <= SCORED_MATCHES)
+  return distinctive.length > 0 ? distinctive : [...words].sort((a, b) => frequency(a) - frequency(b)).slice(0, 1)
+}
+
+/** tsquery texts from all the words (to highlight), from those that rank alone, and word by word from each word with its spellings. */
+function toTextQuery(words: string[], ranked: string[], spellings: string[][], known: (word: string) => boolean): TextQuery {
   const forms = (words: string[]) => wordForms(words, known)
-  return { ...forms(words), words: spellings.map(forms).filter((forms) => forms.stemmed !== '') }
+  return { ...forms(words), some: forms(ranked), words: spellings.map(forms).filter((forms) => forms.stemmed !== '') }
 }
 
 /**
