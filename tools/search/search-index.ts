@@ -147,7 +147,7 @@ export class SearchIndex {
     return rows
   }
 
-  /** Stores embeddings, only where the document is still the one that was embedded. */
+  /** Stores embeddings, only where the document is still the one that was embedded. Not in a transaction. */
   async storeEmbeddings(model: string, items: Array<{ id: string; contentHash: string; vector: Float32Array }>): Promise<void> {
     const rows = items.map((item) => ({ id: item.id, content_hash: item.contentHash, embedding: vectorText(item.vector) }))
     await this.store.query(
@@ -156,6 +156,8 @@ export class SearchIndex {
        where search_documents.id = r.id and search_documents.content_hash = r.content_hash`,
       [JSON.stringify(rows), model],
     )
+    // A stored vector is a new row version, with new full-text index entries.
+    await this.mergePendingText()
   }
 
   /**

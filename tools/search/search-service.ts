@@ -165,15 +165,17 @@ export class SearchService {
     let semantic: SearchResponse['semantic'] = this.embedder ? (this.embedding ? 'indexing' : 'ready') : 'off'
     if (this.embedder && this.embeddingError) semantic = 'off'
 
+    const bySemantic = mode !== 'full-text' && this.embedder !== undefined && semantic !== 'off' && query.trim() !== ''
+    // The query is embedded (off the main thread) while names and full text are searched.
+    const vector = bySemantic ? this.queryVector(query) : undefined
     const nameMatches = mode === 'semantic' ? [] : this.names.match(query, [...words, ...Object.values(corrections)], NAME_CANDIDATES)
     const nameWords = new Map(nameMatches.map((match) => [match.ref, match.matched]))
     if (mode !== 'semantic') {
       lists.push({ name: 'name', ids: nameMatches.map((match) => match.ref), weight: WEIGHTS.name })
       lists.push({ name: 'full-text', ids: (await index.fullText(textQuery, filters, CANDIDATES)).map((row) => row.id), weight: WEIGHTS['full-text'] })
     }
-    if (mode !== 'full-text' && this.embedder && semantic !== 'off' && query.trim() !== '') {
-      const vector = await this.queryVector(query)
-      const nearest = await index.nearest(vector, this.embedder.id, filters, CANDIDATES)
+    if (vector) {
+      const nearest = await index.nearest(await vector, this.embedder!.id, filters, CANDIDATES)
       for (const row of nearest) similarity.set(row.id, row.score)
       lists.push({ name: 'meaning', ids: nearest.map((row) => row.id), weight: WEIGHTS.meaning })
     }
@@ -342,8 +344,6 @@ export class SearchService {
       if (pending.length === 0) return
       const vectors = await embedder.embed(pending.map((item) => item.text))
       await index.storeEmbeddings(embedder.id, pending.map((item, position) => ({ id: item.id, contentHash: item.contentHash, vector: vectors[position]! })))
-      // Storing a vector writes a new row version, and with it new full-text index entries.
-      await index.mergePendingText()
       this.embeddingError = undefined
     }
   }
