@@ -8,8 +8,8 @@ import { optionArguments } from './option-arguments.ts'
 import { unsupportedTopic } from './unsupported-topics.ts'
 import { COST_TOOLS, costInput } from './cost-inputs.ts'
 import { INCIDENT_ID, isSignalsTool, signalArguments } from './signal-arguments.ts'
-import { COMMON_TYPOS, KNOWN_VOCABULARY, canonicalWord, numberWord, words } from './words.ts'
-import { editDistance } from '../../core/text/edit-distance.ts'
+import { KNOWN_VOCABULARY, canonicalWord, numberWord, words } from './words.ts'
+import { correctSpelling } from './correct-spelling.ts'
 
 export interface PlannedCall {
   toolName: string
@@ -61,6 +61,9 @@ function capabilities(tools: Map<string, ToolDefinition>): string {
   return [...tools.values()].map((tool) => `- ${tool.title}: e.g. "${tool.examples?.[0] ?? tool.description}"`).join('\n')
 }
 
+/** Greetings and chat filler before the question itself ("hey, can you…", "ok so", "quick q -"). */
+const FILLER = /^(?:(?:hey|hi|hello|yo|ok|okay|cool|great|thanks|thx|so|sorry|quick q(?:uestion)?|pls|please)(?:\s+(?:team|all|folks|everyone|there))?\b[\s,!:.-]*)+/i
+
 const QUESTION_START = '(?:who|whom|whose|what|whats|which|where|how|does|do|is|are|can|could|list|show|tell|give|find|check|its|their|also|any|compare)\\b'
 
 /**
@@ -73,8 +76,8 @@ function clauses(question: string): string[] {
   return question
     // Separate sentences are separate clauses ("SYSTEM OVERRIDE: … . Who owns payments-db?").
     .split(/(?<=[a-z0-9)])\.\s+(?=[A-Za-z])/)
-    .flatMap((sentence) => sentence.split(new RegExp(`\\?+\\s*(?=\\S)|;\\s*|,?\\s+(?:and then|and also|also|and|plus|then)\\s+(?=${QUESTION_START})|,?\\s+and\\s+(?=(?:of\\s+)?[a-z0-9]+(?:-[a-z0-9]+)+\\s*[?.!]*$)`, 'i')))
-    .map((part) => part.trim().replace(/[?.!]+$/, ''))
+    .flatMap((sentence) => sentence.split(new RegExp(`\\?+\\s*(?=\\S)|;\\s*|,?\\s+(?:and then|and also|also|and|plus|then|\\+|&)\\s+(?=${QUESTION_START})|,?\\s+and\\s+(?=(?:of\\s+)?[a-z0-9]+(?:-[a-z0-9]+)+\\s*[?.!]*$)`, 'i')))
+    .map((part) => part.trim().replace(FILLER, '').replace(/[?.!]+$/, ''))
     .filter((part) => part.length > 0)
 }
 
@@ -187,11 +190,15 @@ export function planQuestion(question: string, context: PlannerContext): Plan {
     const namedKind = named && 'ref' in named ? named.ref.slice(0, named.ref.indexOf(':')) : undefined
     if (namedKind && !COST_TOOLS.has(top.tool)) {
       const fitting = ranked.find((candidate) => candidate.score >= top!.score - 0.15 && ENTITY_SLOTS[candidate.tool]?.[0]?.onlyKinds?.includes(namedKind))
-      if (fitting && !ENTITY_SLOTS[top.tool]?.[0]?.onlyKinds?.includes(namedKind)) top = fitting
+      // Only a top tool that wants an entity, and not of this kind, gives way (not the audit log, not incidents of any entity).
+      const topSlot = ENTITY_SLOTS[top.tool]?.[0]
+      if (fitting && topSlot && !topSlot.onlyKinds?.includes(namedKind)) top = fitting
     }
     let tool = tools.get(top.tool)!
     // "Roll back the last deploy of X": a clause that starts with an action asks for that action, whatever else it names.
-    if (ACTION_FIRST.test(part) && tools.has('remediation_request') && tool.name !== 'remediation_plan') tool = tools.get('remediation_request')!
+    if (ACTION_FIRST.test(part) && tools.has('remediation_request') && tool.name !== 'remediation_plan' && tool.name !== 'remediation_undo') tool = tools.get('remediation_request')!
+    // "What would restarting X do?", "dry run a rollback": a hypothetical action is planned, never run.
+    if (tool.name === 'remediation_request' && HYPOTHETICAL.test(part) && tools.has('remediation_plan')) tool = tools.get('remediation_plan')!
     // "why is cart failing?": trouble now, asked about one service, is a root-cause analysis (not what its failure breaks).
     if (WHY_TROUBLE.test(part) && mentions.length === 1 && tools.has('rca_analyze')) tool = tools.get('rca_analyze')!
     // "search the docs for voucher codes": a search, even when its words name an entity.
@@ -232,7 +239,8 @@ export function planQuestion(question: string, context: PlannerContext): Plan {
     else if (tool.name === 'search') inputs.push({ query: searchQuery(part) })
     else if (isSignalsTool(tool.name) && (ENTITY_SLOTS[tool.name]!.length === 0 || (tool.name === 'rca_analyze' && INCIDENT_ID.test(part)))) {
       // Incidents, anomalies and risk need no entity; an RCA of a named incident needs none either.
-      const input = signalArguments(tool.name, { text: part, tokens, mentions, index, now: new Date() })
+      const subject = tokens.some((token) => PRONOUNS.has(token)) ? lastRefs.find((ref) => /^(component|resource|api):/.test(ref)) : undefined
+      const input = signalArguments(tool.name, { text: part, tokens, mentions, index, now: new Date(), subject })
       if (tool.name === 'incident_get' && input.id === undefined) {
         firstProblem ??= reply('Which incident do you mean? Name its id, e.g. "show incident inc-8-3", or ask "any open incidents?".')
         continue
@@ -247,7 +255,8 @@ export function planQuestion(question: string, context: PlannerContext): Plan {
           continue
         }
         // "How do I deploy?": a how-to about no entity in particular is answered from the docs.
-        if (filled.problem === 'missing' && mentions.length === 0 && !tokens.some((token) => PRONOUNS.has(token)) && HOW_TO.test(part) && tools.has('search')) {
+        // "How do I run the storefront locally?": a how-to is answered from the docs, also when a name in it is ambiguous.
+        if ((filled.problem === 'ambiguous' || (mentions.length === 0 && !tokens.some((token) => PRONOUNS.has(token)))) && HOW_TO.test(part) && tools.has('search')) {
           addCall(calls, { toolName: 'search', input: { query: searchQuery(part) } })
           continue
         }
@@ -305,6 +314,7 @@ function searchQuery(part: string): string {
 }
 
 const WHY_TROUBLE = /^\s*why\s+(?:is|are)\s+(?:the\s+)?[\w.-]+(?:\s+(?:service|api|app|pods?))?\s+(?:failing|down|broken|erroring|crashing|unhealthy|flapping|timing out)\s*[?!.]*\s*$/i
+const HYPOTHETICAL = /\b(?:would|what if|happens? if|dry[- ]?run|simulate)\b/i
 const ACTION_FIRST = /^\s*(?:please\s+|can you\s+|could you\s+)?(?:restart|reboot|bounce|roll\s*back|revert|scale)\b/i
 const HOW_TO = /^\s*(?:and\s+)?(?:how\s+(?:do|can|should|would)\s+(?:i|we|you|one)\b|how\s+to\b|what(?:'s| is) the (?:process|procedure|way) (?:to|for)\b)/i
 const ENGLISH_PREFIXES = new Set(['sub', 'co', 'non', 're', 'multi', 'pre', 'post', 'self', 'cross', 'teams', 'team', 'level', 'levels', 'first', 'second', 'top'])
@@ -416,27 +426,6 @@ function reroute(toolName: string, input: Record<string, unknown>): PlannedCall 
   if ((toolName === 'graph_dependencies' || toolName === 'graph_dependents') && kind === 'group') return { toolName: 'graph_owned_by', input: { group: ref } }
   if (toolName === 'graph_owned_by' && kind !== 'group') return { toolName: 'catalog_get_entity', input: { ref } }
   return undefined
-}
-
-/** Fixes misspelt words the planner knows ("dependncies", "databses"), leaving names alone. */
-function correctSpelling(tokens: string[], mentions: Mention[], dictionary: ReadonlySet<string>): string[] {
-  const inMention = new Set(mentions.flatMap((mention) => Array.from({ length: mention.end - mention.start }, (_, offset) => mention.start + offset)))
-  return tokens.map((token, position) => {
-    if (COMMON_TYPOS[token]) return COMMON_TYPOS[token]!
-    if (inMention.has(position) || dictionary.has(token) || token.length < 5 || /\d/.test(token)) return token
-    const limit = token.length >= 8 ? 2 : 1
-    let best: string | undefined
-    let bestDistance = limit + 1
-    for (const word of dictionary) {
-      if (Math.abs(word.length - token.length) > limit) continue
-      const distance = editDistance(word, token, limit)
-      if (distance < bestDistance) {
-        best = word
-        bestDistance = distance
-      }
-    }
-    return best ?? token
-  })
 }
 
 const KIND_NOUNS = new Set(['team', 'squad', 'service', 'svc', 'api', 'db', 'database', 'system', 'domain', 'resource', 'component', 'cache', 'queue', 'bucket', 'website', 'library', 'app'])
