@@ -84,7 +84,8 @@ function clauses(question: string): string[] {
 /** The words of a question that look like a name the catalog lacks (for "not found" answers). */
 function unknownNames(question: string, mentions: Mention[], dictionary: ReadonlySet<string>): string[] {
   const linked = new Set(mentions.flatMap((mention) => mention.text.split(' ')))
-  const hyphenated = question.match(/[A-Za-z0-9][A-Za-z0-9_.]*(?:-[A-Za-z0-9_.]+)+/g) ?? []
+  // "warp-drive-service", and people's user names ("zaphod.beeblebrox").
+  const hyphenated = question.replace(/\bhttps?:\/\/\S+|\S+@\S+/gi, ' ').match(/[A-Za-z0-9][A-Za-z0-9_]*(?:[-.][A-Za-z0-9_]+)+/g) ?? []
   const names = hyphenated.filter((name) => !words(name).every((word) => linked.has(word)))
   if (names.length > 0) return names
   // "who owns zebra?": the last word that is neither vocabulary nor a stop word.
@@ -179,7 +180,7 @@ export function planQuestion(question: string, context: PlannerContext): Plan {
     if (INCIDENT_ID.test(part) && tools.has('incident_get') && tools.has('rca_analyze')) top = { tool: /\b(why|cause|caused|causes|root|rca)\b/.test(tokens.join(' ')) ? 'rca_analyze' : 'incident_get', score: 1 }
     if (!top || top.score < MIN_INTENT_SCORE) continue
     // A name-like word the catalog does not have ("warp-drive-service") must not be answered about something else.
-    const unknown = unknownNames(part, mentions, dictionary).filter((name) => name.includes('-') && !INCIDENT_ID.test(name) && index.withValue('metadata.tags', name.toLowerCase()).size === 0 && !words(name).every((word) => dictionary.has(word) || ENGLISH_PREFIXES.has(word)))
+    const unknown = unknownNames(part, mentions, dictionary).filter((name) => (name.includes('-') || USER_NAME.test(name)) && !INCIDENT_ID.test(name) && index.withValue('metadata.tags', name.toLowerCase()).size === 0 && !words(name).every((word) => dictionary.has(word) || ENGLISH_PREFIXES.has(word)))
     if (unknown.length > 0 && !QUOTED.test(part) && !TEXT_SEARCH.test(part.toLowerCase())) {
       firstProblem ??= notFound(part, mentions, dictionary, index, tools.get(top.tool)!)
       continue
@@ -221,7 +222,7 @@ export function planQuestion(question: string, context: PlannerContext): Plan {
       if (next) {
         tool = tools.get(next.tool)!
         top = next
-      }
+      } else if (/^\s*(?:is|are|was)\b/i.test(part) && tools.has('catalog_get_entity')) tool = tools.get('catalog_get_entity')! // "is legacy-cart-api deprecated?": its description answers
     }
 
     if (COST_TOOLS.has(tool.name)) {
@@ -314,6 +315,8 @@ function searchQuery(part: string): string {
 }
 
 const WHY_TROUBLE = /^\s*why\s+(?:is|are)\s+(?:the\s+)?[\w.-]+(?:\s+(?:service|api|app|pods?))?\s+(?:failing|down|broken|erroring|crashing|unhealthy|flapping|timing out)\s*[?!.]*\s*$/i
+/** "zaphod.beeblebrox": a user name as the catalog writes them (not "node.js"). */
+const USER_NAME = /^[a-z]{3,}(?:\.[a-z]{3,})+$/i
 const HYPOTHETICAL = /\b(?:would|what if|happens? if|dry[- ]?run|simulate)\b/i
 const ACTION_FIRST = /^\s*(?:please\s+|can you\s+|could you\s+)?(?:restart|reboot|bounce|roll\s*back|revert|scale)\b/i
 const HOW_TO = /^\s*(?:and\s+)?(?:how\s+(?:do|can|should|would)\s+(?:i|we|you|one)\b|how\s+to\b|what(?:'s| is) the (?:process|procedure|way) (?:to|for)\b)/i
