@@ -8,17 +8,16 @@ const EXTRA_WORDS = ['databases', 'database', 'services', 'service', 'websites',
 export const ENTITY_TOKEN = '<entity>'
 
 const WEAK_WORDS = new Set(['what', 'which', 'whats', 'show', 'list', 'me'])
-const NUMBER_TOKEN = '<number>'
 /** Prepositions: "depend on" says much, "on <entity>" next to any verb says little. */
 const PREPOSITIONS = new Set(['on', 'in', 'at', 'from', 'with', 'by', 'about', 'into', 'over', 'since'])
 
-/** A question's features: canonical words and word pairs, with entity mentions and numbers replaced by one token each. */
+/** A question's features: canonical words and word pairs, with entity mentions replaced by one token; numbers say nothing of intent. */
 export function features(tokens: string[]): Map<string, number> {
-  const canonical = tokens.map((token) => (token === ENTITY_TOKEN ? token : /^\d+$/.test(token) ? NUMBER_TOKEN : canonicalWord(token))).filter((token): token is string => token !== undefined)
+  const canonical = tokens.map((token) => (token === ENTITY_TOKEN ? token : /^\d+$/.test(token) ? undefined : canonicalWord(token))).filter((token): token is string => token !== undefined)
   const out = new Map<string, number>()
   const add = (feature: string, weight: number) => out.set(feature, (out.get(feature) ?? 0) + weight)
   // Question words carry little intent of their own ("what is X" and "what are X's dependencies").
-  const weightOf = (token: string) => (WEAK_WORDS.has(token) || token === NUMBER_TOKEN ? 0.3 : 1)
+  const weightOf = (token: string) => (WEAK_WORDS.has(token) ? 0.3 : 1)
   canonical.forEach((token, position) => {
     if (token !== ENTITY_TOKEN) add(token, weightOf(token))
     if (position === 0) return

@@ -197,9 +197,10 @@ export function planQuestion(question: string, context: PlannerContext): Plan {
     }
     let tool = tools.get(top.tool)!
     // "Roll back the last deploy of X": a clause that starts with an action asks for that action, whatever else it names.
-    if (ACTION_FIRST.test(part) && tools.has('remediation_request') && tool.name !== 'remediation_plan' && tool.name !== 'remediation_undo') tool = tools.get('remediation_request')!
     // "What would restarting X do?", "dry run a rollback": a hypothetical action is planned, never run.
-    if (tool.name === 'remediation_request' && HYPOTHETICAL.test(part) && tools.has('remediation_plan')) tool = tools.get('remediation_plan')!
+    const hypothetical = HYPOTHETICAL.test(part)
+    if (ACTION_FIRST.test(part) && !hypothetical && tools.has('remediation_request') && tool.name !== 'remediation_undo') tool = tools.get('remediation_request')!
+    if (tool.name === 'remediation_request' && hypothetical && tools.has('remediation_plan')) tool = tools.get('remediation_plan')!
     // "why is cart failing?": trouble now, asked about one service, is a root-cause analysis (not what its failure breaks).
     if (WHY_TROUBLE.test(part) && mentions.length === 1 && tools.has('rca_analyze')) tool = tools.get('rca_analyze')!
     // "search the docs for voucher codes": a search, even when its words name an entity.

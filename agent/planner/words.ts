@@ -30,6 +30,7 @@ const SYNONYMS: Record<string, string> = {
   done: 'done', finish: 'done', finished: 'done', complete: 'done', completed: 'done', succeeded: 'done',
   pending: 'wait', waiting: 'wait', awaiting: 'wait', wait: 'wait',
   weird: 'anomaly', odd: 'anomaly', strange: 'anomaly', unusual: 'anomaly', unusually: 'anomaly', abnormal: 'anomaly', anomalous: 'anomaly',
+  hit: 'use', hits: 'use', hitting: 'use', progress: 'status', progressing: 'status',
   dependant: 'dependent', dependants: 'dependent', lately: 'recent', recently: 'recent', recent: 'recent',
 }
 
@@ -46,6 +47,8 @@ const IDIOMS: Array<[RegExp, string]> = [
   [/\bright now\b/g, 'now'],
   [/\bbreak down\b/g, 'breakdown'],
   [/\b(?:deals|dealing|dealt) with\b/g, 'handles'],
+  [/\bpoints? of contact\b/g, 'contact'],
+  [/\b(?:pulls?|pulling|pulled) in\b/g, 'uses'],
 ]
 
 const STOP = new Set(['the', 'a', 'an', 'is', 'are', 'was', 'were', 'be', 'to', 'of', 'for', 'me', 'i', 'you', 'please', 'can', 'could', 'would', 'should', 'do', 'does', 'did', 'it', 'its', 'this', 'that', 'there', 'any', 'some', 'my', 'our', 'we', 'hey', 'hi', 'pls', 'plz', 'thanks', 'thx', 'and', 'or', 'so', 'then', 'just', 'quick', 'question', 'q', 'tell', 'give', 'get', 'know', 'want', 'like', 'let', 'us'])
