@@ -146,7 +146,7 @@ export function planQuestion(question: string, context: PlannerContext): Plan {
 
   for (const part of clauses(trimmed)) {
     const mentions = linkEntities(index, part)
-    const tokens = correctSpelling(words(part), mentions, dictionary)
+    const tokens = demonstrativesAsPronouns(correctSpelling(words(part), mentions, dictionary))
     const spans = mentions.map((mention) => widenOverKindWord(tokens, mention))
     const masked = maskSpans(tokens, spans).map((token) => (PRONOUNS.has(token) ? ENTITY_TOKEN : token))
     const outside = masked.filter((token) => token !== ENTITY_TOKEN)
@@ -433,6 +433,11 @@ function reroute(toolName: string, input: Record<string, unknown>): PlannedCall 
 }
 
 const KIND_NOUNS = new Set(['team', 'squad', 'service', 'svc', 'api', 'db', 'database', 'system', 'domain', 'resource', 'component', 'cache', 'queue', 'bucket', 'website', 'library', 'app'])
+
+/** "that team", "this service": a kind word after a demonstrative stands for an entity already named, like "it". */
+function demonstrativesAsPronouns(tokens: string[]): string[] {
+  return tokens.map((token, position) => (KIND_NOUNS.has(token) && ['that', 'this', 'same'].includes(tokens[position - 1] ?? '') ? 'it' : token))
+}
 
 /** "the payments team", "payments-db database": the kind word belongs to the name, not to the intent. */
 function widenOverKindWord(tokens: string[], mention: Mention): { start: number; end: number } {
