@@ -2,7 +2,7 @@ import type { CatalogIndex } from '../../graph/index/catalog-index.ts'
 import { similarRefs } from '../../graph/index/resolve-entity.ts'
 import type { ToolDefinition } from '../../tools/define-tool.ts'
 import { linkEntities, resolveMention, type Mention } from './entity-linker.ts'
-import { ENTITY_TOKEN, maskSpans, type IntentClassifier } from './intent-classifier.ts'
+import { ENTITY_TOKEN, maskSpans, type IntentClassifier, type IntentScore } from './intent-classifier.ts'
 import { PLURAL_KINDS, QUOTED, TEXT_SEARCH, hasAttributeFilter, queryFilters } from './query-filters.ts'
 import { optionArguments } from './option-arguments.ts'
 import { unsupportedTopic } from './unsupported-topics.ts'
@@ -151,7 +151,7 @@ export function planQuestion(question: string, context: PlannerContext): Plan {
     const masked = maskSpans(tokens, spans).map((token) => (PRONOUNS.has(token) ? ENTITY_TOKEN : token))
     const outside = masked.filter((token) => token !== ENTITY_TOKEN)
     const ranked = classifier.rank(masked, allowed)
-    let top = ranked[0]
+    let top: IntentScore | undefined = ranked[0]
     const topic = unsupportedTopic(outside, tools, { strongOnly: (top?.score ?? 0) >= 0.4 })
     if (topic) {
       firstProblem ??= reply(`I can't help with ${topic} yet: no tool in this portal covers it. I can answer:\n${capabilities(tools)}`)
@@ -178,6 +178,8 @@ export function planQuestion(question: string, context: PlannerContext): Plan {
     }
     // A named incident: why it happened is an RCA, anything else is the incident itself ("details on inc-8-4").
     if (INCIDENT_ID.test(part) && tools.has('incident_get') && tools.has('rca_analyze')) top = { tool: /\b(why|cause|caused|causes|root|rca)\b/.test(tokens.join(' ')) ? 'rca_analyze' : 'incident_get', score: 1 }
+    // Without an incident id, "the timeline of orders-db" is not about one incident: the next tool is.
+    else if (top?.tool === 'incident_get') top = ranked.find((candidate) => candidate.tool !== 'incident_get')
     if (!top || top.score < MIN_INTENT_SCORE) continue
     // A name-like word the catalog does not have ("warp-drive-service") must not be answered about something else.
     const unknown = unknownNames(part, mentions, dictionary).filter((name) => (name.includes('-') || USER_NAME.test(name)) && !INCIDENT_ID.test(name) && index.withValue('metadata.tags', name.toLowerCase()).size === 0 && !words(name).every((word) => dictionary.has(word) || ENGLISH_PREFIXES.has(word)))
@@ -206,7 +208,7 @@ export function planQuestion(question: string, context: PlannerContext): Plan {
     // "search the docs for voucher codes": a search, even when its words name an entity.
     if (tool.name === 'docs_get' && /^\s*(?:please\s+)?(?:search|find|look for)\b/i.test(part) && tools.has('search')) tool = tools.get('search')!
     // Text in quotes is something to search for, not an entity to describe.
-    if (quoted && filters.text !== undefined && tools.has('catalog_query')) tool = tools.get('catalog_query')!
+    if (quoted && filters.text !== undefined && tool.name !== 'search' && tools.has('catalog_query')) tool = tools.get('catalog_query')!
     // Lists narrowed by attributes are catalog queries, also when they name a team or a system.
     const listish = ['catalog_query', 'graph_owned_by', 'graph_parts', 'graph_dependencies', 'catalog_get_entity'].includes(tool.name)
     if (listish && !quoted) {

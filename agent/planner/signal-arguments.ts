@@ -27,7 +27,9 @@ export function signalArguments(toolName: string, { text, tokens, mentions, inde
   if (id && toolName === 'rca_analyze') input.incidentId = id
   const slot = OPTIONAL_ENTITY[toolName]
   if (slot && mentions.length > 0) {
-    const resolved = resolveMention(mentions[0]!, { preferKinds: ['component', 'resource', 'api'] }, index)
+    // "incident risk for the cart service": the strongest name is the subject ("risk" is only an alias).
+    const strongest = mentions.reduce((best, mention) => (mention.candidates[0]!.score > best.candidates[0]!.score ? mention : best))
+    const resolved = resolveMention(strongest, { preferKinds: ['component', 'resource', 'api'] }, index)
     if (resolved && 'ref' in resolved) input[slot] = resolved.ref
   }
   // "is it healthy?": the entity the conversation is about.
