@@ -27,6 +27,7 @@ export function correctSpelling(tokens: string[], mentions: Mention[], dictionar
       // A short word is corrected only for a dropped letter ("ownr"): "role" is a word, not a typo of "roll".
       if (token.length === 4 && word.length !== 5) continue
       const distance = editDistance(word, token, limit)
+      if (distance > limit) continue
       if (distance < bestDistance) {
         best = [word]
         bestDistance = distance
