@@ -287,6 +287,8 @@ export function planQuestion(question: string, context: PlannerContext): Plan {
       let call: PlannedCall = { toolName: tool.name, input }
       const rerouted = reroute(call.toolName, call.input)
       if (rerouted && tools.has(rerouted.toolName)) call = rerouted
+      // "who works on search-service?": people asked about a thing are its owners, members included.
+      if (call.toolName === 'catalog_get_entity' && /^\s*who\b/i.test(part) && /^(component|resource|api|system|domain):/.test(String(call.input.ref)) && tools.has('catalog_who_owns')) call = { toolName: 'catalog_who_owns', input: { ref: call.input.ref } }
       // "what services does team-checkout run": a team and a plural kind is what the team owns.
       const group = call.input.ref as string | undefined
       if (call.toolName === 'catalog_get_entity' && group?.startsWith('group:') && PLURAL_KINDS.test(outside.join(' ')) && tools.has('graph_owned_by')) call = { toolName: 'graph_owned_by', input: { group } }
