@@ -55,6 +55,13 @@ export class EntityLexicon {
       // "cart" for cart-service, "payments" for team-payments: the name without its generic parts.
       const core = nameWords.filter((word) => !GENERIC_PARTS.has(word))
       if (core.length > 0 && core.length < nameWords.length) this.add(core.join(' '), ref, 1)
+      // "the search index" for product-search-index: two or more words in a row of a longer name.
+      for (let length = 2; length < nameWords.length; length++) {
+        for (let start = 0; start + length <= nameWords.length; start++) {
+          const part = nameWords.slice(start, start + length)
+          if (!GENERIC_PARTS.has(part[0]!)) this.add(part.join(' '), ref, 1)
+        }
+      }
       if (ref.startsWith('user:') && spec.profile?.displayName) this.add(words(spec.profile.displayName)[0]!, ref, 1)
     }
     for (const surface of this.surfaces.keys()) {
@@ -136,7 +143,9 @@ export function linkEntities(index: CatalogIndex, text: string): Mention[] {
       if (length === 1) {
         const word = phraseWords[0]!
         if (word.length < 2) continue
-        if (NEVER_NAMES.has(word)) candidates = candidates.filter((candidate) => candidate.score >= 3)
+        // "catalog" is a word, "the catalog team" a name: a kind word next to it says which.
+        const hintedKind = KIND_WORDS[tokens[start + 1] ?? ''] ?? KIND_WORDS[tokens[start - 1] ?? '']
+        if (NEVER_NAMES.has(word)) candidates = candidates.filter((candidate) => candidate.score >= 3 || (hintedKind !== undefined && candidate.ref.startsWith(`${hintedKind}:`)))
         // A common word ("web", "search") names an entity only when it is that entity's exact name, and not
         // when it is the verb of the sentence ("search for…").
         const kindWordNext = KIND_WORDS[tokens[start + 1] ?? ''] !== undefined || KIND_WORDS[tokens[start - 1] ?? ''] !== undefined

@@ -1,4 +1,5 @@
 import type { ToolDefinition } from '../../tools/define-tool.ts'
+import { TOPIC_WORDS } from './unsupported-topics.ts'
 import { KNOWN_VOCABULARY, canonicalWord, words } from './words.ts'
 
 /** Words worth correcting towards that tools' examples may not contain. */
@@ -7,18 +8,23 @@ const EXTRA_WORDS = ['databases', 'database', 'services', 'service', 'websites',
 export const ENTITY_TOKEN = '<entity>'
 
 const WEAK_WORDS = new Set(['what', 'which', 'whats', 'show', 'list', 'me'])
+/** Prepositions: "depend on" says much, "on <entity>" next to any verb says little. */
+const PREPOSITIONS = new Set(['on', 'in', 'at', 'from', 'with', 'by', 'about', 'into', 'over', 'since'])
 
-/** A question's features: canonical words and word pairs, with entity mentions replaced by one token. */
+/** A question's features: canonical words and word pairs, with entity mentions replaced by one token; numbers say nothing of intent. */
 export function features(tokens: string[]): Map<string, number> {
-  const canonical = tokens.map((token) => (token === ENTITY_TOKEN ? token : canonicalWord(token))).filter((token): token is string => token !== undefined)
+  const canonical = tokens.map((token) => (token === ENTITY_TOKEN ? token : /^\d+$/.test(token) ? undefined : canonicalWord(token))).filter((token): token is string => token !== undefined)
   const out = new Map<string, number>()
   const add = (feature: string, weight: number) => out.set(feature, (out.get(feature) ?? 0) + weight)
   // Question words carry little intent of their own ("what is X" and "what are X's dependencies").
   const weightOf = (token: string) => (WEAK_WORDS.has(token) ? 0.3 : 1)
   canonical.forEach((token, position) => {
     if (token !== ENTITY_TOKEN) add(token, weightOf(token))
+    if (position === 0) return
+    const previous = canonical[position - 1]!
     // Pairs keep word order: "depend on <entity>" (dependents) is not "<entity> depend" (dependencies).
-    if (position > 0) add(`${canonical[position - 1]} ${token}`, 1.5 * Math.min(weightOf(token), weightOf(canonical[position - 1]!)))
+    const entityAfterPreposition = token === ENTITY_TOKEN && PREPOSITIONS.has(previous)
+    add(`${previous} ${token}`, 1.5 * Math.min(weightOf(token), weightOf(previous)) * (entityAfterPreposition ? 0.3 : 1))
   })
   return out
 }
@@ -68,7 +74,7 @@ export class IntentClassifier {
   private readonly idf = new Map<string, number>()
   readonly vocabulary = new Set<string>()
   /** Every word the planner knows as written, for spelling correction. */
-  readonly dictionary = new Set<string>([...KNOWN_VOCABULARY, ...EXTRA_WORDS])
+  readonly dictionary = new Set<string>([...KNOWN_VOCABULARY, ...EXTRA_WORDS, ...TOPIC_WORDS])
 
   constructor(tools: ToolDefinition[]) {
     for (const tool of tools) for (const word of words(`${tool.title} ${tool.description} ${(tool.examples ?? []).join(' ')}`)) if (!/\d/.test(word)) this.dictionary.add(word)

@@ -67,6 +67,22 @@ describe('planQuestion on a small organisation', () => {
     expect(result).toEqual({ type: 'calls', calls: [{ toolName: 'catalog_validate', input: { yaml: 'apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: x\n' } }] })
   })
 
+  it('reads chat shorthand, filler, idioms and inflections', () => {
+    const dependencies = { type: 'calls', calls: [{ toolName: 'graph_dependencies', input: { ref: 'component:default/fraud-check' } }] }
+    expect(plan('hey, deps of the fraud-check svc pls')).toEqual(dependencies)
+    expect(plan('what does the fraud team look after?')).toEqual({ type: 'calls', calls: [{ toolName: 'graph_owned_by', input: { group: 'group:default/fraud' } }] })
+    expect(plan('pls tell me what breaks if payments-db falls over')).toEqual({ type: 'calls', calls: [{ toolName: 'graph_dependents', input: { ref: 'resource:default/payments-db' } }] })
+    expect(plan('ownr of payments-db?')).toEqual({ type: 'calls', calls: [{ toolName: 'catalog_who_owns', input: { ref: 'resource:default/payments-db' } }] })
+  })
+
+  it('names an unknown user name back, dots and all', () => {
+    expect(plan('who is zaphod.beeblebrox?')).toMatchObject({ type: 'reply', text: expect.stringContaining('"zaphod.beeblebrox"') })
+  })
+
+  it('takes "that team" to mean the team the conversation named', () => {
+    expect(plan('what else does that team own?', ['component:default/fraud-check', 'group:default/fraud'])).toEqual({ type: 'calls', calls: [{ toolName: 'graph_owned_by', input: { group: 'group:default/fraud' } }] })
+  })
+
   it('learns a new tool from its examples, with no planner change', () => {
     const restart = defineTool({
       name: 'remediation_restart',

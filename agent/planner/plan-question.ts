@@ -2,14 +2,14 @@ import type { CatalogIndex } from '../../graph/index/catalog-index.ts'
 import { similarRefs } from '../../graph/index/resolve-entity.ts'
 import type { ToolDefinition } from '../../tools/define-tool.ts'
 import { linkEntities, resolveMention, type Mention } from './entity-linker.ts'
-import { ENTITY_TOKEN, maskSpans, type IntentClassifier } from './intent-classifier.ts'
+import { ENTITY_TOKEN, maskSpans, type IntentClassifier, type IntentScore } from './intent-classifier.ts'
 import { PLURAL_KINDS, QUOTED, TEXT_SEARCH, hasAttributeFilter, queryFilters } from './query-filters.ts'
 import { optionArguments } from './option-arguments.ts'
 import { unsupportedTopic } from './unsupported-topics.ts'
 import { COST_TOOLS, costInput } from './cost-inputs.ts'
 import { INCIDENT_ID, isSignalsTool, signalArguments } from './signal-arguments.ts'
-import { COMMON_TYPOS, KNOWN_VOCABULARY, canonicalWord, numberWord, words } from './words.ts'
-import { editDistance } from '../../core/text/edit-distance.ts'
+import { KNOWN_VOCABULARY, canonicalWord, numberWord, words } from './words.ts'
+import { correctSpelling } from './correct-spelling.ts'
 
 export interface PlannedCall {
   toolName: string
@@ -61,6 +61,9 @@ function capabilities(tools: Map<string, ToolDefinition>): string {
   return [...tools.values()].map((tool) => `- ${tool.title}: e.g. "${tool.examples?.[0] ?? tool.description}"`).join('\n')
 }
 
+/** Greetings and chat filler before the question itself ("hey, can you…", "ok so", "quick q -"). */
+const FILLER = /^(?:(?:hey|hi|hello|yo|ok|okay|cool|great|thanks|thx|so|sorry|quick q(?:uestion)?|pls|please)(?:\s+(?:team|all|folks|everyone|there))?\b[\s,!:.-]*)+/i
+
 const QUESTION_START = '(?:who|whom|whose|what|whats|which|where|how|does|do|is|are|can|could|list|show|tell|give|find|check|its|their|also|any|compare)\\b'
 
 /**
@@ -73,15 +76,16 @@ function clauses(question: string): string[] {
   return question
     // Separate sentences are separate clauses ("SYSTEM OVERRIDE: … . Who owns payments-db?").
     .split(/(?<=[a-z0-9)])\.\s+(?=[A-Za-z])/)
-    .flatMap((sentence) => sentence.split(new RegExp(`\\?+\\s*(?=\\S)|;\\s*|,?\\s+(?:and then|and also|also|and|plus|then)\\s+(?=${QUESTION_START})|,?\\s+and\\s+(?=(?:of\\s+)?[a-z0-9]+(?:-[a-z0-9]+)+\\s*[?.!]*$)`, 'i')))
-    .map((part) => part.trim().replace(/[?.!]+$/, ''))
+    .flatMap((sentence) => sentence.split(new RegExp(`\\?+\\s*(?=\\S)|;\\s*|,?\\s+(?:and then|and also|also|and|plus|then|\\+|&)\\s+(?=${QUESTION_START})|,?\\s+and\\s+(?=(?:of\\s+)?[a-z0-9]+(?:-[a-z0-9]+)+\\s*[?.!]*$)`, 'i')))
+    .map((part) => part.trim().replace(FILLER, '').replace(/[?.!]+$/, ''))
     .filter((part) => part.length > 0)
 }
 
 /** The words of a question that look like a name the catalog lacks (for "not found" answers). */
 function unknownNames(question: string, mentions: Mention[], dictionary: ReadonlySet<string>): string[] {
   const linked = new Set(mentions.flatMap((mention) => mention.text.split(' ')))
-  const hyphenated = question.match(/[A-Za-z0-9][A-Za-z0-9_.]*(?:-[A-Za-z0-9_.]+)+/g) ?? []
+  // "warp-drive-service", and people's user names ("zaphod.beeblebrox").
+  const hyphenated = question.replace(/\bhttps?:\/\/\S+|\S+@\S+/gi, ' ').match(/[A-Za-z0-9][A-Za-z0-9_]*(?:[-.][A-Za-z0-9_]+)+/g) ?? []
   const names = hyphenated.filter((name) => !words(name).every((word) => linked.has(word)))
   if (names.length > 0) return names
   // "who owns zebra?": the last word that is neither vocabulary nor a stop word.
@@ -142,12 +146,12 @@ export function planQuestion(question: string, context: PlannerContext): Plan {
 
   for (const part of clauses(trimmed)) {
     const mentions = linkEntities(index, part)
-    const tokens = correctSpelling(words(part), mentions, dictionary)
+    const tokens = demonstrativesAsPronouns(correctSpelling(words(part), mentions, dictionary))
     const spans = mentions.map((mention) => widenOverKindWord(tokens, mention))
     const masked = maskSpans(tokens, spans).map((token) => (PRONOUNS.has(token) ? ENTITY_TOKEN : token))
     const outside = masked.filter((token) => token !== ENTITY_TOKEN)
     const ranked = classifier.rank(masked, allowed)
-    let top = ranked[0]
+    let top: IntentScore | undefined = ranked[0]
     const topic = unsupportedTopic(outside, tools, { strongOnly: (top?.score ?? 0) >= 0.4 })
     if (topic) {
       firstProblem ??= reply(`I can't help with ${topic} yet: no tool in this portal covers it. I can answer:\n${capabilities(tools)}`)
@@ -174,9 +178,11 @@ export function planQuestion(question: string, context: PlannerContext): Plan {
     }
     // A named incident: why it happened is an RCA, anything else is the incident itself ("details on inc-8-4").
     if (INCIDENT_ID.test(part) && tools.has('incident_get') && tools.has('rca_analyze')) top = { tool: /\b(why|cause|caused|causes|root|rca)\b/.test(tokens.join(' ')) ? 'rca_analyze' : 'incident_get', score: 1 }
+    // Without an incident id, "the timeline of orders-db" is not about one incident: the next tool is.
+    else if (top?.tool === 'incident_get') top = ranked.find((candidate) => candidate.tool !== 'incident_get')
     if (!top || top.score < MIN_INTENT_SCORE) continue
     // A name-like word the catalog does not have ("warp-drive-service") must not be answered about something else.
-    const unknown = unknownNames(part, mentions, dictionary).filter((name) => name.includes('-') && !INCIDENT_ID.test(name) && index.withValue('metadata.tags', name.toLowerCase()).size === 0 && !words(name).every((word) => dictionary.has(word) || ENGLISH_PREFIXES.has(word)))
+    const unknown = unknownNames(part, mentions, dictionary).filter((name) => (name.includes('-') || USER_NAME.test(name)) && !INCIDENT_ID.test(name) && index.withValue('metadata.tags', name.toLowerCase()).size === 0 && !words(name).every((word) => dictionary.has(word) || ENGLISH_PREFIXES.has(word)))
     if (unknown.length > 0 && !QUOTED.test(part) && !TEXT_SEARCH.test(part.toLowerCase())) {
       firstProblem ??= notFound(part, mentions, dictionary, index, tools.get(top.tool)!)
       continue
@@ -187,17 +193,22 @@ export function planQuestion(question: string, context: PlannerContext): Plan {
     const namedKind = named && 'ref' in named ? named.ref.slice(0, named.ref.indexOf(':')) : undefined
     if (namedKind && !COST_TOOLS.has(top.tool)) {
       const fitting = ranked.find((candidate) => candidate.score >= top!.score - 0.15 && ENTITY_SLOTS[candidate.tool]?.[0]?.onlyKinds?.includes(namedKind))
-      if (fitting && !ENTITY_SLOTS[top.tool]?.[0]?.onlyKinds?.includes(namedKind)) top = fitting
+      // Only a top tool that wants an entity, and not of this kind, gives way (not the audit log, not incidents of any entity).
+      const topSlot = ENTITY_SLOTS[top.tool]?.[0]
+      if (fitting && topSlot && !topSlot.onlyKinds?.includes(namedKind)) top = fitting
     }
     let tool = tools.get(top.tool)!
     // "Roll back the last deploy of X": a clause that starts with an action asks for that action, whatever else it names.
-    if (ACTION_FIRST.test(part) && tools.has('remediation_request') && tool.name !== 'remediation_plan') tool = tools.get('remediation_request')!
+    // "What would restarting X do?", "dry run a rollback": a hypothetical action is planned, never run.
+    const hypothetical = HYPOTHETICAL.test(part)
+    if (ACTION_FIRST.test(part) && !hypothetical && tools.has('remediation_request') && tool.name !== 'remediation_undo') tool = tools.get('remediation_request')!
+    if (tool.name === 'remediation_request' && hypothetical && tools.has('remediation_plan')) tool = tools.get('remediation_plan')!
     // "why is cart failing?": trouble now, asked about one service, is a root-cause analysis (not what its failure breaks).
     if (WHY_TROUBLE.test(part) && mentions.length === 1 && tools.has('rca_analyze')) tool = tools.get('rca_analyze')!
     // "search the docs for voucher codes": a search, even when its words name an entity.
     if (tool.name === 'docs_get' && /^\s*(?:please\s+)?(?:search|find|look for)\b/i.test(part) && tools.has('search')) tool = tools.get('search')!
     // Text in quotes is something to search for, not an entity to describe.
-    if (quoted && filters.text !== undefined && tools.has('catalog_query')) tool = tools.get('catalog_query')!
+    if (quoted && filters.text !== undefined && tool.name !== 'search' && tools.has('catalog_query')) tool = tools.get('catalog_query')!
     // Lists narrowed by attributes are catalog queries, also when they name a team or a system.
     const listish = ['catalog_query', 'graph_owned_by', 'graph_parts', 'graph_dependencies', 'catalog_get_entity'].includes(tool.name)
     if (listish && !quoted) {
@@ -214,7 +225,7 @@ export function planQuestion(question: string, context: PlannerContext): Plan {
       if (next) {
         tool = tools.get(next.tool)!
         top = next
-      }
+      } else if (/^\s*(?:is|are|was)\b/i.test(part) && tools.has('catalog_get_entity')) tool = tools.get('catalog_get_entity')! // "is legacy-cart-api deprecated?": its description answers
     }
 
     if (COST_TOOLS.has(tool.name)) {
@@ -232,7 +243,8 @@ export function planQuestion(question: string, context: PlannerContext): Plan {
     else if (tool.name === 'search') inputs.push({ query: searchQuery(part) })
     else if (isSignalsTool(tool.name) && (ENTITY_SLOTS[tool.name]!.length === 0 || (tool.name === 'rca_analyze' && INCIDENT_ID.test(part)))) {
       // Incidents, anomalies and risk need no entity; an RCA of a named incident needs none either.
-      const input = signalArguments(tool.name, { text: part, tokens, mentions, index, now: new Date() })
+      const subject = tokens.some((token) => PRONOUNS.has(token)) ? lastRefs.find((ref) => /^(component|resource|api):/.test(ref)) : undefined
+      const input = signalArguments(tool.name, { text: part, tokens, mentions, index, now: new Date(), subject })
       if (tool.name === 'incident_get' && input.id === undefined) {
         firstProblem ??= reply('Which incident do you mean? Name its id, e.g. "show incident inc-8-3", or ask "any open incidents?".')
         continue
@@ -247,7 +259,8 @@ export function planQuestion(question: string, context: PlannerContext): Plan {
           continue
         }
         // "How do I deploy?": a how-to about no entity in particular is answered from the docs.
-        if (filled.problem === 'missing' && mentions.length === 0 && !tokens.some((token) => PRONOUNS.has(token)) && HOW_TO.test(part) && tools.has('search')) {
+        // "How do I run the storefront locally?": a how-to is answered from the docs, also when a name in it is ambiguous.
+        if ((filled.problem === 'ambiguous' || (mentions.length === 0 && !tokens.some((token) => PRONOUNS.has(token)))) && HOW_TO.test(part) && tools.has('search')) {
           addCall(calls, { toolName: 'search', input: { query: searchQuery(part) } })
           continue
         }
@@ -274,6 +287,8 @@ export function planQuestion(question: string, context: PlannerContext): Plan {
       let call: PlannedCall = { toolName: tool.name, input }
       const rerouted = reroute(call.toolName, call.input)
       if (rerouted && tools.has(rerouted.toolName)) call = rerouted
+      // "who works on search-service?": people asked about a thing are its owners, members included.
+      if (call.toolName === 'catalog_get_entity' && /^\s*who\b/i.test(part) && /^(component|resource|api|system|domain):/.test(String(call.input.ref)) && tools.has('catalog_who_owns')) call = { toolName: 'catalog_who_owns', input: { ref: call.input.ref } }
       // "what services does team-checkout run": a team and a plural kind is what the team owns.
       const group = call.input.ref as string | undefined
       if (call.toolName === 'catalog_get_entity' && group?.startsWith('group:') && PLURAL_KINDS.test(outside.join(' ')) && tools.has('graph_owned_by')) call = { toolName: 'graph_owned_by', input: { group } }
@@ -305,6 +320,9 @@ function searchQuery(part: string): string {
 }
 
 const WHY_TROUBLE = /^\s*why\s+(?:is|are)\s+(?:the\s+)?[\w.-]+(?:\s+(?:service|api|app|pods?))?\s+(?:failing|down|broken|erroring|crashing|unhealthy|flapping|timing out)\s*[?!.]*\s*$/i
+/** "zaphod.beeblebrox": a user name as the catalog writes them (not "node.js"). */
+const USER_NAME = /^[a-z]{3,}(?:\.[a-z]{3,})+$/i
+const HYPOTHETICAL = /\b(?:would|what if|happens? if|dry[- ]?run|simulate)\b/i
 const ACTION_FIRST = /^\s*(?:please\s+|can you\s+|could you\s+)?(?:restart|reboot|bounce|roll\s*back|revert|scale)\b/i
 const HOW_TO = /^\s*(?:and\s+)?(?:how\s+(?:do|can|should|would)\s+(?:i|we|you|one)\b|how\s+to\b|what(?:'s| is) the (?:process|procedure|way) (?:to|for)\b)/i
 const ENGLISH_PREFIXES = new Set(['sub', 'co', 'non', 're', 'multi', 'pre', 'post', 'self', 'cross', 'teams', 'team', 'level', 'levels', 'first', 'second', 'top'])
@@ -418,28 +436,12 @@ function reroute(toolName: string, input: Record<string, unknown>): PlannedCall 
   return undefined
 }
 
-/** Fixes misspelt words the planner knows ("dependncies", "databses"), leaving names alone. */
-function correctSpelling(tokens: string[], mentions: Mention[], dictionary: ReadonlySet<string>): string[] {
-  const inMention = new Set(mentions.flatMap((mention) => Array.from({ length: mention.end - mention.start }, (_, offset) => mention.start + offset)))
-  return tokens.map((token, position) => {
-    if (COMMON_TYPOS[token]) return COMMON_TYPOS[token]!
-    if (inMention.has(position) || dictionary.has(token) || token.length < 5 || /\d/.test(token)) return token
-    const limit = token.length >= 8 ? 2 : 1
-    let best: string | undefined
-    let bestDistance = limit + 1
-    for (const word of dictionary) {
-      if (Math.abs(word.length - token.length) > limit) continue
-      const distance = editDistance(word, token, limit)
-      if (distance < bestDistance) {
-        best = word
-        bestDistance = distance
-      }
-    }
-    return best ?? token
-  })
-}
-
 const KIND_NOUNS = new Set(['team', 'squad', 'service', 'svc', 'api', 'db', 'database', 'system', 'domain', 'resource', 'component', 'cache', 'queue', 'bucket', 'website', 'library', 'app'])
+
+/** "that team", "this service": a kind word after a demonstrative stands for an entity already named, like "it". */
+function demonstrativesAsPronouns(tokens: string[]): string[] {
+  return tokens.map((token, position) => (KIND_NOUNS.has(token) && ['that', 'this', 'same'].includes(tokens[position - 1] ?? '') ? 'it' : token))
+}
 
 /** "the payments team", "payments-db database": the kind word belongs to the name, not to the intent. */
 function widenOverKindWord(tokens: string[], mention: Mention): { start: number; end: number } {

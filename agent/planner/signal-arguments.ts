@@ -17,18 +17,23 @@ export function isSignalsTool(name: string): boolean {
 /**
  * Arguments of the signals tools that are not required entities: an incident id named in the question, the
  * entity a list is narrowed to, "open"/"resolved", and a time expression ("since 10:00", "last 7 days").
- * Returns undefined when the tool still needs its required entity from slot filling.
+ * `subject` is what a pronoun in the question refers to. Returns undefined when the tool still needs its
+ * required entity from slot filling.
  */
-export function signalArguments(toolName: string, { text, tokens, mentions, index, now }: { text: string; tokens: string[]; mentions: Mention[]; index: CatalogIndex; now: Date }): Record<string, unknown> {
+export function signalArguments(toolName: string, { text, tokens, mentions, index, now, subject }: { text: string; tokens: string[]; mentions: Mention[]; index: CatalogIndex; now: Date; subject?: string }): Record<string, unknown> {
   const input: Record<string, unknown> = {}
   const id = INCIDENT_ID.exec(text)?.[1]?.toLowerCase()
   if (id && toolName === 'incident_get') input.id = id
   if (id && toolName === 'rca_analyze') input.incidentId = id
   const slot = OPTIONAL_ENTITY[toolName]
   if (slot && mentions.length > 0) {
-    const resolved = resolveMention(mentions[0]!, { preferKinds: ['component', 'resource', 'api'] }, index)
+    // "incident risk for the cart service": the strongest name is the subject ("risk" is only an alias).
+    const strongest = mentions.reduce((best, mention) => (mention.candidates[0]!.score > best.candidates[0]!.score ? mention : best))
+    const resolved = resolveMention(strongest, { preferKinds: ['component', 'resource', 'api'] }, index)
     if (resolved && 'ref' in resolved) input[slot] = resolved.ref
   }
+  // "is it healthy?": the entity the conversation is about.
+  if (slot && mentions.length === 0 && subject) input[slot] = subject
   if (toolName === 'incidents_list') {
     if (tokens.some((token) => ['open', 'ongoing', 'active', 'current', 'now', 'fire'].includes(token))) input.status = 'open'
     else if (tokens.some((token) => ['resolved', 'closed', 'past'].includes(token))) input.status = 'resolved'

@@ -24,6 +24,9 @@ const TOPICS: Record<string, { strong: string[]; weak: string[] }> = {
   'documentation search': { strong: ['docs', 'documentation', 'runbook', 'readme'], weak: ['howto'] },
 }
 
+/** Every topic word, so that spelling correction leaves "spending" alone rather than making it "sending". */
+export const TOPIC_WORDS: ReadonlySet<string> = new Set(Object.values(TOPICS).flatMap(({ strong, weak }) => [...strong, ...weak]).filter((term) => !term.includes(' ')))
+
 /** The first topic the question asks about that no registered tool speaks of, if any. */
 export function unsupportedTopic(tokens: string[], tools: Map<string, ToolDefinition>, { strongOnly }: { strongOnly: boolean }): string | undefined {
   const asked = new Set(tokens)

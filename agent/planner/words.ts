@@ -24,21 +24,51 @@ const SYNONYMS: Record<string, string> = {
   talks: 'call', invokes: 'call', invoke: 'call', reads: 'use', writes: 'use', backed: 'use', backing: 'use',
   accountable: 'own', portfolio: 'own', stewards: 'own', steward: 'own',
   rundown: 'describe', overview: 'describe', summary: 'describe', summarize: 'describe', summarise: 'describe', lowdown: 'describe', profile: 'describe',
-  about: 'about', describe: 'describe', details: 'describe', detail: 'describe', info: 'describe', information: 'describe', explain: 'describe', what: 'what', whats: 'what',
+  about: 'about', describe: 'describe', details: 'describe', detail: 'describe', info: 'describe', information: 'describe', explain: 'describe', what: 'what', whats: 'what', deets: 'describe', breakdown: 'contain',
+  // How people say a service is fine, a job is finished, something waits, or looks odd.
+  ok: 'healthy', okay: 'healthy', fine: 'healthy', alright: 'healthy', healthy: 'healthy', health: 'healthy',
+  done: 'done', finish: 'done', finished: 'done', complete: 'done', completed: 'done', succeeded: 'done',
+  pending: 'wait', waiting: 'wait', awaiting: 'wait', wait: 'wait',
+  weird: 'anomaly', odd: 'anomaly', strange: 'anomaly', unusual: 'anomaly', unusually: 'anomaly', abnormal: 'anomaly', anomalous: 'anomaly',
+  hit: 'use', hits: 'use', hitting: 'use', progress: 'status', progressing: 'status',
+  dependant: 'dependent', dependants: 'dependent', lately: 'recent', recently: 'recent', recent: 'recent',
 }
+
+/** Chat shorthand, expanded before anything else reads the words ("deps of the cart svc rn"). */
+const SHORTHAND: Record<string, string> = { svc: 'service', svcs: 'services', srv: 'service', rn: 'now', r: 'are', u: 'you', ur: 'your', w: 'with', k8s: 'kubernetes', creds: 'credentials', prod: 'production', dep: 'dependency', dbs: 'databases' }
+
+/** Idioms folded into the word the tools' examples use ("falls over" is fails, "looks after" is owns). */
+const IDIOMS: Array<[RegExp, string]> = [
+  [/\b(?:falls|fall|fell|falling) over\b/g, 'fails'],
+  [/\b(?:looks|look|looking) after\b/g, 'owns'],
+  [/\bon the hook for\b/g, 'responsible for'],
+  [/\b(?:signed|sign|signs) off\b/g, 'approved'],
+  [/\bkeep(?:ing)? an eye on\b/g, 'watch'],
+  [/\bright now\b/g, 'now'],
+  [/\bbreak down\b/g, 'breakdown'],
+  [/\b(?:deals|dealing|dealt) with\b/g, 'handles'],
+  [/\bpoints? of contact\b/g, 'contact'],
+  [/\b(?:pulls?|pulling|pulled) in\b/g, 'uses'],
+]
 
 const STOP = new Set(['the', 'a', 'an', 'is', 'are', 'was', 'were', 'be', 'to', 'of', 'for', 'me', 'i', 'you', 'please', 'can', 'could', 'would', 'should', 'do', 'does', 'did', 'it', 'its', 'this', 'that', 'there', 'any', 'some', 'my', 'our', 'we', 'hey', 'hi', 'pls', 'plz', 'thanks', 'thx', 'and', 'or', 'so', 'then', 'just', 'quick', 'question', 'q', 'tell', 'give', 'get', 'know', 'want', 'like', 'let', 'us'])
 
 /** Words of a text, lower-case, apostrophes dropped, hyphenated names split. */
 export function words(text: string): string[] {
-  return text.toLowerCase().replace(/\bon[- ]call\b/g, 'oncall').replace(/['’]s\b/g, '').replace(/['’]/g, '').split(/[^a-z0-9]+/).filter(Boolean)
+  const lower = IDIOMS.reduce((current, [pattern, replacement]) => current.replace(pattern, replacement), text.toLowerCase().replace(/\bon[- ]call\b/g, 'oncall'))
+  return lower.replace(/['’]s\b/g, '').replace(/['’]/g, '').split(/[^a-z0-9]+/).filter(Boolean).map((word) => SHORTHAND[word] ?? word)
 }
 
+/** A light suffix stripper: "restarted", "restarting" and "restarts" share "restart"; "fixes" is "fix". */
 function stem(word: string): string {
-  if (word.length > 5 && word.endsWith('ing')) return word.slice(0, -3)
-  if (word.length > 4 && word.endsWith('ies')) return `${word.slice(0, -3)}y`
-  if (word.length > 3 && word.endsWith('s') && !word.endsWith('ss')) return word.slice(0, -1)
-  return word
+  let base = word
+  if (base.length > 5 && base.endsWith('ing')) base = base.slice(0, -3)
+  else if (base.length > 5 && base.endsWith('ed')) base = base.slice(0, -2)
+  else if (base.length > 4 && base.endsWith('ies')) base = `${base.slice(0, -3)}y`
+  else if (base.length > 4 && /(x|ch|sh|ss|z)es$/.test(base)) base = base.slice(0, -2)
+  else if (base.length > 3 && base.endsWith('s') && !base.endsWith('ss')) base = base.slice(0, -1)
+  // "scale" and "scaling", "approve" and "approved" meet at "scal" and "approv".
+  return base.length > 4 && base.endsWith('e') ? base.slice(0, -1) : base
 }
 
 /** A word in canonical form: synonyms folded, else stemmed. Stop words become undefined. */

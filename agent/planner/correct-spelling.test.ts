@@ -1,0 +1,17 @@
+import { describe, expect, it } from 'vitest'
+import { correctSpelling } from './correct-spelling.ts'
+
+describe('correctSpelling', () => {
+  const dictionary = new Set(['dependencies', 'owner', 'owns', 'sending', 'restart', 'roll', 'databases'])
+
+  it('fixes typos of known words, a dropped letter in short ones too', () => {
+    expect(correctSpelling(['dependncies', 'of', 'databses'], [], dictionary)).toEqual(['dependencies', 'of', 'databases'])
+    expect(correctSpelling(['ownr'], [], dictionary)).toEqual(['owner'])
+  })
+
+  it('leaves real words, inflections and names alone', () => {
+    // "pending" is one edit from "sending", but the first letter differs; "role" is a word, not "roll" mistyped.
+    expect(correctSpelling(['pending', 'role', 'restarted'], [], dictionary)).toEqual(['pending', 'role', 'restarted'])
+    expect(correctSpelling(['databses'], [{ start: 0, end: 1, text: 'databses', candidates: [] }], dictionary)).toEqual(['databses'])
+  })
+})
