@@ -79,7 +79,10 @@ export class LocalEmbedder implements Embedder {
       env.allowLocalModels = true
       model = path.basename(this.modelDir)
     }
-    const extractor = await pipeline('feature-extraction', model, { dtype: 'q8' })
+    // ONNX Runtime's threads spin while waiting for work by default: in a server they would take the cores the
+    // event loop needs right after each query is embedded (work following an embedding ran 30% slower here).
+    const noSpinning = { allow_spinning: '0' }
+    const extractor = await pipeline('feature-extraction', model, { dtype: 'q8', session_options: { extra: { session: { intra_op: noSpinning, inter_op: noSpinning } } } })
     return extractor as unknown as Extractor
   }
 }
