@@ -27,9 +27,11 @@ export interface TextQuery extends WordForms {
   words: WordForms[]
 }
 
-export interface RankedId {
+/** A ranked document, with the fields results and facets need (read with the ranking, not fetched again). */
+export interface RankedDocument {
   id: string
   score: number
+  document: StoredDocument
 }
 
 export interface StoredDocument {
@@ -47,6 +49,7 @@ export interface StoredDocument {
   location: string
 }
 
+const META_FIELDS = ['id', 'entity_ref', 'document_type', 'kind', 'type', 'owner', 'system', 'lifecycle', 'tags', 'title', 'section', 'location']
 const META_COLUMNS = 'id, entity_ref as "entityRef", document_type as "documentType", kind, type, owner, system, lifecycle, tags, title, section, location'
 const HIGHLIGHT_OPTIONS = 'StartSel=<mark>, StopSel=</mark>, MaxWords=30, MinWords=12, MaxFragments=2, FragmentDelimiter=" … "'
 const BATCH = 500
@@ -165,7 +168,7 @@ export class SearchIndex {
    * with every word first, since they are few and usually what was meant, then those with any word to fill the
    * list.
    */
-  async fullText(query: TextQuery, filters: SearchFilters, limit: number): Promise<RankedId[]> {
+  async fullText(query: TextQuery, filters: SearchFilters, limit: number): Promise<RankedDocument[]> {
     if (query.some.stemmed === '' && query.some.prefixes === '') return []
     return this.store.transaction(async (transaction) => {
       // The planner cannot see the query words (they come from a subquery) and, with a LIMIT, guesses that a
@@ -180,22 +183,22 @@ export class SearchIndex {
   }
 
   /** Documents nearest in meaning (cosine), embedded by `model`, best first. */
-  async nearest(vector: Float32Array, model: string, filters: SearchFilters, limit: number): Promise<RankedId[]> {
+  async nearest(vector: Float32Array, model: string, filters: SearchFilters, limit: number): Promise<RankedDocument[]> {
     const { clause, params } = filterClause(filters, 3)
     return this.store.transaction(async (transaction) => {
       // The HNSW scan returns at most ef_search rows; ask for enough to fill the list after filtering.
       await transaction.query(`select set_config('hnsw.ef_search', '${Math.max(40, Math.trunc(limit) * 2)}', true)`)
-      const { rows } = await transaction.query<RankedId>(
-        `select id, 1 - (embedding <=> $1::vector) as score from search_documents
+      const { rows } = await transaction.query<StoredDocument & { score: number }>(
+        `select ${META_COLUMNS}, 1 - (embedding <=> $1::vector) as score from search_documents
          where embedding_model = $2 ${clause}
          order by embedding <=> $1::vector limit ${Math.trunc(limit)}`,
         [vectorText(vector), model, ...params],
       )
-      return rows
+      return rows.map(ranked)
     })
   }
 
-  /** The documents' fields for results and facets. */
+  /** The documents' fields for results and facets (for documents not found through the store's rankings). */
   async documents(ids: string[]): Promise<Map<string, StoredDocument>> {
     if (ids.length === 0) return new Map()
     const { rows } = await this.store.query<StoredDocument>(`select ${META_COLUMNS} from search_documents where id = any($1::text[])`, [ids])
@@ -227,16 +230,20 @@ export class SearchIndex {
  * Ranks at most SCORED_MATCHES of the documents a tsquery matches: scoring reads each document's vector, and a
  * word in most documents would otherwise have every one of them read for a single query.
  */
-async function rankMatches(store: Queryable, query: { sql: string; params: unknown[] }, filters: SearchFilters, limit: number): Promise<RankedId[]> {
+async function rankMatches(store: Queryable, query: { sql: string; params: unknown[] }, filters: SearchFilters, limit: number): Promise<RankedDocument[]> {
   const { clause, params } = filterClause(filters, query.params.length + 1)
-  const { rows } = await store.query<RankedId>(
-    `select id, ts_rank(search_vector, query.q) as score
+  const { rows } = await store.query<StoredDocument & { score: number }>(
+    `select ${META_COLUMNS}, ts_rank(search_vector, query.q) as score
      from (select ${query.sql} as q) as query,
-       lateral (select id, search_vector from search_documents where search_vector @@ query.q ${clause} limit ${SCORED_MATCHES}) as matched
+       lateral (select ${META_FIELDS.join(', ')}, search_vector from search_documents where search_vector @@ query.q ${clause} limit ${SCORED_MATCHES}) as matched
      order by score desc, id limit ${Math.trunc(limit)}`,
     [...query.params, ...params],
   )
-  return rows
+  return rows.map(ranked)
+}
+
+function ranked({ score, ...document }: StoredDocument & { score: number }): RankedDocument {
+  return { id: document.id, score, document }
 }
 
 /** Every word's forms AND-ed; a word that is only a stop word ("for", "the") is left out, as Postgres leaves it out of documents. */

@@ -162,6 +162,8 @@ export class SearchService {
     const textQuery = toTextQuery(anyWords, wordsRankingAlone(anyWords, (word) => this.names.frequency(word)), (rareWords.length > 0 ? rareWords : words).map((word) => [word, ...(corrections[word] ? [corrections[word]!] : [])]), (word) => this.names.knows(word))
     const lists: RankedList[] = []
     const similarity = new Map<string, number>()
+    // Documents' fields as the rankings read them; only name matches found by neither are fetched.
+    const known = new Map<string, StoredDocument>()
     let semantic: SearchResponse['semantic'] = this.embedder ? (this.embedding ? 'indexing' : 'ready') : 'off'
     if (this.embedder && this.embeddingError) semantic = 'off'
 
@@ -172,16 +174,22 @@ export class SearchService {
     const nameWords = new Map(nameMatches.map((match) => [match.ref, match.matched]))
     if (mode !== 'semantic') {
       lists.push({ name: 'name', ids: nameMatches.map((match) => match.ref), weight: WEIGHTS.name })
-      lists.push({ name: 'full-text', ids: (await index.fullText(textQuery, filters, CANDIDATES)).map((row) => row.id), weight: WEIGHTS['full-text'] })
+      const matches = await index.fullText(textQuery, filters, CANDIDATES)
+      for (const match of matches) known.set(match.id, match.document)
+      lists.push({ name: 'full-text', ids: matches.map((match) => match.id), weight: WEIGHTS['full-text'] })
     }
     if (vector) {
       const nearest = await index.nearest(await vector, this.embedder!.id, filters, CANDIDATES)
-      for (const row of nearest) similarity.set(row.id, row.score)
+      for (const row of nearest) {
+        similarity.set(row.id, row.score)
+        known.set(row.id, row.document)
+      }
       lists.push({ name: 'meaning', ids: nearest.map((row) => row.id), weight: WEIGHTS.meaning })
     }
 
     const fused = reciprocalRankFusion(lists)
-    const documents = await index.documents(fused.map((item) => item.id))
+    const fetched = await index.documents(fused.map((item) => item.id).filter((id) => !known.has(id)))
+    const documents = new Map([...known, ...fetched])
     const perEntity = new Map<string, number>()
     const kept: Array<{ item: (typeof fused)[number]; document: StoredDocument }> = []
     for (const item of fused) {
