@@ -21,6 +21,16 @@ describe('NameIndex', () => {
     expect(index.correct('zzzzzz')).toBeUndefined()
   })
 
+  it('counts the texts a word reaches, whole when known, else as the prefix full text searches it as', () => {
+    const words = new NameIndex()
+    words.addVocabulary('rest endpoints of the resource')
+    words.addVocabulary('a rest client')
+    expect(words.reach('rest')).toBe(2)
+    expect(words.reach('res')).toBe(3)
+    expect(words.reach('re')).toBe(0)
+    expect(words.reach('zebra')).toBe(0)
+  })
+
   it('forgets removed entities', () => {
     index.remove('component:default/pay-later')
     expect(index.match('pay', ['pay'], 5).map((match) => match.ref)).toEqual(['component:default/payments-api'])

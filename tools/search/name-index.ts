@@ -1,5 +1,5 @@
 import { editDistance } from '../../core/text/edit-distance.ts'
-import { vocabularyWords } from './query-words.ts'
+import { PREFIX_MIN_LENGTH, vocabularyWords } from './query-words.ts'
 
 export interface NameMatch {
   ref: string
@@ -29,6 +29,7 @@ export class NameIndex {
   private sorted?: string[]
   private byLength?: Map<number, string[]>
   private vocabularyByLength?: Map<number, string[]>
+  private sortedVocabulary?: string[]
 
   get size(): number {
     return this.namesOf.size
@@ -59,7 +60,10 @@ export class NameIndex {
   addVocabulary(text: string): void {
     this.textCount++
     for (const word of new Set(vocabularyWords(text))) {
-      if (!this.vocabulary.has(word)) this.vocabularyByLength = undefined
+      if (!this.vocabulary.has(word)) {
+        this.vocabularyByLength = undefined
+        this.sortedVocabulary = undefined
+      }
       this.vocabulary.set(word, (this.vocabulary.get(word) ?? 0) + 1)
     }
   }
@@ -67,6 +71,20 @@ export class NameIndex {
   /** How many document texts a word appeared in (approximately: counted per text added). */
   frequency(word: string): number {
     return this.vocabulary.get(word) ?? 0
+  }
+
+  /**
+   * How many document texts a query word finds: its own count when it is known whole, else the counts of the
+   * words it begins, since full text searches an unknown word as a prefix (from PREFIX_MIN_LENGTH letters).
+   */
+  reach(word: string): number {
+    if (this.knows(word) || word.length < PREFIX_MIN_LENGTH) return this.frequency(word)
+    this.sortedVocabulary ??= [...this.vocabulary.keys()].sort()
+    let total = 0
+    for (let position = lowerBound(this.sortedVocabulary, word); position < this.sortedVocabulary.length && this.sortedVocabulary[position]!.startsWith(word); position++) {
+      total += this.vocabulary.get(this.sortedVocabulary[position]!)!
+    }
+    return total
   }
 
   /** Whether a word is known whole: in some document's text or some entity's name. */

@@ -10,6 +10,9 @@ const QUESTION_WORDS = new Set([
   'pages', 'located', 'live', 'lives', 'kept', 'have', 'has', 'we', 'us', 'from', 'into', 'if', 'as', 'so', 'than', 'then', 'them', 'they', 'their',
 ])
 
+/** Full text searches a word nobody wrote whole as a prefix from this many letters ("paym"); shorter ones say too little. */
+export const PREFIX_MIN_LENGTH = 3
+
 /** Lower-case words of a query (letters and digits), question words removed, at most `limit` of them. */
 export function queryWords(query: string, limit = 12): string[] {
   const words = query.toLowerCase().replace(/['’]s\b/g, '').split(/[^\p{L}\p{N}]+/u).filter((word) => word.length > 0 && !QUESTION_WORDS.has(word))

@@ -7,7 +7,7 @@ import { CATALOG_CHANGED, type Catalog, type CatalogChangedPayload } from '../..
 import { docsFolder, readDocsPages } from '../../graph/docs/entity-docs.ts'
 import { markdownSections } from './markdown-sections.ts'
 import { NameIndex } from './name-index.ts'
-import { queryWords } from './query-words.ts'
+import { PREFIX_MIN_LENGTH, queryWords } from './query-words.ts'
 import { reciprocalRankFusion, type RankedList } from './reciprocal-rank-fusion.ts'
 import { docsSectionDocument, entityDocument, type SearchDocument, type SearchFacets } from './search-document.ts'
 import { SCORED_MATCHES, SearchIndex, type SearchFilters, type StoredDocument, type TextQuery, type WordForms } from './search-index.ts'
@@ -152,14 +152,15 @@ export class SearchService {
       const corrected = this.names.correct(word)
       if (corrected) corrections[word] = corrected
     }
-    // A word in most documents ("service" in a catalog of services) ranks nothing and makes Postgres score
-    // every row; it is left out of the full-text query when rarer words remain (names still match it).
-    const common = (word: string) => this.names.frequency(word) > Math.max(50, this.names.texts * COMMON_SHARE)
+    // A word in most documents ("service" in a catalog of services, or "res" as the prefix of "rest" and
+    // "resource") ranks nothing and makes Postgres score every row; it is left out of the full-text query when
+    // rarer words remain (names still match it).
+    const common = (word: string) => this.names.reach(word) > Math.max(50, this.names.texts * COMMON_SHARE)
     const searched = [...words, ...Object.values(corrections)]
     const rare = searched.filter((word) => !common(word))
     const rareWords = words.filter((word) => !common(word))
     const anyWords = rare.length > 0 ? rare : searched
-    const textQuery = toTextQuery(anyWords, wordsRankingAlone(anyWords, (word) => this.names.frequency(word)), (rareWords.length > 0 ? rareWords : words).map((word) => [word, ...(corrections[word] ? [corrections[word]!] : [])]), (word) => this.names.knows(word))
+    const textQuery = toTextQuery(anyWords, wordsRankingAlone(anyWords, (word) => this.names.reach(word)), (rareWords.length > 0 ? rareWords : words).map((word) => [word, ...(corrections[word] ? [corrections[word]!] : [])]), (word) => this.names.knows(word))
     const lists: RankedList[] = []
     const similarity = new Map<string, number>()
     // Documents' fields as the rankings read them; only name matches found by neither are fetched.
@@ -391,7 +392,7 @@ function toTextQuery(words: string[], ranked: string[], spellings: string[][], k
  */
 function wordForms(words: string[], known: (word: string) => boolean): WordForms {
   const clean = [...new Set(words.map((word) => word.replace(/[^\p{L}\p{N}]/gu, '')).filter((word) => word.length > 0))]
-  return { stemmed: clean.join(' | '), prefixes: clean.filter((word) => word.length >= 3 && !known(word)).map((word) => `${word}:*`).join(' | ') }
+  return { stemmed: clean.join(' | '), prefixes: clean.filter((word) => word.length >= PREFIX_MIN_LENGTH && !known(word)).map((word) => `${word}:*`).join(' | ') }
 }
 
 function matchesFilters(document: StoredDocument, filters: SearchFilters): boolean {
