@@ -33,6 +33,9 @@ export interface PlannerContext {
 
 const MAX_QUESTION = 4000
 const MIN_INTENT_SCORE = 0.18
+/** How close a tool that takes the named kind of entity must come to the best one to be preferred. */
+const NEAR_TIE = 0.15
+const NEAR_TIE_SHARE = 0.5
 
 /** Where an entity goes in each tool's input, and which kinds make sense there. */
 const ENTITY_SLOTS: Record<string, Array<{ slot: string; onlyKinds?: string[]; preferKinds?: string[] }>> = {
@@ -152,7 +155,9 @@ export function planQuestion(question: string, context: PlannerContext): Plan {
     const outside = masked.filter((token) => token !== ENTITY_TOKEN)
     const ranked = classifier.rank(masked, allowed)
     let top: IntentScore | undefined = ranked[0]
-    const topic = unsupportedTopic(outside, tools, { strongOnly: (top?.score ?? 0) >= 0.4 })
+    // Looking for something ("anything in the docs about blue-green deploys?") may be about any topic.
+    const findsSomething = HOW_TO_ANYWHERE.test(part) || DISCOVERY.test(part)
+    const topic = unsupportedTopic(outside, tools, { strongOnly: (top?.score ?? 0) >= 0.4 || findsSomething })
     if (topic) {
       firstProblem ??= reply(`I can't help with ${topic} yet: no tool in this portal covers it. I can answer:\n${capabilities(tools)}`)
       continue
@@ -180,10 +185,18 @@ export function planQuestion(question: string, context: PlannerContext): Plan {
     if (INCIDENT_ID.test(part) && tools.has('incident_get') && tools.has('rca_analyze')) top = { tool: /\b(why|cause|caused|causes|root|rca)\b/.test(tokens.join(' ')) ? 'rca_analyze' : 'incident_get', score: 1 }
     // Without an incident id, "the timeline of orders-db" is not about one incident: the next tool is.
     else if (top?.tool === 'incident_get') top = ranked.find((candidate) => candidate.tool !== 'incident_get')
+    // "Is there a service that handles refunds?", "where do I find…", "how do I…": finding something is a search,
+    // unless the question names an entity in full, lists by attributes, or a tool that needs no entity answers it.
+    const fullNames = mentions.filter((mention) => (mention.candidates[0]?.score ?? 0) >= 3)
+    const answeredWithoutEntity = top !== undefined && top.score >= 0.3 && needsNoEntity(top.tool, tools)
+    const attributeList = hasAttributeFilter(filters) && filters.text === undefined && !PURPOSE.test(part)
+    const howTo = HOW_TO_ANYWHERE.test(part)
+    if ((howTo || (DISCOVERY.test(part) && !answeredWithoutEntity && !attributeList)) && fullNames.length === 0 && !tokens.some((token) => PRONOUNS.has(token)) && tools.has('search')) top = { tool: 'search', score: Math.max(top?.score ?? 0, MIN_INTENT_SCORE) }
     if (!top || top.score < MIN_INTENT_SCORE) continue
     // A name-like word the catalog does not have ("warp-drive-service") must not be answered about something else.
     const unknown = unknownNames(part, mentions, dictionary).filter((name) => (name.includes('-') || USER_NAME.test(name)) && !INCIDENT_ID.test(name) && index.withValue('metadata.tags', name.toLowerCase()).size === 0 && !words(name).every((word) => dictionary.has(word) || ENGLISH_PREFIXES.has(word)))
-    if (unknown.length > 0 && !QUOTED.test(part) && !TEXT_SEARCH.test(part.toLowerCase())) {
+    // A search looks for words, known or not ("anything in the docs about blue-green deploys?").
+    if (unknown.length > 0 && !QUOTED.test(part) && !TEXT_SEARCH.test(part.toLowerCase()) && !(top.tool === 'search' && findsSomething)) {
       firstProblem ??= notFound(part, mentions, dictionary, index, tools.get(top.tool)!)
       continue
     }
@@ -192,7 +205,7 @@ export function planQuestion(question: string, context: PlannerContext): Plan {
     const named = mentions[0] ? resolveMention(mentions[0], {}, index) : undefined
     const namedKind = named && 'ref' in named ? named.ref.slice(0, named.ref.indexOf(':')) : undefined
     if (namedKind && !COST_TOOLS.has(top.tool)) {
-      const fitting = ranked.find((candidate) => candidate.score >= top!.score - 0.15 && ENTITY_SLOTS[candidate.tool]?.[0]?.onlyKinds?.includes(namedKind))
+      const fitting = ranked.find((candidate) => candidate.score >= top!.score - Math.min(NEAR_TIE, top!.score * NEAR_TIE_SHARE) && ENTITY_SLOTS[candidate.tool]?.[0]?.onlyKinds?.includes(namedKind))
       // Only a top tool that wants an entity, and not of this kind, gives way (not the audit log, not incidents of any entity).
       const topSlot = ENTITY_SLOTS[top.tool]?.[0]
       if (fitting && topSlot && !topSlot.onlyKinds?.includes(namedKind)) top = fitting
@@ -203,6 +216,13 @@ export function planQuestion(question: string, context: PlannerContext): Plan {
     const hypothetical = HYPOTHETICAL.test(part)
     if (ACTION_FIRST.test(part) && !hypothetical && tools.has('remediation_request') && tool.name !== 'remediation_undo') tool = tools.get('remediation_request')!
     if (tool.name === 'remediation_request' && hypothetical && tools.has('remediation_plan')) tool = tools.get('remediation_plan')!
+    // "Did the restart of cart-service go through?", "who signed off on the rollback?": asking after an action, not for one.
+    // "restart of pricing-service - verified yet?" names an action without asking for it.
+    const asksForAction = ACTION_FIRST.test(part) && !/^\s*(?:the\s+)?\w+\s+(?:of|on|for)\b/i.test(part)
+    if (REMEDIATION_TOOLS.has(tool.name) && !asksForAction && !hypothetical) {
+      if (WHO_DECIDED.test(part) && tool.name !== 'audit_log' && tools.has('audit_log')) tool = tools.get('audit_log')!
+      else if ((tool.name === 'audit_log' ? STILL_WAITING : ACTION_STATUS).test(part) && tools.has('remediation_status')) tool = tools.get('remediation_status')!
+    }
     // "why is cart failing?": trouble now, asked about one service, is a root-cause analysis (not what its failure breaks).
     if (WHY_TROUBLE.test(part) && mentions.length === 1 && tools.has('rca_analyze')) tool = tools.get('rca_analyze')!
     // "search the docs for voucher codes": a search, even when its words name an entity.
@@ -325,6 +345,19 @@ const USER_NAME = /^[a-z]{3,}(?:\.[a-z]{3,})+$/i
 const HYPOTHETICAL = /\b(?:would|what if|happens? if|dry[- ]?run|simulate)\b/i
 const ACTION_FIRST = /^\s*(?:please\s+|can you\s+|could you\s+)?(?:restart|reboot|bounce|roll\s*back|revert|scale)\b/i
 const HOW_TO = /^\s*(?:and\s+)?(?:how\s+(?:do|can|should|would)\s+(?:i|we|you|one)\b|how\s+to\b|what(?:'s| is) the (?:process|procedure|way) (?:to|for)\b)/i
+/** Asking where something is or whether it exists, at the start of the question or after a bit of context ("got a 429, where are the rate limit docs?"). */
+const AFTER_CONTEXT = '(?:^|[,;:]\\s*|\\s[-–—]\\s+)'
+const HOW_TO_ANYWHERE = new RegExp(`${AFTER_CONTEXT}(?:how\\s+(?:do|can|should|would)\\s+(?:i|we|you|one)\\b|how\\s+to\\b|what(?:'s| is) the (?:process|procedure|way) (?:to|for)\\b)`, 'i')
+const DISCOVERY = /(?:^|[,;:]\s*|\s[-–—]\s+)(?:where\b|is there\b|are there (?:any\s+)?(?:docs|documentation|guides?|runbooks?|services?|librar(?:y|ies)|tools?)\b|do we have (?:a|an|any|anything|something)\b|(?:anything|something)(?:\s+\w+){0,3}?\s+(?:about|on|for|that)\b|any (?:docs|documentation|guides?|runbooks?|info|information|how-?tos?)\b|(?:i'?m\s+)?looking for\b|i need (?:the |a |some )?(?:docs?|documentation|guide|runbook|service)\b|(?:search|docs?)\s*:|find me\b|(?:what|which)\s+(?:\w+\s+)?(?:handles|takes care of|deals with|is in charge of)\b)/i
+/** What a thing is for ("a library for feature toggles", "a service that sends SMS"), beyond its kind. */
+const PURPOSE = /\b(?:that|which|for|about)\s+(?!the\b|all\b|every\b)\w+/i
+/** The remediation tools, and the audit log of their approvals. */
+const REMEDIATION_TOOLS = new Set(['remediation_request', 'remediation_plan', 'remediation_undo', 'remediation_status', 'audit_log'])
+/** Who decided or ran an action: the audit log. */
+const WHO_DECIDED = /\bwho(?:m|'s)?\b[^?]*\b(?:approved|signed off|ran|run|denied|rejected|decided|triggered|requested|kicked off)\b|\bby whom\b/i
+/** How an action is getting on. */
+const ACTION_STATUS = /\b(?:yet|still|go(?:ne)? through|went through|status|state|progress|where are we|done|finished|completed?|verified|succeeded|worked|running|(?:i|we) (?:asked|requested))\b/i
+const STILL_WAITING = /\b(?:yet|still)\b/i
 const ENGLISH_PREFIXES = new Set(['sub', 'co', 'non', 're', 'multi', 'pre', 'post', 'self', 'cross', 'teams', 'team', 'level', 'levels', 'first', 'second', 'top'])
 const STRONG_FOLLOW_UP = /^(?:and\s+)?(same (?:for|with)|what about|how about|and for|which of (?:those|them|these)|any of (?:those|them|these)|of (?:those|them)|only the|just the)\b/i
 const FOLLOW_UP = /^(and\b|same\b|what about\b|how about\b|only\b|just\b|go\b|any of\b|which of\b|of those\b|what else\b|now\b|then\b|also\b)/i
@@ -449,6 +482,13 @@ function widenOverKindWord(tokens: string[], mention: Mention): { start: number;
   if (KIND_NOUNS.has(tokens[end] ?? '')) end++
   else if (KIND_NOUNS.has(tokens[start - 1] ?? '')) start--
   return { start, end }
+}
+
+/** A tool that answers without an entity (incidents, cycles, the audit log), as opposed to lookups and lists of the catalog. */
+function needsNoEntity(name: string, tools: Map<string, ToolDefinition>): boolean {
+  if (['search', 'catalog_query', 'catalog_get_entity', 'docs_get'].includes(name)) return false
+  const tool = tools.get(name)
+  return tool !== undefined && (ENTITY_SLOTS[name] ?? genericSlots(tool)).length === 0
 }
 
 /** For tools the planner has no special knowledge of: string inputs that name entities, in schema order. */

@@ -31,6 +31,7 @@ const SYNONYMS: Record<string, string> = {
   pending: 'wait', waiting: 'wait', awaiting: 'wait', wait: 'wait',
   weird: 'anomaly', odd: 'anomaly', strange: 'anomaly', unusual: 'anomaly', unusually: 'anomaly', abnormal: 'anomaly', anomalous: 'anomaly',
   hit: 'use', hits: 'use', hitting: 'use', progress: 'status', progressing: 'status',
+  diagnose: 'rca', diagnosis: 'rca', diagnosing: 'rca',
   dependant: 'dependent', dependants: 'dependent', lately: 'recent', recently: 'recent', recent: 'recent',
 }
 
@@ -49,6 +50,7 @@ const IDIOMS: Array<[RegExp, string]> = [
   [/\b(?:deals|dealing|dealt) with\b/g, 'handles'],
   [/\bpoints? of contact\b/g, 'contact'],
   [/\b(?:pulls?|pulling|pulled) in\b/g, 'uses'],
+  [/\bwhat(?:['’]s| is| are) behind\b/g, 'what is causing'],
 ]
 
 const STOP = new Set(['the', 'a', 'an', 'is', 'are', 'was', 'were', 'be', 'to', 'of', 'for', 'me', 'i', 'you', 'please', 'can', 'could', 'would', 'should', 'do', 'does', 'did', 'it', 'its', 'this', 'that', 'there', 'any', 'some', 'my', 'our', 'we', 'hey', 'hi', 'pls', 'plz', 'thanks', 'thx', 'and', 'or', 'so', 'then', 'just', 'quick', 'question', 'q', 'tell', 'give', 'get', 'know', 'want', 'like', 'let', 'us'])
