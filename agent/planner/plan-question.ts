@@ -208,7 +208,10 @@ export function planQuestion(question: string, context: PlannerContext): Plan {
       const fitting = ranked.find((candidate) => candidate.score >= top!.score - Math.min(NEAR_TIE, top!.score * NEAR_TIE_SHARE) && ENTITY_SLOTS[candidate.tool]?.[0]?.onlyKinds?.includes(namedKind))
       // Only a top tool that wants an entity, and not of this kind, gives way (not the audit log, not incidents of any entity).
       const topSlot = ENTITY_SLOTS[top.tool]?.[0]
-      if (fitting && topSlot && !topSlot.onlyKinds?.includes(namedKind)) top = fitting
+      // A tool that cannot take an entity at all (the audit log, cycles) gives way too, when the name is said in full.
+      // Never towards an action: "audit entries for the checkout-api rollback" stays a read.
+      const takesNoEntity = !topSlot && !takesEntity(tools.get(top.tool)) && (mentions[0]!.candidates[0]?.score ?? 0) >= 3 && fitting !== undefined && !REMEDIATION_TOOLS.has(fitting.tool)
+      if (fitting && ((topSlot && !topSlot.onlyKinds?.includes(namedKind)) || takesNoEntity)) top = fitting
     }
     let tool = tools.get(top.tool)!
     // "Roll back the last deploy of X": a clause that starts with an action asks for that action, whatever else it names.
@@ -282,6 +285,16 @@ export function planQuestion(question: string, context: PlannerContext): Plan {
         // "How do I run the storefront locally?": a how-to is answered from the docs, also when a name in it is ambiguous.
         if ((filled.problem === 'ambiguous' || (mentions.length === 0 && !tokens.some((token) => PRONOUNS.has(token)))) && HOW_TO.test(part) && tools.has('search')) {
           addCall(calls, { toolName: 'search', input: { query: searchQuery(part) } })
+          continue
+        }
+        // "any certificates about to expire that could cause an outage?": nothing named, so the best tool that needs no entity.
+        const entityFree = filled.problem === 'missing' && mentions.length === 0 && !tokens.some((token) => PRONOUNS.has(token)) ? ranked.find((candidate) => candidate.tool !== tool.name && candidate.score >= MIN_INTENT_SCORE && candidate.score >= top!.score * 0.5 && needsNoEntity(candidate.tool, tools)) : undefined
+        if (entityFree && !isSignalsTool(entityFree.tool)) {
+          addCall(calls, { toolName: entityFree.tool, input: {} })
+          continue
+        }
+        if (entityFree) {
+          addCall(calls, { toolName: entityFree.tool, input: signalArguments(entityFree.tool, { text: part, tokens, mentions, index, now: new Date() }) })
           continue
         }
         if (filled.problem === 'ambiguous') firstProblem ??= reply(filled.text, filled.citations)
@@ -388,8 +401,11 @@ type Filled = { input: Record<string, unknown>; extra: Array<Record<string, unkn
  * Puts the entities a clause names into the tool's entity inputs, in order. "It" takes the entity the
  * conversation was about, in the position it was said ("how does it connect to ledger-db?").
  */
-function fillSlots(tool: ToolDefinition, { mentions, tokens, lastRefs, index }: { mentions: Mention[]; tokens: string[]; lastRefs: string[]; index: CatalogIndex }): Filled {
+function fillSlots(tool: ToolDefinition, { mentions: said, tokens, lastRefs, index }: { mentions: Mention[]; tokens: string[]; lastRefs: string[]; index: CatalogIndex }): Filled {
   const slots = ENTITY_SLOTS[tool.name] ?? genericSlots(tool)
+  // "config changes on payments-api": when full names fill every slot, a word that is only part of a name ("config") is just a word.
+  const fullNames = said.filter((mention) => (mention.candidates[0]?.score ?? 0) >= 3)
+  const mentions = slots.length > 0 && fullNames.length >= slots.length && fullNames.length < said.length ? fullNames : said
   const pronounAt = tokens.findIndex((token) => PRONOUNS.has(token))
   const resolvedRefs: string[] = []
   const ordered: Array<{ position: number; ref?: string; mention?: Mention }> = mentions.map((mention) => ({ position: mention.start, mention }))
@@ -491,10 +507,18 @@ function needsNoEntity(name: string, tools: Map<string, ToolDefinition>): boolea
   return tool !== undefined && (ENTITY_SLOTS[name] ?? genericSlots(tool)).length === 0
 }
 
+/** Whether a tool's input has a place for an entity at all, required or not. */
+function takesEntity(tool: ToolDefinition | undefined): boolean {
+  const shape = (tool?.input as unknown as { shape?: Record<string, unknown> } | undefined)?.shape ?? {}
+  return Object.keys(shape).some((name) => ENTITY_INPUT.test(name))
+}
+
+const ENTITY_INPUT = /^(ref|entity|service|component|from|to|group|team|target)$/
+
 /** For tools the planner has no special knowledge of: string inputs that name entities, in schema order. */
 function genericSlots(tool: ToolDefinition): Array<{ slot: string }> {
   const shape = (tool.input as unknown as { shape?: Record<string, { def?: { type?: string }; isOptional?: () => boolean }> }).shape ?? {}
   return Object.entries(shape)
-    .filter(([name, schema]) => /^(ref|entity|service|component|from|to|group|team|target)$/.test(name) && !schema.isOptional?.())
+    .filter(([name, schema]) => ENTITY_INPUT.test(name) && !schema.isOptional?.())
     .map(([name]) => ({ slot: name }))
 }

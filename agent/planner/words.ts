@@ -53,7 +53,7 @@ const IDIOMS: Array<[RegExp, string]> = [
   [/\bwhat(?:['’]s| is| are) behind\b/g, 'what is causing'],
 ]
 
-const STOP = new Set(['the', 'a', 'an', 'is', 'are', 'was', 'were', 'be', 'to', 'of', 'for', 'me', 'i', 'you', 'please', 'can', 'could', 'would', 'should', 'do', 'does', 'did', 'it', 'its', 'this', 'that', 'there', 'any', 'some', 'my', 'our', 'we', 'hey', 'hi', 'pls', 'plz', 'thanks', 'thx', 'and', 'or', 'so', 'then', 'just', 'quick', 'question', 'q', 'tell', 'give', 'get', 'know', 'want', 'like', 'let', 'us'])
+const STOP = new Set(['the', 'a', 'an', 'is', 'are', 'was', 'were', 'be', 'to', 'of', 'for', 'me', 'i', 'you', 'please', 'can', 'could', 'would', 'should', 'do', 'does', 'did', 'it', 'its', 'this', 'that', 'there', 'any', 'some', 'my', 'our', 'we', 'hey', 'hi', 'pls', 'plz', 'thanks', 'thx', 'and', 'or', 'so', 'then', 'just', 'quick', 'question', 'q', 'tell', 'give', 'get', 'know', 'want', 'like', 'let', 'us', 'im', 'ive', 'were', 'weve'])
 
 /** Words of a text, lower-case, apostrophes dropped, hyphenated names split. */
 export function words(text: string): string[] {

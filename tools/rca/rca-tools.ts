@@ -59,7 +59,7 @@ export function rcaTools({ catalog, signals, now = () => new Date() }: RcaToolsO
     annotations: READ_ONLY,
     scope: 'rca:read',
     approval: false,
-    examples: ['any open incidents?', 'list recent incidents', 'what incidents did checkout-api have this week', 'show incidents for payments-db', 'which incidents are open right now', 'incidents in the last 7 days', 'was there an outage of cart-service recently', 'are we having an incident', 'what is on fire', 'which services had incidents this month', 'what alerts fired for search-service', 'history of incidents on auth-service', 'has pricing-service had incidents recently', 'is checkout-api healthy', "were there incidents last night", "how many incidents this week", "resolved incidents from last month", "incidents that involved cart-db"],
+    examples: ['any open incidents?', 'list recent incidents', 'what incidents did checkout-api have this week', 'show incidents for payments-db', 'which incidents are open right now', 'incidents in the last 7 days', 'was there an outage of cart-service recently', 'are we having an incident', 'what is on fire', 'which services had incidents this month', 'what alerts fired for search-service', 'history of incidents on auth-service', 'has pricing-service had incidents recently', 'is checkout-api healthy', "were there incidents last night", "how many incidents this week", "resolved incidents from last month", "incidents that involved cart-db", "which incidents impacted payments-api"],
     async execute({ entity, status, since, limit }) {
       const from = parseTime(since, now(), 'since')
       const list = await signals.listIncidents({ entity: entity ? resolve(entity) : undefined, status, from, limit })
