@@ -153,7 +153,10 @@ export function planQuestion(question: string, context: PlannerContext): Plan {
     const spans = mentions.map((mention) => widenOverKindWord(tokens, mention))
     const masked = maskSpans(tokens, spans).map((token) => (PRONOUNS.has(token) ? ENTITY_TOKEN : token))
     const outside = masked.filter((token) => token !== ENTITY_TOKEN)
-    const ranked = classifier.rank(masked, allowed)
+    // "planning maintenance on payments-db tonight, what will be impacted?": after the context, the question says what is asked.
+    const asked = askedAfterContext(part)
+    const askedRanked = asked ? classifier.rank(maskSpans(words(asked), linkEntities(index, asked)).map((token) => (PRONOUNS.has(token) ? ENTITY_TOKEN : token)), allowed) : []
+    const ranked = (askedRanked[0]?.score ?? 0) >= MIN_INTENT_SCORE ? askedRanked : classifier.rank(masked, allowed)
     let top: IntentScore | undefined = ranked[0]
     // Looking for something ("anything in the docs about blue-green deploys?") may be about any topic.
     const findsSomething = HOW_TO_ANYWHERE.test(part) || DISCOVERY.test(part)
@@ -321,7 +324,7 @@ export function planQuestion(question: string, context: PlannerContext): Plan {
       const rerouted = reroute(call.toolName, call.input)
       if (rerouted && tools.has(rerouted.toolName)) call = rerouted
       // "who works on search-service?": people asked about a thing are its owners, members included.
-      if (call.toolName === 'catalog_get_entity' && /^\s*who\b/i.test(part) && /^(component|resource|api|system|domain):/.test(String(call.input.ref)) && tools.has('catalog_who_owns')) call = { toolName: 'catalog_who_owns', input: { ref: call.input.ref } }
+      if (call.toolName === 'catalog_get_entity' && /^\s*who\b/i.test(askedAfterContext(part) ?? part) && /^(component|resource|api|system|domain):/.test(String(call.input.ref)) && tools.has('catalog_who_owns')) call = { toolName: 'catalog_who_owns', input: { ref: call.input.ref } }
       // "what services does team-checkout run": a team and a plural kind is what the team owns.
       const group = call.input.ref as string | undefined
       if (call.toolName === 'catalog_get_entity' && group?.startsWith('group:') && PLURAL_KINDS.test(outside.join(' ')) && tools.has('graph_owned_by')) call = { toolName: 'graph_owned_by', input: { group } }
@@ -505,6 +508,12 @@ function needsNoEntity(name: string, tools: Map<string, ToolDefinition>): boolea
   if (['search', 'catalog_query', 'catalog_get_entity', 'docs_get'].includes(name)) return false
   const tool = tools.get(name)
   return tool !== undefined && (ENTITY_SLOTS[name] ?? genericSlots(tool)).length === 0
+}
+
+/** The question that follows a statement of context in one clause ("I found a bug in tax-service, who do I raise it with?"). */
+function askedAfterContext(part: string): string | undefined {
+  const match = /^(?:[^,;:]{12,}?)(?:[,;:]|\s[-–—])\s+((?:who|whom|whose|what|whats|what's|which|where|how|why|when|is|are|does|do|can|could|should|will|any)\b.*)$/i.exec(part)
+  return match?.[1]
 }
 
 /** Whether a tool's input has a place for an entity at all, required or not. */
