@@ -33,6 +33,7 @@ export interface PlannerContext {
 
 const MAX_QUESTION = 4000
 const MIN_INTENT_SCORE = 0.18
+const PREPOSITIONS = new Set(['in', 'on', 'at', 'from', 'with', 'by', 'about', 'into', 'over', 'since'])
 /** How close a tool that takes the named kind of entity must come to the best one to be preferred. */
 const NEAR_TIE = 0.15
 const NEAR_TIE_SHARE = 0.5
@@ -204,6 +205,16 @@ export function planQuestion(question: string, context: PlannerContext): Plan {
       continue
     }
 
+    // "will it rain in lisbon tomorrow?": a weak match on one or two words of a question the tools know nothing of.
+    // Words as typed count, and typos of longer words ("databses"); a short word corrected into a known one ("rain") does not.
+    const corrected = correctSpelling(words(part), mentions, dictionary)
+    const content = words(part).flatMap((token, position) => {
+      const word = canonicalWord(token)
+      if (word === undefined || /^\d+$/.test(word) || PREPOSITIONS.has(word)) return []
+      return [{ word, known: classifier.vocabulary.has(word) || (token.length >= 6 && classifier.vocabulary.has(canonicalWord(corrected[position] ?? token) ?? '')) }]
+    })
+    const known = content.filter((item) => item.known).length
+    if (mentions.length === 0 && !previousCall && !findsSomething && top.score < 0.5 && content.length >= 3 && known * 2 < content.length) continue
     // Near-ties go to the tool that takes the kind of entity named ("portfolio of the fulfillment team").
     const named = mentions[0] ? resolveMention(mentions[0], {}, index) : undefined
     const namedKind = named && 'ref' in named ? named.ref.slice(0, named.ref.indexOf(':')) : undefined
