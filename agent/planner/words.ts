@@ -51,6 +51,9 @@ const IDIOMS: Array<[RegExp, string]> = [
   [/\bpoints? of contact\b/g, 'contact'],
   [/\b(?:pulls?|pulling|pulled) in\b/g, 'uses'],
   [/\bwhat(?:['’]s| is| are) behind\b/g, 'what is causing'],
+  // "break the billing system down", "something looks off with checkout-api".
+  [/\bbreak\s+((?:the\s+)?[\w-]+(?:\s+[\w-]+){0,2}?)\s+down\b/g, 'breakdown of $1'],
+  [/\b(?:something|anything|looks?|seems?|looking|is) off\b/g, 'anomalous'],
 ]
 
 const STOP = new Set(['the', 'a', 'an', 'is', 'are', 'was', 'were', 'be', 'to', 'of', 'for', 'me', 'i', 'you', 'please', 'can', 'could', 'would', 'should', 'do', 'does', 'did', 'it', 'its', 'this', 'that', 'there', 'any', 'some', 'my', 'our', 'we', 'hey', 'hi', 'pls', 'plz', 'thanks', 'thx', 'and', 'or', 'so', 'then', 'just', 'quick', 'question', 'q', 'tell', 'give', 'get', 'know', 'want', 'like', 'let', 'us', 'im', 'ive', 'were', 'weve'])
