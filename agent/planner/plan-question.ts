@@ -235,13 +235,17 @@ export function planQuestion(question: string, context: PlannerContext): Plan {
     if (tool.name === 'remediation_request' && hypothetical && tools.has('remediation_plan')) tool = tools.get('remediation_plan')!
     // "Did the restart of cart-service go through?", "who signed off on the rollback?": asking after an action, not for one.
     // "restart of pricing-service - verified yet?" names an action without asking for it.
-    const asksForAction = ACTION_FIRST.test(part) && !/^\s*(?:the\s+)?\w+\s+(?:of|on|for)\b/i.test(part)
+    const asksForAction = ACTION_FIRST.test(part) && !/^\s*(?:the\s+)?\w+\s+(?:(?:status|state|progress)\s+)?(?:of|on|for)\b/i.test(part)
     if (REMEDIATION_TOOLS.has(tool.name) && !asksForAction && !hypothetical) {
       if (WHO_DECIDED.test(part) && tool.name !== 'audit_log' && tools.has('audit_log')) tool = tools.get('audit_log')!
       else if ((tool.name === 'audit_log' ? STILL_WAITING : ACTION_STATUS).test(part) && tools.has('remediation_status')) tool = tools.get('remediation_status')!
     }
     // "why is cart failing?": trouble now, asked about one service, is a root-cause analysis (not what its failure breaks).
-    if (WHY_TROUBLE.test(part) && mentions.length === 1 && tools.has('rca_analyze')) tool = tools.get('rca_analyze')!
+    if ((WHY_TROUBLE.test(part) || (/^\s*why\b/i.test(part) && TROUBLE.test(part))) && mentions.length === 1 && tools.has('rca_analyze')) tool = tools.get('rca_analyze')!
+    // "is payments-api down?": its state now is whether it has an open incident.
+    if (STATE_NOW.test(part) && mentions.length === 1 && tools.has('incidents_list')) tool = tools.get('incidents_list')!
+    // "how do I restart cart-service?" asks how, and is never the action itself.
+    if (HOW_TO_ANYWHERE.test(part) && ['remediation_request', 'remediation_undo'].includes(tool.name) && tools.has('search')) tool = tools.get('search')!
     // "search the docs for voucher codes": a search, even when its words name an entity.
     if (tool.name === 'docs_get' && /^\s*(?:please\s+)?(?:search|find|look for)\b/i.test(part) && tools.has('search')) tool = tools.get('search')!
     // Text in quotes is something to search for, not an entity to describe.
@@ -366,6 +370,10 @@ function searchQuery(part: string): string {
   return stripped.length > 0 ? stripped : part.trim()
 }
 
+/** Words of trouble: a "why" with one of them asks for a root cause ("why was there an outage of cart-service yesterday"). */
+const TROUBLE = /\b(?:down|outages?|fail\w*|broke\w*|break(?:s|ing)?|crash\w*|slow\w*|errors?|erroring|timing out|time ?outs?|latency|degraded|flaky|flapping|unhealthy|5\d\ds?|incidents?)\b/i
+/** "is payments-api down?", "are the orders-db ok right now": the state of one thing now. */
+const STATE_NOW = /^\s*(?:is|are)\s+(?:the\s+)?[\w.-]+(?:\s+(?:service|svc|api|app|db|database|pods?))?\s+(?:down|up|broken|healthy|ok|okay|fine|working|degraded|having (?:issues|problems))(?:\s+(?:right now|now|rn|atm|at the moment|today))?\s*[?!.]*\s*$/i
 const WHY_TROUBLE = /^\s*why\s+(?:is|are)\s+(?:the\s+)?[\w.-]+(?:\s+(?:service|api|app|pods?))?\s+(?:failing|down|broken|erroring|crashing|unhealthy|flapping|timing out)\s*[?!.]*\s*$/i
 /** "zaphod.beeblebrox": a user name as the catalog writes them (not "node.js"). */
 const USER_NAME = /^[a-z]{3,}(?:\.[a-z]{3,})+$/i

@@ -79,6 +79,8 @@ function stem(word: string): string {
 /** A word in canonical form: synonyms folded, else stemmed. Stop words become undefined. */
 export function canonicalWord(word: string): string | undefined {
   if (SYNONYMS[word]) return SYNONYMS[word]
+  // "p99", "p95": percentiles of latency.
+  if (/^p\d{2,3}$/.test(word)) return 'latency'
   if (STOP.has(word)) return undefined
   const stemmed = stem(word)
   return SYNONYMS[stemmed] ?? stemmed
