@@ -328,6 +328,12 @@ export function planQuestion(question: string, context: PlannerContext): Plan {
         return resolved && 'ref' in resolved ? [resolved.ref] : []
       })
       const options = optionArguments(tool, tokens, { text: part, refs })
+      // "which templates came over from Backstage?": a question, not a request, so a read that needs nothing more answers it.
+      const reader = 'missing' in options && /^\s*(?:what|which|how|did|was|were|when|who|is|are)\b/i.test(part) ? ranked.find((candidate) => candidate.tool !== tool.name && candidate.score >= MIN_INTENT_SCORE && candidate.score >= top!.score * 0.5 && !isSignalsTool(candidate.tool) && needsNoEntity(candidate.tool, tools) && tools.get(candidate.tool)!.annotations.readOnlyHint) : undefined
+      if (reader) {
+        addCall(calls, { toolName: reader.tool, input: {} })
+        continue
+      }
       if ('missing' in options) {
         firstProblem ??= reply(options.missing)
         continue
