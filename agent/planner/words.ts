@@ -31,6 +31,9 @@ const SYNONYMS: Record<string, string> = {
   pending: 'wait', waiting: 'wait', awaiting: 'wait', wait: 'wait',
   weird: 'anomaly', odd: 'anomaly', strange: 'anomaly', unusual: 'anomaly', unusually: 'anomaly', abnormal: 'anomaly', anomalous: 'anomaly',
   hit: 'use', hits: 'use', hitting: 'use', progress: 'status', progressing: 'status',
+  // Where a service sits in the flow of calls: upstream are its callers, downstream what it calls.
+  upstream: 'consumer', downstream: 'dependency',
+  deploy: 'deploy', deploys: 'deploy', deployed: 'deploy', deploying: 'deploy', deployment: 'deploy', deployments: 'deploy',
   diagnose: 'rca', diagnosis: 'rca', diagnosing: 'rca',
   dependant: 'dependent', dependants: 'dependent', lately: 'recent', recently: 'recent', recent: 'recent',
 }
