@@ -174,7 +174,7 @@ export function planQuestion(question: string, context: PlannerContext): Plan {
     // ones", "go 5 levels deep", "which of those are databases?", "and for the email queue?".
     const followUp = previousCall && (!top || top.score < MIN_INTENT_SCORE || STRONG_FOLLOW_UP.test(part.trim()) || (FOLLOW_UP.test(part.trim()) && top.score < 0.35))
     if (followUp && previousCall) {
-      const followed = followUpCall(previousCall, { mentions, tokens, filters, index, tools })
+      const followed = followUpCall(previousCall, { text: part, mentions, tokens, filters, index, tools, now: context.now ?? new Date() })
       if (followed) {
         const { call, refines } = followed
         // "…? direct deps only" refines the call this same question just planned.
@@ -475,7 +475,7 @@ function fillSlots(tool: ToolDefinition, { mentions: said, tokens, lastRefs, ind
 }
 
 /** The previous call, changed by what a follow-up says: a new entity, a depth, or list filters. */
-function followUpCall(previous: PlannedCall, { mentions, tokens, filters, index, tools }: { mentions: Mention[]; tokens: string[]; filters: Record<string, unknown>; index: CatalogIndex; tools: Map<string, ToolDefinition> }): { call: PlannedCall; refines: boolean } | undefined {
+function followUpCall(previous: PlannedCall, { text, mentions, tokens, filters, index, tools, now }: { text: string; mentions: Mention[]; tokens: string[]; filters: Record<string, unknown>; index: CatalogIndex; tools: Map<string, ToolDefinition>; now: Date }): { call: PlannedCall; refines: boolean } | undefined {
   const tool = tools.get(previous.toolName)
   if (!tool) return undefined
   const depth = depthFrom(tokens)
@@ -487,6 +487,11 @@ function followUpCall(previous: PlannedCall, { mentions, tokens, filters, index,
     return { call: { toolName: 'catalog_query', input }, refines: true }
   }
   if (owner && mentions.length === 0 && previous.toolName !== 'catalog_query') return { call: { toolName: 'graph_owned_by', input: { group: owner } }, refines: true }
+  // "any anomalies on checkout-api?" … "what about search-service?": the same signals question about the new entity.
+  if (mentions.length > 0 && isSignalsTool(tool.name) && ENTITY_SLOTS[tool.name]?.length === 0 && tool.name !== 'incident_get') {
+    const input = signalArguments(tool.name, { text, tokens, mentions, index, now })
+    if (Object.keys(input).some((key) => key === 'ref' || key === 'entity')) return { call: { toolName: tool.name, input }, refines: false }
+  }
   if (mentions.length > 0 && previous.toolName !== 'catalog_query') {
     const slots = ENTITY_SLOTS[tool.name] ?? genericSlots(tool)
     if (slots.length !== 1) return undefined
