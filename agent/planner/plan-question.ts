@@ -290,6 +290,12 @@ export function planQuestion(question: string, context: PlannerContext): Plan {
         firstProblem ??= reply('Which incident do you mean? Name its id, e.g. "show incident inc-8-3", or ask "any open incidents?".')
         continue
       }
+      // "any incidents on payments?": a name that fits several entities is asked back, not dropped for all incidents.
+      const unclear = input.ref === undefined && input.entity === undefined && input.incidentId === undefined ? mentions.map((mention) => ({ mention, resolved: resolveMention(mention, { preferKinds: ['component', 'resource', 'api'] }, index) })).find(({ resolved }) => resolved && 'ambiguous' in resolved) : undefined
+      if (unclear && unclear.resolved && 'ambiguous' in unclear.resolved) {
+        firstProblem ??= reply(`"${unclear.mention.text}" could mean ${unclear.resolved.ambiguous.join(', ')}. Which one do you mean?`, unclear.resolved.ambiguous)
+        continue
+      }
       inputs.push(input)
     } else {
       const filled = fillSlots(tool, { mentions, tokens, lastRefs, index })
