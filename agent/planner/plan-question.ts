@@ -161,7 +161,8 @@ export function planQuestion(question: string, context: PlannerContext): Plan {
     let top: IntentScore | undefined = ranked[0]
     // Looking for something ("anything in the docs about blue-green deploys?") may be about any topic.
     const findsSomething = HOW_TO_ANYWHERE.test(part) || DISCOVERY.test(part)
-    const topic = unsupportedTopic(outside, tools, { strongOnly: (top?.score ?? 0) >= 0.4 || findsSomething })
+    // "How do I create a new service?" is a question for the docs, whatever it is about.
+    const topic = findsSomething && HOW_TO_ANYWHERE.test(part) && tools.has('search') ? undefined : unsupportedTopic(outside, tools, { strongOnly: (top?.score ?? 0) >= 0.4 || findsSomething })
     if (topic) {
       firstProblem ??= reply(`I can't help with ${topic} yet: no tool in this portal covers it. I can answer:\n${capabilities(tools)}`)
       continue
