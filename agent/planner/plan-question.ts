@@ -216,6 +216,12 @@ export function planQuestion(question: string, context: PlannerContext): Plan {
     })
     const known = content.filter((item) => item.known).length
     if (mentions.length === 0 && !previousCall && !findsSomething && top.score < 0.5 && content.length >= 3 && known * 2 < content.length) continue
+    // "point of contact for tax-api?": a tool that needs two entities is not asked about one.
+    const slotsOf = (name: string) => ENTITY_SLOTS[name] ?? (tools.get(name) ? genericSlots(tools.get(name)!) : [])
+    if (slotsOf(top.tool).length > 1 && mentions.length === 1 && !tokens.some((token) => PRONOUNS.has(token))) {
+      const single = ranked.find((candidate) => candidate.score > 0 && slotsOf(candidate.tool).length <= 1)
+      if (single) top = single
+    }
     // Near-ties go to the tool that takes the kind of entity named ("portfolio of the fulfillment team").
     const named = mentions[0] ? resolveMention(mentions[0], {}, index) : undefined
     const namedKind = named && 'ref' in named ? named.ref.slice(0, named.ref.indexOf(':')) : undefined

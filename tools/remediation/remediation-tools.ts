@@ -233,7 +233,7 @@ export function remediationTools({ index, approvals, workloads, config, external
     annotations: READ_ONLY,
     scope: 'remediation:request',
     approval: false,
-    examples: ['is the restart of cart-service done?', 'status of my remediation request', 'did the rollback of checkout-api work?', 'which remediations are waiting for approval?', "has the restart of order-service finished yet?", "is the scaling of checkout-api still in progress", "any news on my rollback request", "did my restart request go through", "are any remediations running right now", "show failed remediation runs", "remediation requests for pricing-service", "where is my scale request at", "has the rollback of cart-service been approved yet"],
+    examples: ['is the restart of cart-service done?', 'status of my remediation request', 'did the rollback of checkout-api work?', 'which remediations are waiting for approval?', "has the restart of order-service finished yet?", "is the scaling of checkout-api in progress", "any news on my rollback request", "did my restart request go through", "are any remediations running right now", "show failed remediation runs", "remediation requests for pricing-service", "where is my scale request at", "has the rollback of cart-service been approved yet"],
     async execute({ requestId, entity, limit }) {
       const requests = requestId ? [await approvals.get(requestId)] : await approvals.list({ tools: REMEDIATION_TOOLS, target: entity ? entityOf({ entity }) : undefined, limit })
       return {
