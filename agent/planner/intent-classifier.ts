@@ -54,6 +54,9 @@ function maskExample(text: string): string[] {
   return out
 }
 
+/** How much a tool's profile counts beside its best example. */
+const PROFILE_SHARE = 0.3
+
 interface Vector {
   weights: Map<string, number>
   norm: number
@@ -71,6 +74,8 @@ export interface IntentScore {
  */
 export class IntentClassifier {
   private readonly examples: Array<{ tool: string; vector: Vector }> = []
+  /** Each tool's examples and description taken together: the words a tool is asked with, wherever they occur. */
+  private readonly profiles: Array<{ tool: string; vector: Vector }> = []
   private readonly idf = new Map<string, number>()
   readonly vocabulary = new Set<string>()
   /** Every word the planner knows as written, for spelling correction. */
@@ -95,6 +100,13 @@ export class IntentClassifier {
       vector.norm *= document.weight
       this.examples.push({ tool: document.tool, vector })
     }
+    const sums = new Map<string, Map<string, number>>()
+    for (const { tool, vector } of this.examples) {
+      const sum = sums.get(tool) ?? new Map<string, number>()
+      for (const [feature, weight] of vector.weights) sum.set(feature, (sum.get(feature) ?? 0) + weight / (vector.norm || 1))
+      sums.set(tool, sum)
+    }
+    for (const [tool, weights] of sums) this.profiles.push({ tool, vector: { weights, norm: Math.sqrt([...weights.values()].reduce((total, weight) => total + weight * weight, 0)) } })
   }
 
   private vectorize(counts: Map<string, number>): Vector {
@@ -110,18 +122,29 @@ export class IntentClassifier {
     return { weights, norm: Math.sqrt(sum) }
   }
 
-  /** Tools ranked best first, each scored by its best-matching example (0 to 1). */
+  /**
+   * Tools ranked best first (0 to 1): mostly by the best-matching example, partly by the tool's profile, so that
+   * a question using words spread over several of a tool's examples ("anomaly report") is not outweighed by
+   * one short example of another tool that shares a rarer word ("migration report").
+   */
   rank(maskedTokens: string[], allowed?: ReadonlySet<string>): IntentScore[] {
     const question = this.vectorize(features(maskedTokens))
-    const best = new Map<string, number>()
     if (question.norm === 0) return []
-    for (const example of this.examples) {
+    const best = this.bestCosines(question, this.examples, allowed)
+    const profile = this.bestCosines(question, this.profiles, allowed)
+    const tools = new Set([...best.keys(), ...profile.keys()])
+    return [...tools].map((tool) => ({ tool, score: (1 - PROFILE_SHARE) * (best.get(tool) ?? 0) + PROFILE_SHARE * (profile.get(tool) ?? 0) })).sort((a, b) => b.score - a.score)
+  }
+
+  private bestCosines(question: Vector, vectors: Array<{ tool: string; vector: Vector }>, allowed?: ReadonlySet<string>): Map<string, number> {
+    const best = new Map<string, number>()
+    for (const example of vectors) {
       if (allowed && !allowed.has(example.tool)) continue
       let dot = 0
       for (const [feature, weight] of question.weights) dot += weight * (example.vector.weights.get(feature) ?? 0)
       const cosine = example.vector.norm === 0 ? 0 : dot / (question.norm * example.vector.norm)
       if (cosine > (best.get(example.tool) ?? 0)) best.set(example.tool, cosine)
     }
-    return [...best.entries()].map(([tool, score]) => ({ tool, score })).sort((a, b) => b.score - a.score)
+    return best
   }
 }

@@ -5,7 +5,7 @@ import { numberWord } from './words.ts'
 const OPTION_SYNONYMS: Record<string, string[]> = {
   restart: ['restart', 'restarts', 'restarted', 'restarting', 'reboot', 'reboots', 'rebooting', 'bounce', 'bouncing', 'recycle', 'cycle'],
   scale: ['scale', 'scaled', 'scaling', 'resize', 'replicas', 'instances'],
-  rollback: ['rollback', 'roll back', 'rolling back', 'rolled back', 'revert', 'reverting', 'undo the deploy', 'undo the last deploy', 'previous version', 'previous release'],
+  rollback: ['rollback', 'roll back', 'rolling back', 'rolled back', 'roll it back', 'roll that back', 'roll this back', 'roll them back', 'revert', 'reverting', 'undo the deploy', 'undo the last deploy', 'previous version', 'previous release'],
 }
 
 type SchemaNode = { def?: { type?: string; innerType?: SchemaNode; defaultValue?: unknown }; options?: readonly string[] }

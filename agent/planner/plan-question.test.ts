@@ -101,4 +101,35 @@ describe('planQuestion on a small organisation', () => {
     expect(plan('restart the web pods').type).toBe('reply')
     expect(plan('restart the web pods', [], [...tools, restart] as ToolDefinition[])).toEqual({ type: 'calls', calls: [{ toolName: 'remediation_restart', input: { ref: 'component:default/web' } }] })
   })
+  describe('generalising beyond the examples', () => {
+    const tool = (name: string, description: string, examples: string[], input: z.ZodObject = z.object({}), readOnly = true): ToolDefinition =>
+      defineTool({ name, title: name, description, input, output: z.object({}), annotations: readOnly ? READ_ONLY : { ...READ_ONLY, readOnlyHint: false, destructiveHint: true }, scope: 'catalog:read', approval: !readOnly, examples, execute: async () => ({}) }) as ToolDefinition
+    const search = tool('search', 'Finds services and docs sections from words or a question.', ['where is the runbook for checkout?', 'find services about billing', 'search the docs for kafka consumer lag'], z.object({ query: z.string() }))
+    const request = tool('remediation_request', 'Restarts, scales or rolls back a service after approval.', ['restart the checkout-api pods', 'bounce cart-service', 'roll back checkout-api'], z.object({ entity: z.string(), playbook: z.enum(['restart', 'rollback']) }), false)
+    const status = tool('remediation_status', 'The remediation requests and runs: waiting for approval, running, verified or failed.', ['is the restart of cart-service done?', 'status of my remediation request'], z.object({ entity: z.string().optional() }))
+    const audit = tool('audit_log', 'The record of every approval request, decision and run.', ['show the audit log', 'which approval requests were denied?', 'who approved the last restart?'])
+    const all = () => [...tools, search, request, status, audit]
+
+    it('sends "is there…", "where…" and "how do I…" about nothing named to search, and never runs the action a how-to names', () => {
+      expect(plan('is there a service that handles refunds?', [], all())).toMatchObject({ type: 'calls', calls: [{ toolName: 'search' }] })
+      expect(plan('got a 429 from the gateway, where are the rate limit docs?', [], all())).toMatchObject({ type: 'calls', calls: [{ toolName: 'search' }] })
+      expect(plan('how do I restart web?', [], all())).toMatchObject({ type: 'calls', calls: [{ toolName: 'search' }] })
+      expect(plan('restart the web pods', [], all())).toMatchObject({ type: 'calls', calls: [{ toolName: 'remediation_request', input: { entity: 'component:default/web', playbook: 'restart' } }] })
+    })
+
+    it('reads asking after an action as its status, and who decided it as the audit log', () => {
+      expect(plan('did the restart of web go through?', [], all())).toMatchObject({ type: 'calls', calls: [{ toolName: 'remediation_status', input: { entity: 'component:default/web' } }] })
+      expect(plan('restart of web - verified yet?', [], all())).toMatchObject({ type: 'calls', calls: [{ toolName: 'remediation_status' }] })
+      expect(plan('who signed off on the rollback of web?', [], all())).toMatchObject({ type: 'calls', calls: [{ toolName: 'audit_log' }] })
+    })
+
+    it('ranks the question that follows a statement of context', () => {
+      expect(plan('new on the fraud team, what do we own?')).toEqual({ type: 'calls', calls: [{ toolName: 'graph_owned_by', input: { group: 'group:default/fraud' } }] })
+      expect(plan('I found a bug in fraud-check, who should I talk to?')).toEqual({ type: 'calls', calls: [{ toolName: 'catalog_who_owns', input: { ref: 'component:default/fraud-check' } }] })
+    })
+
+    it('calls no tool for a weak match on words no tool knows', () => {
+      expect(plan('will it rain in lisbon tomorrow?', [], all()).type).toBe('reply')
+    })
+  })
 })

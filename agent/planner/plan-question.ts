@@ -33,6 +33,10 @@ export interface PlannerContext {
 
 const MAX_QUESTION = 4000
 const MIN_INTENT_SCORE = 0.18
+const PREPOSITIONS = new Set(['in', 'on', 'at', 'from', 'with', 'by', 'about', 'into', 'over', 'since'])
+/** How close a tool that takes the named kind of entity must come to the best one to be preferred. */
+const NEAR_TIE = 0.15
+const NEAR_TIE_SHARE = 0.5
 
 /** Where an entity goes in each tool's input, and which kinds make sense there. */
 const ENTITY_SLOTS: Record<string, Array<{ slot: string; onlyKinds?: string[]; preferKinds?: string[] }>> = {
@@ -150,9 +154,15 @@ export function planQuestion(question: string, context: PlannerContext): Plan {
     const spans = mentions.map((mention) => widenOverKindWord(tokens, mention))
     const masked = maskSpans(tokens, spans).map((token) => (PRONOUNS.has(token) ? ENTITY_TOKEN : token))
     const outside = masked.filter((token) => token !== ENTITY_TOKEN)
-    const ranked = classifier.rank(masked, allowed)
+    // "planning maintenance on payments-db tonight, what will be impacted?": after the context, the question says what is asked.
+    const asked = askedAfterContext(part)
+    const askedRanked = asked ? classifier.rank(maskSpans(words(asked), linkEntities(index, asked)).map((token) => (PRONOUNS.has(token) ? ENTITY_TOKEN : token)), allowed) : []
+    const ranked = (askedRanked[0]?.score ?? 0) >= MIN_INTENT_SCORE ? askedRanked : classifier.rank(masked, allowed)
     let top: IntentScore | undefined = ranked[0]
-    const topic = unsupportedTopic(outside, tools, { strongOnly: (top?.score ?? 0) >= 0.4 })
+    // Looking for something ("anything in the docs about blue-green deploys?") may be about any topic.
+    const findsSomething = HOW_TO_ANYWHERE.test(part) || DISCOVERY.test(part)
+    // "How do I create a new service?" is a question for the docs, whatever it is about.
+    const topic = findsSomething && HOW_TO_ANYWHERE.test(part) && tools.has('search') ? undefined : unsupportedTopic(outside, tools, { strongOnly: (top?.score ?? 0) >= 0.4 || findsSomething })
     if (topic) {
       firstProblem ??= reply(`I can't help with ${topic} yet: no tool in this portal covers it. I can answer:\n${capabilities(tools)}`)
       continue
@@ -165,7 +175,7 @@ export function planQuestion(question: string, context: PlannerContext): Plan {
     // ones", "go 5 levels deep", "which of those are databases?", "and for the email queue?".
     const followUp = previousCall && (!top || top.score < MIN_INTENT_SCORE || STRONG_FOLLOW_UP.test(part.trim()) || (FOLLOW_UP.test(part.trim()) && top.score < 0.35))
     if (followUp && previousCall) {
-      const followed = followUpCall(previousCall, { mentions, tokens, filters, index, tools })
+      const followed = followUpCall(previousCall, { text: part, mentions, tokens, filters, index, tools, now: context.now ?? new Date() })
       if (followed) {
         const { call, refines } = followed
         // "…? direct deps only" refines the call this same question just planned.
@@ -180,22 +190,49 @@ export function planQuestion(question: string, context: PlannerContext): Plan {
     if (INCIDENT_ID.test(part) && tools.has('incident_get') && tools.has('rca_analyze')) top = { tool: /\b(why|cause|caused|causes|root|rca)\b/.test(tokens.join(' ')) ? 'rca_analyze' : 'incident_get', score: 1 }
     // Without an incident id, "the timeline of orders-db" is not about one incident: the next tool is.
     else if (top?.tool === 'incident_get') top = ranked.find((candidate) => candidate.tool !== 'incident_get')
+    // "Is there a service that handles refunds?", "where do I find…", "how do I…": finding something is a search,
+    // unless the question names an entity in full, lists by attributes, or a tool that needs no entity answers it.
+    const fullNames = mentions.filter((mention) => (mention.candidates[0]?.score ?? 0) >= 3)
+    const answeredWithoutEntity = top !== undefined && top.score >= 0.3 && needsNoEntity(top.tool, tools)
+    const attributeList = hasAttributeFilter(filters) && filters.text === undefined && !PURPOSE.test(part)
+    const howTo = HOW_TO_ANYWHERE.test(part)
+    if ((howTo || (DISCOVERY.test(part) && !answeredWithoutEntity && !attributeList)) && fullNames.length === 0 && !tokens.some((token) => PRONOUNS.has(token)) && tools.has('search')) top = { tool: 'search', score: Math.max(top?.score ?? 0, MIN_INTENT_SCORE) }
     if (!top || top.score < MIN_INTENT_SCORE) continue
     // A name-like word the catalog does not have ("warp-drive-service") must not be answered about something else.
     const unknown = unknownNames(part, mentions, dictionary).filter((name) => (name.includes('-') || USER_NAME.test(name)) && !INCIDENT_ID.test(name) && index.withValue('metadata.tags', name.toLowerCase()).size === 0 && !words(name).every((word) => dictionary.has(word) || ENGLISH_PREFIXES.has(word)))
-    if (unknown.length > 0 && !QUOTED.test(part) && !TEXT_SEARCH.test(part.toLowerCase())) {
+    // A search looks for words, known or not ("anything in the docs about blue-green deploys?").
+    if (unknown.length > 0 && !QUOTED.test(part) && !TEXT_SEARCH.test(part.toLowerCase()) && !(top.tool === 'search' && findsSomething)) {
       firstProblem ??= notFound(part, mentions, dictionary, index, tools.get(top.tool)!)
       continue
     }
 
+    // "will it rain in lisbon tomorrow?": a weak match on one or two words of a question the tools know nothing of.
+    // Words as typed count, and typos of longer words ("databses"); a short word corrected into a known one ("rain") does not.
+    const corrected = correctSpelling(words(part), mentions, dictionary)
+    const content = words(part).flatMap((token, position) => {
+      const word = canonicalWord(token)
+      if (word === undefined || /^\d+$/.test(word) || PREPOSITIONS.has(word)) return []
+      return [{ word, known: classifier.vocabulary.has(word) || (token.length >= 6 && classifier.vocabulary.has(canonicalWord(corrected[position] ?? token) ?? '')) }]
+    })
+    const known = content.filter((item) => item.known).length
+    if (mentions.length === 0 && !previousCall && !findsSomething && top.score < 0.5 && content.length >= 3 && known * 2 < content.length) continue
+    // "point of contact for tax-api?": a tool that needs two entities is not asked about one.
+    const slotsOf = (name: string) => ENTITY_SLOTS[name] ?? (tools.get(name) ? genericSlots(tools.get(name)!) : [])
+    if (slotsOf(top.tool).length > 1 && mentions.length === 1 && !tokens.some((token) => PRONOUNS.has(token))) {
+      const single = ranked.find((candidate) => candidate.score > 0 && slotsOf(candidate.tool).length <= 1)
+      if (single) top = single
+    }
     // Near-ties go to the tool that takes the kind of entity named ("portfolio of the fulfillment team").
     const named = mentions[0] ? resolveMention(mentions[0], {}, index) : undefined
     const namedKind = named && 'ref' in named ? named.ref.slice(0, named.ref.indexOf(':')) : undefined
     if (namedKind && !COST_TOOLS.has(top.tool)) {
-      const fitting = ranked.find((candidate) => candidate.score >= top!.score - 0.15 && ENTITY_SLOTS[candidate.tool]?.[0]?.onlyKinds?.includes(namedKind))
+      const fitting = ranked.find((candidate) => candidate.score >= top!.score - Math.min(NEAR_TIE, top!.score * NEAR_TIE_SHARE) && ENTITY_SLOTS[candidate.tool]?.[0]?.onlyKinds?.includes(namedKind))
       // Only a top tool that wants an entity, and not of this kind, gives way (not the audit log, not incidents of any entity).
       const topSlot = ENTITY_SLOTS[top.tool]?.[0]
-      if (fitting && topSlot && !topSlot.onlyKinds?.includes(namedKind)) top = fitting
+      // A tool that cannot take an entity at all (the audit log, cycles) gives way too, when the name is said in full.
+      // Never towards an action: "audit entries for the checkout-api rollback" stays a read.
+      const takesNoEntity = !topSlot && !takesEntity(tools.get(top.tool)) && (mentions[0]!.candidates[0]?.score ?? 0) >= 3 && fitting !== undefined && !REMEDIATION_TOOLS.has(fitting.tool)
+      if (fitting && ((topSlot && !topSlot.onlyKinds?.includes(namedKind)) || takesNoEntity)) top = fitting
     }
     let tool = tools.get(top.tool)!
     // "Roll back the last deploy of X": a clause that starts with an action asks for that action, whatever else it names.
@@ -203,8 +240,19 @@ export function planQuestion(question: string, context: PlannerContext): Plan {
     const hypothetical = HYPOTHETICAL.test(part)
     if (ACTION_FIRST.test(part) && !hypothetical && tools.has('remediation_request') && tool.name !== 'remediation_undo') tool = tools.get('remediation_request')!
     if (tool.name === 'remediation_request' && hypothetical && tools.has('remediation_plan')) tool = tools.get('remediation_plan')!
+    // "Did the restart of cart-service go through?", "who signed off on the rollback?": asking after an action, not for one.
+    // "restart of pricing-service - verified yet?" names an action without asking for it.
+    const asksForAction = ACTION_FIRST.test(part) && !/^\s*(?:the\s+)?\w+\s+(?:(?:status|state|progress)\s+)?(?:of|on|for)\b/i.test(part)
+    if (REMEDIATION_TOOLS.has(tool.name) && !asksForAction && !hypothetical) {
+      if (WHO_DECIDED.test(part) && tool.name !== 'audit_log' && tools.has('audit_log')) tool = tools.get('audit_log')!
+      else if ((tool.name === 'audit_log' ? STILL_WAITING : ACTION_STATUS).test(part) && tools.has('remediation_status')) tool = tools.get('remediation_status')!
+    }
     // "why is cart failing?": trouble now, asked about one service, is a root-cause analysis (not what its failure breaks).
-    if (WHY_TROUBLE.test(part) && mentions.length === 1 && tools.has('rca_analyze')) tool = tools.get('rca_analyze')!
+    if ((WHY_TROUBLE.test(part) || (/^\s*why\b/i.test(part) && TROUBLE.test(part))) && mentions.length === 1 && tools.has('rca_analyze')) tool = tools.get('rca_analyze')!
+    // "is payments-api down?": its state now is whether it has an open incident.
+    if (STATE_NOW.test(part) && mentions.length === 1 && tools.has('incidents_list')) tool = tools.get('incidents_list')!
+    // "how do I restart cart-service?" asks how, and is never the action itself.
+    if (HOW_TO_ANYWHERE.test(part) && ['remediation_request', 'remediation_undo'].includes(tool.name) && tools.has('search')) tool = tools.get('search')!
     // "search the docs for voucher codes": a search, even when its words name an entity.
     if (tool.name === 'docs_get' && /^\s*(?:please\s+)?(?:search|find|look for)\b/i.test(part) && tools.has('search')) tool = tools.get('search')!
     // Text in quotes is something to search for, not an entity to describe.
@@ -249,6 +297,12 @@ export function planQuestion(question: string, context: PlannerContext): Plan {
         firstProblem ??= reply('Which incident do you mean? Name its id, e.g. "show incident inc-8-3", or ask "any open incidents?".')
         continue
       }
+      // "any incidents on payments?": a name that fits several entities is asked back, not dropped for all incidents.
+      const unclear = input.ref === undefined && input.entity === undefined && input.incidentId === undefined ? mentions.map((mention) => ({ mention, resolved: resolveMention(mention, { preferKinds: ['component', 'resource', 'api'] }, index) })).find(({ resolved }) => resolved && 'ambiguous' in resolved) : undefined
+      if (unclear && unclear.resolved && 'ambiguous' in unclear.resolved) {
+        firstProblem ??= reply(`"${unclear.mention.text}" could mean ${unclear.resolved.ambiguous.join(', ')}. Which one do you mean?`, unclear.resolved.ambiguous)
+        continue
+      }
       inputs.push(input)
     } else {
       const filled = fillSlots(tool, { mentions, tokens, lastRefs, index })
@@ -264,6 +318,16 @@ export function planQuestion(question: string, context: PlannerContext): Plan {
           addCall(calls, { toolName: 'search', input: { query: searchQuery(part) } })
           continue
         }
+        // "any certificates about to expire that could cause an outage?": nothing named, so the best tool that needs no entity.
+        const entityFree = filled.problem === 'missing' && mentions.length === 0 && !tokens.some((token) => PRONOUNS.has(token)) ? ranked.find((candidate) => candidate.tool !== tool.name && candidate.score >= MIN_INTENT_SCORE && candidate.score >= top!.score * 0.5 && needsNoEntity(candidate.tool, tools)) : undefined
+        if (entityFree && !isSignalsTool(entityFree.tool)) {
+          addCall(calls, { toolName: entityFree.tool, input: {} })
+          continue
+        }
+        if (entityFree) {
+          addCall(calls, { toolName: entityFree.tool, input: signalArguments(entityFree.tool, { text: part, tokens, mentions, index, now: new Date() }) })
+          continue
+        }
         if (filled.problem === 'ambiguous') firstProblem ??= reply(filled.text, filled.citations)
         else firstProblem ??= notFound(part, mentions, dictionary, index, tool)
         continue
@@ -277,6 +341,12 @@ export function planQuestion(question: string, context: PlannerContext): Plan {
         return resolved && 'ref' in resolved ? [resolved.ref] : []
       })
       const options = optionArguments(tool, tokens, { text: part, refs })
+      // "which templates came over from Backstage?": a question, not a request, so a read that needs nothing more answers it.
+      const reader = 'missing' in options && /^\s*(?:what|which|how|did|was|were|when|who|is|are)\b/i.test(part) ? ranked.find((candidate) => candidate.tool !== tool.name && candidate.score >= MIN_INTENT_SCORE && candidate.score >= top!.score * 0.5 && !isSignalsTool(candidate.tool) && needsNoEntity(candidate.tool, tools) && tools.get(candidate.tool)!.annotations.readOnlyHint) : undefined
+      if (reader) {
+        addCall(calls, { toolName: reader.tool, input: {} })
+        continue
+      }
       if ('missing' in options) {
         firstProblem ??= reply(options.missing)
         continue
@@ -288,7 +358,7 @@ export function planQuestion(question: string, context: PlannerContext): Plan {
       const rerouted = reroute(call.toolName, call.input)
       if (rerouted && tools.has(rerouted.toolName)) call = rerouted
       // "who works on search-service?": people asked about a thing are its owners, members included.
-      if (call.toolName === 'catalog_get_entity' && /^\s*who\b/i.test(part) && /^(component|resource|api|system|domain):/.test(String(call.input.ref)) && tools.has('catalog_who_owns')) call = { toolName: 'catalog_who_owns', input: { ref: call.input.ref } }
+      if (call.toolName === 'catalog_get_entity' && /^\s*who\b/i.test(askedAfterContext(part) ?? part) && /^(component|resource|api|system|domain):/.test(String(call.input.ref)) && tools.has('catalog_who_owns')) call = { toolName: 'catalog_who_owns', input: { ref: call.input.ref } }
       // "what services does team-checkout run": a team and a plural kind is what the team owns.
       const group = call.input.ref as string | undefined
       if (call.toolName === 'catalog_get_entity' && group?.startsWith('group:') && PLURAL_KINDS.test(outside.join(' ')) && tools.has('graph_owned_by')) call = { toolName: 'graph_owned_by', input: { group } }
@@ -319,12 +389,29 @@ function searchQuery(part: string): string {
   return stripped.length > 0 ? stripped : part.trim()
 }
 
+/** Words of trouble: a "why" with one of them asks for a root cause ("why was there an outage of cart-service yesterday"). */
+const TROUBLE = /\b(?:down|outages?|fail\w*|broke\w*|break(?:s|ing)?|crash\w*|slow\w*|errors?|erroring|timing out|time ?outs?|latency|degraded|flaky|flapping|unhealthy|5\d\ds?|incidents?)\b/i
+/** "is payments-api down?", "are the orders-db ok right now": the state of one thing now. */
+const STATE_NOW = /^\s*(?:is|are)\s+(?:the\s+)?[\w.-]+(?:\s+(?:service|svc|api|app|db|database|pods?))?\s+(?:down|up|broken|healthy|ok|okay|fine|working|degraded|having (?:issues|problems))(?:\s+(?:right now|now|rn|atm|at the moment|today))?\s*[?!.]*\s*$/i
 const WHY_TROUBLE = /^\s*why\s+(?:is|are)\s+(?:the\s+)?[\w.-]+(?:\s+(?:service|api|app|pods?))?\s+(?:failing|down|broken|erroring|crashing|unhealthy|flapping|timing out)\s*[?!.]*\s*$/i
 /** "zaphod.beeblebrox": a user name as the catalog writes them (not "node.js"). */
 const USER_NAME = /^[a-z]{3,}(?:\.[a-z]{3,})+$/i
 const HYPOTHETICAL = /\b(?:would|what if|happens? if|dry[- ]?run|simulate)\b/i
 const ACTION_FIRST = /^\s*(?:please\s+|can you\s+|could you\s+)?(?:restart|reboot|bounce|roll\s*back|revert|scale)\b/i
 const HOW_TO = /^\s*(?:and\s+)?(?:how\s+(?:do|can|should|would)\s+(?:i|we|you|one)\b|how\s+to\b|what(?:'s| is) the (?:process|procedure|way) (?:to|for)\b)/i
+/** Asking where something is or whether it exists, at the start of the question or after a bit of context ("got a 429, where are the rate limit docs?"). */
+const AFTER_CONTEXT = '(?:^|[,;:]\\s*|\\s[-–—]\\s+)'
+const HOW_TO_ANYWHERE = new RegExp(`${AFTER_CONTEXT}(?:how\\s+(?:do|can|should|would)\\s+(?:i|we|you|one)\\b|how\\s+to\\b|what(?:'s| is) the (?:process|procedure|way) (?:to|for)\\b)`, 'i')
+const DISCOVERY = /(?:^|[,;:]\s*|\s[-–—]\s+)(?:where\b|is there\b|are there (?:any\s+)?(?:docs|documentation|guides?|runbooks?|services?|librar(?:y|ies)|tools?)\b|do we have (?:a|an|any|anything|something)\b|(?:anything|something)(?:\s+\w+){0,3}?\s+(?:about|on|for|that)\b|any (?:docs|documentation|guides?|runbooks?|info|information|how-?tos?)\b|(?:i'?m\s+)?looking for\b|i need (?:the |a |some )?(?:docs?|documentation|guide|runbook|service)\b|(?:search|docs?)\s*:|find me\b|(?:what|which)\s+(?:\w+\s+)?(?:handles|takes care of|deals with|is in charge of|manages|is used for)\b|who\s+(?:knows|is (?:an |the )?expert|understands|has experience)\b)/i
+/** What a thing is for ("a library for feature toggles", "a service that sends SMS"), beyond its kind. */
+const PURPOSE = /\b(?:that|which|for|about)\s+(?!the\b|all\b|every\b)\w+/i
+/** The remediation tools, and the audit log of their approvals. */
+const REMEDIATION_TOOLS = new Set(['remediation_request', 'remediation_plan', 'remediation_undo', 'remediation_status', 'audit_log'])
+/** Who decided or ran an action: the audit log. */
+const WHO_DECIDED = /\bwho(?:m|'s)?\b[^?]*\b(?:approved|signed off|ran|run|denied|rejected|decided|triggered|requested|kicked off)\b|\bby whom\b/i
+/** How an action is getting on. */
+const ACTION_STATUS = /\b(?:yet|still|go(?:ne)? through|went through|status|state|progress|where are we|done|finished|completed?|verified|succeeded|worked|running|(?:i|we) (?:asked|requested))\b/i
+const STILL_WAITING = /\b(?:yet|still)\b/i
 const ENGLISH_PREFIXES = new Set(['sub', 'co', 'non', 're', 'multi', 'pre', 'post', 'self', 'cross', 'teams', 'team', 'level', 'levels', 'first', 'second', 'top'])
 const STRONG_FOLLOW_UP = /^(?:and\s+)?(same (?:for|with)|what about|how about|and for|which of (?:those|them|these)|any of (?:those|them|these)|of (?:those|them)|only the|just the)\b/i
 const FOLLOW_UP = /^(and\b|same\b|what about\b|how about\b|only\b|just\b|go\b|any of\b|which of\b|of those\b|what else\b|now\b|then\b|also\b)/i
@@ -355,8 +442,11 @@ type Filled = { input: Record<string, unknown>; extra: Array<Record<string, unkn
  * Puts the entities a clause names into the tool's entity inputs, in order. "It" takes the entity the
  * conversation was about, in the position it was said ("how does it connect to ledger-db?").
  */
-function fillSlots(tool: ToolDefinition, { mentions, tokens, lastRefs, index }: { mentions: Mention[]; tokens: string[]; lastRefs: string[]; index: CatalogIndex }): Filled {
+function fillSlots(tool: ToolDefinition, { mentions: said, tokens, lastRefs, index }: { mentions: Mention[]; tokens: string[]; lastRefs: string[]; index: CatalogIndex }): Filled {
   const slots = ENTITY_SLOTS[tool.name] ?? genericSlots(tool)
+  // "config changes on payments-api": when full names fill every slot, a word that is only part of a name ("config") is just a word.
+  const fullNames = said.filter((mention) => (mention.candidates[0]?.score ?? 0) >= 3)
+  const mentions = slots.length > 0 && fullNames.length >= slots.length && fullNames.length < said.length ? fullNames : said
   const pronounAt = tokens.findIndex((token) => PRONOUNS.has(token))
   const resolvedRefs: string[] = []
   const ordered: Array<{ position: number; ref?: string; mention?: Mention }> = mentions.map((mention) => ({ position: mention.start, mention }))
@@ -398,7 +488,7 @@ function fillSlots(tool: ToolDefinition, { mentions, tokens, lastRefs, index }: 
 }
 
 /** The previous call, changed by what a follow-up says: a new entity, a depth, or list filters. */
-function followUpCall(previous: PlannedCall, { mentions, tokens, filters, index, tools }: { mentions: Mention[]; tokens: string[]; filters: Record<string, unknown>; index: CatalogIndex; tools: Map<string, ToolDefinition> }): { call: PlannedCall; refines: boolean } | undefined {
+function followUpCall(previous: PlannedCall, { text, mentions, tokens, filters, index, tools, now }: { text: string; mentions: Mention[]; tokens: string[]; filters: Record<string, unknown>; index: CatalogIndex; tools: Map<string, ToolDefinition>; now: Date }): { call: PlannedCall; refines: boolean } | undefined {
   const tool = tools.get(previous.toolName)
   if (!tool) return undefined
   const depth = depthFrom(tokens)
@@ -410,6 +500,11 @@ function followUpCall(previous: PlannedCall, { mentions, tokens, filters, index,
     return { call: { toolName: 'catalog_query', input }, refines: true }
   }
   if (owner && mentions.length === 0 && previous.toolName !== 'catalog_query') return { call: { toolName: 'graph_owned_by', input: { group: owner } }, refines: true }
+  // "any anomalies on checkout-api?" … "what about search-service?": the same signals question about the new entity.
+  if (mentions.length > 0 && isSignalsTool(tool.name) && ENTITY_SLOTS[tool.name]?.length === 0 && tool.name !== 'incident_get') {
+    const input = signalArguments(tool.name, { text, tokens, mentions, index, now })
+    if (Object.keys(input).some((key) => key === 'ref' || key === 'entity')) return { call: { toolName: tool.name, input }, refines: false }
+  }
   if (mentions.length > 0 && previous.toolName !== 'catalog_query') {
     const slots = ENTITY_SLOTS[tool.name] ?? genericSlots(tool)
     if (slots.length !== 1) return undefined
@@ -451,10 +546,31 @@ function widenOverKindWord(tokens: string[], mention: Mention): { start: number;
   return { start, end }
 }
 
+/** A tool that answers without an entity (incidents, cycles, the audit log), as opposed to lookups and lists of the catalog. */
+function needsNoEntity(name: string, tools: Map<string, ToolDefinition>): boolean {
+  if (['search', 'catalog_query', 'catalog_get_entity', 'docs_get'].includes(name)) return false
+  const tool = tools.get(name)
+  return tool !== undefined && (ENTITY_SLOTS[name] ?? genericSlots(tool)).length === 0
+}
+
+/** The question that follows a statement of context in one clause ("I found a bug in tax-service, who do I raise it with?"). */
+function askedAfterContext(part: string): string | undefined {
+  const match = /^(?:[^,;:]{12,}?)(?:[,;:]|\s[-–—])\s+((?:who|whom|whose|what|whats|what's|which|where|how|why|when|is|are|does|do|can|could|should|will|any)\b.*)$/i.exec(part)
+  return match?.[1]
+}
+
+/** Whether a tool's input has a place for an entity at all, required or not. */
+function takesEntity(tool: ToolDefinition | undefined): boolean {
+  const shape = (tool?.input as unknown as { shape?: Record<string, unknown> } | undefined)?.shape ?? {}
+  return Object.keys(shape).some((name) => ENTITY_INPUT.test(name))
+}
+
+const ENTITY_INPUT = /^(ref|entity|service|component|from|to|group|team|target)$/
+
 /** For tools the planner has no special knowledge of: string inputs that name entities, in schema order. */
 function genericSlots(tool: ToolDefinition): Array<{ slot: string }> {
   const shape = (tool.input as unknown as { shape?: Record<string, { def?: { type?: string }; isOptional?: () => boolean }> }).shape ?? {}
   return Object.entries(shape)
-    .filter(([name, schema]) => /^(ref|entity|service|component|from|to|group|team|target)$/.test(name) && !schema.isOptional?.())
+    .filter(([name, schema]) => ENTITY_INPUT.test(name) && !schema.isOptional?.())
     .map(([name]) => ({ slot: name }))
 }

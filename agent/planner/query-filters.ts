@@ -75,4 +75,4 @@ export function hasAttributeFilter(filters: Record<string, unknown>): boolean {
 }
 
 /** Plural kind words: a list is asked for. */
-export const PLURAL_KINDS = /\b(services|components|apis|resources|databases|systems|caches|queues|buckets|websites|libraries|entities)\b/
+export const PLURAL_KINDS = /\b(services|components|apis|resources|databases|systems|caches|queues|buckets|websites|libraries|entities|assets|repos|repositories)\b/

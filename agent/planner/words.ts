@@ -31,6 +31,10 @@ const SYNONYMS: Record<string, string> = {
   pending: 'wait', waiting: 'wait', awaiting: 'wait', wait: 'wait',
   weird: 'anomaly', odd: 'anomaly', strange: 'anomaly', unusual: 'anomaly', unusually: 'anomaly', abnormal: 'anomaly', anomalous: 'anomaly',
   hit: 'use', hits: 'use', hitting: 'use', progress: 'status', progressing: 'status',
+  // Where a service sits in the flow of calls: upstream are its callers, downstream what it calls.
+  upstream: 'consumer', downstream: 'dependency',
+  deploy: 'deploy', deploys: 'deploy', deployed: 'deploy', deploying: 'deploy', deployment: 'deploy', deployments: 'deploy',
+  diagnose: 'rca', diagnosis: 'rca', diagnosing: 'rca',
   dependant: 'dependent', dependants: 'dependent', lately: 'recent', recently: 'recent', recent: 'recent',
 }
 
@@ -49,9 +53,13 @@ const IDIOMS: Array<[RegExp, string]> = [
   [/\b(?:deals|dealing|dealt) with\b/g, 'handles'],
   [/\bpoints? of contact\b/g, 'contact'],
   [/\b(?:pulls?|pulling|pulled) in\b/g, 'uses'],
+  [/\bwhat(?:['’]s| is| are) behind\b/g, 'what is causing'],
+  // "break the billing system down", "something looks off with checkout-api".
+  [/\bbreak\s+((?:the\s+)?[\w-]+(?:\s+[\w-]+){0,2}?)\s+down\b/g, 'breakdown of $1'],
+  [/\b(?:something|anything|looks?|seems?|looking|is) off\b/g, 'anomalous'],
 ]
 
-const STOP = new Set(['the', 'a', 'an', 'is', 'are', 'was', 'were', 'be', 'to', 'of', 'for', 'me', 'i', 'you', 'please', 'can', 'could', 'would', 'should', 'do', 'does', 'did', 'it', 'its', 'this', 'that', 'there', 'any', 'some', 'my', 'our', 'we', 'hey', 'hi', 'pls', 'plz', 'thanks', 'thx', 'and', 'or', 'so', 'then', 'just', 'quick', 'question', 'q', 'tell', 'give', 'get', 'know', 'want', 'like', 'let', 'us'])
+const STOP = new Set(['the', 'a', 'an', 'is', 'are', 'was', 'were', 'be', 'to', 'of', 'for', 'me', 'i', 'you', 'please', 'can', 'could', 'would', 'should', 'do', 'does', 'did', 'it', 'its', 'this', 'that', 'there', 'any', 'some', 'my', 'our', 'we', 'hey', 'hi', 'pls', 'plz', 'thanks', 'thx', 'and', 'or', 'so', 'then', 'just', 'quick', 'question', 'q', 'tell', 'give', 'get', 'know', 'want', 'like', 'let', 'us', 'im', 'ive', 'were', 'weve'])
 
 /** Words of a text, lower-case, apostrophes dropped, hyphenated names split. */
 export function words(text: string): string[] {
@@ -74,6 +82,8 @@ function stem(word: string): string {
 /** A word in canonical form: synonyms folded, else stemmed. Stop words become undefined. */
 export function canonicalWord(word: string): string | undefined {
   if (SYNONYMS[word]) return SYNONYMS[word]
+  // "p99", "p95": percentiles of latency.
+  if (/^p\d{2,3}$/.test(word)) return 'latency'
   if (STOP.has(word)) return undefined
   const stemmed = stem(word)
   return SYNONYMS[stemmed] ?? stemmed

@@ -46,7 +46,7 @@ export function graphTools({ catalog, graph = new MemoryGraphBackend(catalog.ind
     annotations: READ_ONLY,
     scope: 'graph:read',
     approval: false,
-    examples: ['what breaks if payments-db goes down?', 'who depends on auth-service', 'blast radius of search-indexer', 'impact of an outage of cart-service', 'what is affected if cart-db fails', 'which services use payments-api', 'who calls inventory-service', 'what would be impacted if checkout-api was down', 'upstream consumers of pricing-service', 'what relies on user-service', 'if redis-cache dies what breaks', 'who uses the cart-api', 'which services are affected by an outage in kafka-cluster', 'dependents of order-db', 'who needs search-service', "list everything that depends on the ledger-api", "what depends on payments-db", "who would notice if ledger-db went away", "which components consume the cart-api", "what would break if platform-sdk had a bad release", "what goes down with pricing-db?", "what stops working if cart-db is down", "everything that uses payments-api"],
+    examples: ['what breaks if payments-db goes down?', 'who depends on auth-service', 'blast radius of search-indexer', 'impact of an outage of cart-service', 'what is affected if cart-db fails', 'which services use payments-api', 'who calls inventory-service', 'what would be impacted if checkout-api was down', 'upstream consumers of pricing-service', 'what relies on user-service', 'if redis-cache dies what breaks', 'who uses the cart-api', 'which services are affected by an outage in kafka-cluster', 'dependents of order-db', 'who needs search-service', "list everything that depends on the ledger-api", "what depends on payments-db", "who would notice if ledger-db went away", "which components consume the cart-api", "what would break if platform-sdk had a bad release", "what goes down with pricing-db?", "what stops working if cart-db is down", "everything that uses payments-api", "anyone still using pricing-db?", "who consumes the tax-api"],
     async execute({ ref, depth }) {
       const resolved = resolveEntityRef(index, ref)
       const reached = (await runTraversal(graph, dependentsOf(resolved, depth))).map((item) => ({ ...item, kind: kindOf(item.ref) }))
@@ -83,7 +83,7 @@ export function graphTools({ catalog, graph = new MemoryGraphBackend(catalog.ind
     annotations: READ_ONLY,
     scope: 'graph:read',
     approval: false,
-    examples: ['what does team-payments own?', 'services owned by team-platform', 'list everything team-search owns', 'what is team-checkout responsible for', 'which components belong to team-identity', 'show me what team-data maintains', 'what apis does team-checkout own', 'what databases does team-payments own', 'inventory of team-catalog', 'everything owned by payments-engineering', "show me team-data's stuff", "portfolio of the fulfillment-team", "what systems does team-checkout own", "enumerate all entities that team-identity is accountable for", "what else does team-search own", "what is under team-billing"],
+    examples: ['what does team-payments own?', 'services owned by team-platform', 'list everything team-search owns', 'what is team-checkout responsible for', 'which components belong to team-identity', 'show me what team-data maintains', 'what apis does team-checkout own', 'what databases does team-payments own', 'inventory of team-catalog', 'everything owned by payments-engineering', "show me team-data's stuff", "portfolio of the fulfillment-team", "what systems does team-checkout own", "enumerate all entities that team-identity is accountable for", "what else does team-search own", "what is under team-billing", "what is team-checkout on the hook for", "repos owned by team-data"],
     async execute({ group, includeSubgroups, kind }) {
       const resolved = resolveEntityRef(index, group, { defaultKind: group.includes(':') ? undefined : 'group' })
       const items = (await runTraversal(graph, ownedBy(resolved, { includeSubgroups })))
@@ -122,7 +122,7 @@ export function graphTools({ catalog, graph = new MemoryGraphBackend(catalog.ind
     annotations: READ_ONLY,
     scope: 'graph:read',
     approval: false,
-    examples: ['are there dependency cycles?', 'find circular dependencies', 'do we have any dependency loops', 'check the graph for cycles', 'which services depend on each other in a circle'],
+    examples: ['are there dependency cycles?', 'find circular dependencies', 'do we have any dependency loops', 'check the graph for cycles', 'which services depend on each other in a circle', "does anything depend on itself through a loop", "any dependency circles?", "detect cycles"],
     async execute() {
       return { cycles: await runTraversal(graph, dependencyCycles()) }
     },

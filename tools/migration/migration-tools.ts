@@ -82,6 +82,11 @@ export function migrationTools({ catalog, backstageToken, fetch }: MigrationTool
         'what did the Backstage migration bring over?',
         'show the migration report',
         'which template steps can the portal not run after the migration?',
+        "what did the backstage import bring in, by kind",
+        "which software templates came with the backstage import",
+        "summary of the backstage import",
+        "which scaffolder actions does the portal not support",
+        "entities per backstage source",
       ],
       execute: async ({ source }) => {
         const bySource = new Map<string, Record<string, number>>()

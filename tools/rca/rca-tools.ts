@@ -59,7 +59,7 @@ export function rcaTools({ catalog, signals, now = () => new Date() }: RcaToolsO
     annotations: READ_ONLY,
     scope: 'rca:read',
     approval: false,
-    examples: ['any open incidents?', 'list recent incidents', 'what incidents did checkout-api have this week', 'show incidents for payments-db', 'which incidents are open right now', 'incidents in the last 7 days', 'was there an outage of cart-service recently', 'are we having an incident', 'what is on fire', 'which services had incidents this month', 'what alerts fired for search-service', 'history of incidents on auth-service', 'has pricing-service had incidents recently', 'is checkout-api healthy'],
+    examples: ['any open incidents?', 'list recent incidents', 'what incidents did checkout-api have this week', 'show incidents for payments-db', 'which incidents are open right now', 'incidents in the last 7 days', 'was there an outage of cart-service recently', 'are we having an incident', 'what is on fire', 'which services had incidents this month', 'what alerts fired for search-service', 'history of incidents on auth-service', 'has pricing-service had incidents recently', 'is checkout-api healthy', "were there incidents last night", "how many incidents this week", "resolved incidents from last month", "incidents that involved cart-db", "which incidents impacted payments-api"],
     async execute({ entity, status, since, limit }) {
       const from = parseTime(since, now(), 'since')
       const list = await signals.listIncidents({ entity: entity ? resolve(entity) : undefined, status, from, limit })
@@ -77,7 +77,7 @@ export function rcaTools({ catalog, signals, now = () => new Date() }: RcaToolsO
     annotations: READ_ONLY,
     scope: 'rca:read',
     approval: false,
-    examples: ['show incident inc-8-3', 'details of incident inc-8-1', 'what happened in inc-8-5', 'tell me about incident inc-8-2', 'timeline of inc-8-4'],
+    examples: ['show incident inc-8-3', 'details of incident inc-8-1', 'what happened in inc-8-5', 'tell me about incident inc-8-2', 'timeline of inc-8-4', "inc-8-3 details", "what did inc-8-1 affect", "which alerts fired during inc-8-2", "summary of incident inc-8-5", "when was inc-8-4 noticed", "what changed before inc-8-3"],
     async execute({ id }) {
       const incident = await signals.getIncident(id)
       if (!incident) throw new NotFoundError(`No incident ${id}; incidents_list shows the known ones`)
@@ -101,7 +101,7 @@ export function rcaTools({ catalog, signals, now = () => new Date() }: RcaToolsO
     annotations: READ_ONLY,
     scope: 'rca:read',
     approval: false,
-    examples: ['what happened to checkout-api in the last 6 hours', 'timeline of payments-db today', 'what was deployed to cart-service', 'recent deployments of order-service', 'show the deploys and config changes on pricing-service', 'last deployment of search-service', 'last deploy of billing-service', 'signals for auth-service since 10:00', 'error logs of shipping-service', 'what changed on inventory-service', 'metrics of payments-api over the last day', 'show me the latency of checkout-api'],
+    examples: ['what happened to checkout-api in the last 6 hours', 'timeline of payments-db today', 'what was deployed to cart-service', 'recent deployments of order-service', 'show the deploys and config changes on pricing-service', 'last deployment of search-service', 'last deploy of billing-service', 'signals for auth-service since 10:00', 'error logs of shipping-service', 'what changed on inventory-service', 'metrics of payments-api over the last day', 'show me the latency of checkout-api', "when was pricing-service last deployed", "request latency of cart-service this morning", "request rate of checkout-api", "how is the error rate of order-service looking"],
     async execute({ ref, from, to }) {
       const resolved = running(ref)
       const end = to ? parseTime(to, now(), 'to') : now()
@@ -132,7 +132,7 @@ export function rcaTools({ catalog, signals, now = () => new Date() }: RcaToolsO
     annotations: READ_ONLY,
     scope: 'rca:read',
     approval: false,
-    examples: ['any anomalies in the last day?', 'anomalies on payments-db', 'is anything behaving unusually', 'which metrics look anomalous', 'unusual latency spikes today', 'show anomalies for checkout-api', 'did cart-service have any metric anomalies', 'detect anomalies in order-service metrics', 'any metric anomalies right now', 'is there anything abnormal about auth-db'],
+    examples: ['any anomalies in the last day?', 'anomalies on payments-db', 'is anything behaving unusually', 'which metrics look anomalous', 'unusual latency spikes today', 'show anomalies for checkout-api', 'did cart-service have any metric anomalies', 'detect anomalies in order-service metrics', 'any metric anomalies right now', 'is there anything abnormal about auth-db', "anything out of the ordinary in the metrics?", "what did the anomaly detector flag today", "error rate anomalies on checkout-api", "cpu or memory anomalies for search-indexer", "metrics that look off on cart-db"],
     async execute({ ref, since, limit }) {
       const end = now()
       return { anomalies: await recentAnomalies(signals, { entities: ref ? [resolve(ref)] : undefined, from: parseTime(since, end, 'since'), to: end, limit }) }
@@ -159,7 +159,7 @@ export function rcaTools({ catalog, signals, now = () => new Date() }: RcaToolsO
     annotations: READ_ONLY,
     scope: 'rca:read',
     approval: false,
-    examples: ['why is checkout-api slow?', 'why do payments-api requests fail', 'why are calls to billing-service failing', 'why is order-service broken', 'what is wrong with cart-service', 'root cause of the incident inc-8-3', 'why is order-service throwing errors', 'what caused the latency on web-storefront', 'rca for search-service', 'why is checkout-api slow since 10:00', 'why are requests to pricing-service timing out', 'find the root cause of the outage of auth-service', 'what broke shipping-service', 'why is mobile-bff degraded', 'why is inventory-service erroring', 'what is causing the errors in tax-service', 'what is causing the slowness of loyalty-service'],
+    examples: ['why is checkout-api slow?', 'why do payments-api requests fail', 'why are calls to billing-service failing', 'why is order-service broken', 'what is wrong with cart-service', 'root cause of the incident inc-8-3', 'why is order-service throwing errors', 'what caused the latency on web-storefront', 'rca for search-service', 'why is checkout-api slow since 10:00', 'why are requests to pricing-service timing out', 'find the root cause of the outage of auth-service', 'what broke shipping-service', 'why is mobile-bff degraded', 'why is inventory-service erroring', 'what is causing the errors in tax-service', 'what is causing the slowness of loyalty-service', "investigate payments-api", "what is behind the latency of cart-service", "why is tax-service flaky", "why did incident inc-8-2 happen"],
     async execute({ ref, incidentId, at }) {
       const clockNow = now()
       return analyzeFromSignals({ signals, index, ref: ref ? running(ref) : undefined, incidentId, at: at ? parseTime(at, clockNow, 'at') : undefined, now: clockNow })
@@ -176,7 +176,7 @@ export function rcaTools({ catalog, signals, now = () => new Date() }: RcaToolsO
     annotations: READ_ONLY,
     scope: 'rca:read',
     approval: false,
-    examples: ['which services are at risk of an incident?', 'predict incidents for the next few hours', 'is checkout-api likely to have an incident', 'what is most likely to break next', 'incident risk for payments-api', 'which services might go down soon', 'forecast outages', 'what should on-call watch tonight'],
+    examples: ['which services are at risk of an incident?', 'predict incidents for the next few hours', 'is checkout-api likely to have an incident', 'what is most likely to break next', 'incident risk for payments-api', 'which services might go down soon', 'forecast outages', 'what should on-call watch tonight', "risk ranking of services for the next hours", "which certificates expire soon", "will cart-service have an incident tonight", "what is likely to fail next", "incident forecast for checkout-api"],
     async execute({ ref, limit, at: asOf }) {
       const at = asOf ? parseTime(asOf, now(), 'at') : now()
       const latest = (await signals.latestMetricTime()) ?? at

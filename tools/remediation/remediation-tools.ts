@@ -178,7 +178,7 @@ export function remediationTools({ index, approvals, workloads, config, external
     annotations: READ_ONLY,
     scope: 'remediation:request',
     approval: false,
-    examples: ['what remediation playbooks are there?', 'which fixes can you run?', 'what actions can the portal take on a service?'],
+    examples: ['what remediation playbooks are there?', 'which fixes can you run?', 'what actions can the portal take on a service?', 'list the playbooks you can run', 'what fixes are on offer', 'what can the portal do to repair a service'],
     async execute() {
       return {
         playbooks: [
@@ -213,7 +213,7 @@ export function remediationTools({ index, approvals, workloads, config, external
     annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
     scope: 'remediation:request',
     approval: true,
-    examples: ['restart the cart-service pods', 'restart the cart pods', 'bounce search-service', 'please restart payments-api', 'scale search-service to 6 replicas', 'scale checkout-api up to 8 pods', 'reboot the order-service pods', 'roll back checkout-api', 'rollback the last deploy of pricing-service', 'roll back the last deployment of order-service', 'roll back inventory-service to the previous version', 'undo the last deploy of cart-service'],
+    examples: ['restart the cart-service pods', 'restart the cart pods', 'bounce search-service', 'please restart payments-api', 'scale search-service to 6 replicas', 'scale checkout-api up to 8 pods', 'reboot the order-service pods', 'roll back checkout-api', 'rollback the last deploy of pricing-service', 'roll back the last deployment of order-service', 'roll back inventory-service to the previous version', 'undo the last deploy of cart-service', "do a rolling restart of pricing-service", "cycle the pods of search-service", "scale down order-service to 2 replicas", "we need cart-service restarted"],
     async describeCall(input) {
       const entity = entityOf(input)
       if (!custom.has(input.playbook)) workloadOf(entity)
@@ -233,7 +233,7 @@ export function remediationTools({ index, approvals, workloads, config, external
     annotations: READ_ONLY,
     scope: 'remediation:request',
     approval: false,
-    examples: ['is the restart of cart-service done?', 'status of my remediation request', 'did the rollback of checkout-api work?', 'which remediations are waiting for approval?'],
+    examples: ['is the restart of cart-service done?', 'status of my remediation request', 'did the rollback of checkout-api work?', 'which remediations are waiting for approval?', "has the restart of order-service finished yet?", "is the scaling of checkout-api in progress", "any news on my rollback request", "did my restart request go through", "are any remediations running right now", "show failed remediation runs", "remediation requests for pricing-service", "where is my scale request at", "has the rollback of cart-service been approved yet"],
     async execute({ requestId, entity, limit }) {
       const requests = requestId ? [await approvals.get(requestId)] : await approvals.list({ tools: REMEDIATION_TOOLS, target: entity ? entityOf({ entity }) : undefined, limit })
       return {

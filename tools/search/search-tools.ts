@@ -106,6 +106,12 @@ export function searchTools({ catalog, search }: { catalog: Catalog; search: Sea
       'which service handles sending emails?',
       'something that does image resizing',
       'where is the escalation policy for the ledger?',
+      "is there anything that generates invoice PDFs?",
+      "do we have a service for address validation?",
+      "how to request a kafka topic",
+      "where do I start if I want to add a payment method",
+      "looking for docs on our caching strategy",
+      "what takes care of push notifications?",
     ],
     async execute(input) {
       const { query, limit, cursor, mode } = input
@@ -144,7 +150,7 @@ export function searchTools({ catalog, search }: { catalog: Catalog; search: Sea
     annotations: READ_ONLY,
     scope: 'search:read',
     approval: false,
-    examples: ["show me checkout-api's docs", 'read the runbook section of the payments-api docs', 'open the docs of search-service', 'show the local development section for cart-service docs', 'what do the docs of ledger-service say about dependencies?'],
+    examples: ["show me checkout-api's docs", 'read the runbook section of the payments-api docs', 'open the docs of search-service', 'show the local development section for cart-service docs', 'what do the docs of ledger-service say about dependencies?', "techdocs of cart-service", "the checkout-api documentation please", "what does the order-service documentation say about deploys", "open the payments-api runbook"],
     async execute({ ref, section, page }) {
       const resolved = resolveEntityRef(catalog.index, ref)
       const entity = catalog.index.get(resolved)!
