@@ -8,9 +8,6 @@ import { readDataset } from './read-dataset.ts'
 import { refKindOf } from './scoring.ts'
 import { answersSuite, routingSuite, searchSuite } from './suites/index.ts'
 
-/** Tag of the dev-only items added to teach phrasings the split lacked; they never count towards the split rule. */
-const DEV_ONLY_TAG = 'generalise-2026-11'
-
 const REF_KEYS = new Set(['ref', 'from', 'to', 'group', 'owner', 'system'])
 
 /** Every string in an expected input that is written as an entity reference with a kind, with its key. */
@@ -28,8 +25,6 @@ describe('eval data sets', () => {
   let answers: EvalItem[]
   const call = async (name: string, input: unknown) => platform.tools.call(name, input, { identity: localOperator() })
   const intent = (item: EvalItem) => item.tags?.[0] ?? 'untagged'
-  // Items written after the split only to widen the dev phrasings (see evals/README.md): outside the split rule.
-  const split = (items: EvalItem[]) => items.filter((item) => !item.tags?.includes(DEV_ONLY_TAG))
 
   beforeAll(async () => {
     demo = await openDemoPlatform()
@@ -56,8 +51,7 @@ describe('eval data sets', () => {
   it('are large enough, with 25–35% heldout', () => {
     expect(routing.length).toBeGreaterThanOrEqual(300)
     expect(answers.length).toBeGreaterThanOrEqual(100)
-    expect(routing.filter((item) => item.tags?.includes(DEV_ONLY_TAG)).every((item) => item.split === 'dev')).toBe(true)
-    for (const items of [split(routing), split(answers)]) {
+    for (const items of [routing, answers]) {
       const share = items.filter((item) => item.split === 'heldout').length / items.length
       expect(share).toBeGreaterThanOrEqual(0.25)
       expect(share).toBeLessThanOrEqual(0.35)
@@ -65,7 +59,7 @@ describe('eval data sets', () => {
   })
 
   it('spread the heldout split over every intent', () => {
-    for (const items of [split(routing), split(answers)]) {
+    for (const items of [routing, answers]) {
       const byIntent = new Map<string, EvalItem[]>()
       for (const item of items) byIntent.set(intent(item), [...(byIntent.get(intent(item)) ?? []), item])
       for (const [name, group] of byIntent) {
