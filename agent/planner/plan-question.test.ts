@@ -34,6 +34,19 @@ describe('planQuestion on a small organisation', () => {
     expect(plan('where is the runbook for payments?')).toMatchObject({ type: 'reply', text: expect.stringMatching(/documentation search/) })
   })
 
+  it("reads time words against the conversation's clock, not the machine's", () => {
+    const incidents = defineTool({
+      name: 'incidents_list', title: 'Incidents', description: 'Lists incidents, open or resolved, of one entity or all.',
+      input: z.object({ entity: z.string().optional(), since: z.string().optional() }), output: z.object({}), annotations: READ_ONLY, scope: 'rca:read', approval: false,
+      examples: ['any incidents on cart since yesterday?', 'list the open incidents'],
+      execute: async () => ({}),
+    })
+    const list = [...tools, incidents]
+    const now = new Date('2026-01-15T12:00:00Z')
+    const planned = planQuestion('any incidents since yesterday?', { index: catalog.index, classifier: new IntentClassifier(list), tools: new Map(list.map((tool) => [tool.name, tool])), previousRefs: [], now })
+    expect(planned).toMatchObject({ type: 'calls', calls: [{ toolName: 'incidents_list', input: { since: expect.stringMatching(/^2026-01-14/) } }] })
+  })
+
   it('links names, titles and typos to entities that exist', () => {
     expect(linkEntities(catalog.index, 'what does the Web Storefront need?').map((mention) => mention.candidates[0]!.ref)).toEqual(['component:default/web'])
     expect(linkEntities(catalog.index, 'who owns fraud-chek').map((mention) => mention.candidates[0]!.ref)).toEqual(['component:default/fraud-check'])

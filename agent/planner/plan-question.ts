@@ -292,7 +292,7 @@ export function planQuestion(question: string, context: PlannerContext): Plan {
     else if (isSignalsTool(tool.name) && (ENTITY_SLOTS[tool.name]!.length === 0 || (tool.name === 'rca_analyze' && INCIDENT_ID.test(part)))) {
       // Incidents, anomalies and risk need no entity; an RCA of a named incident needs none either.
       const subject = tokens.some((token) => PRONOUNS.has(token)) ? lastRefs.find((ref) => /^(component|resource|api):/.test(ref)) : undefined
-      const input = signalArguments(tool.name, { text: part, tokens, mentions, index, now: new Date(), subject })
+      const input = signalArguments(tool.name, { text: part, tokens, mentions, index, now: context.now ?? new Date(), subject })
       if (tool.name === 'incident_get' && input.id === undefined) {
         firstProblem ??= reply('Which incident do you mean? Name its id, e.g. "show incident inc-8-3", or ask "any open incidents?".')
         continue
@@ -325,7 +325,7 @@ export function planQuestion(question: string, context: PlannerContext): Plan {
           continue
         }
         if (entityFree) {
-          addCall(calls, { toolName: entityFree.tool, input: signalArguments(entityFree.tool, { text: part, tokens, mentions, index, now: new Date() }) })
+          addCall(calls, { toolName: entityFree.tool, input: signalArguments(entityFree.tool, { text: part, tokens, mentions, index, now: context.now ?? new Date() }) })
           continue
         }
         if (filled.problem === 'ambiguous') firstProblem ??= reply(filled.text, filled.citations)
@@ -334,7 +334,7 @@ export function planQuestion(question: string, context: PlannerContext): Plan {
       }
       // Several entities for a one-entity tool: one call each ("who owns payments-db and ledger-db?").
       inputs.push(filled.input, ...filled.extra)
-      if (isSignalsTool(tool.name)) for (const input of inputs) Object.assign(input, signalArguments(tool.name, { text: part, tokens, mentions: [], index, now: new Date() }))
+      if (isSignalsTool(tool.name)) for (const input of inputs) Object.assign(input, signalArguments(tool.name, { text: part, tokens, mentions: [], index, now: context.now ?? new Date() }))
       // Choices the tool needs besides entities ("restart" or "scale", "to 6").
       const refs = mentions.flatMap((mention) => {
         const resolved = resolveMention(mention, { onlyKinds: ['component'], preferKinds: ['component'] }, index)
