@@ -105,12 +105,13 @@ describe.each(testEngines)('SearchService on %s', (engine) => {
     expect(await refs('chargebacks', { mode: 'full-text' })).toEqual([])
   })
 
-  it.runIf(engine === 'pglite')('leaves no pending full-text entries after a write, since PGlite has no autovacuum to merge them', async () => {
+  it('finds what was just written, with no full-text entries left pending on PGlite, which has no autovacuum to merge them', async () => {
     const report = await catalog.import([{ name: 'more.yaml', text: component('dunning', 'Chases unpaid invoices.') }])
     expect(report.errors).toEqual([])
     await search.ready()
-    const { rows } = await testStore.store.query<{ pages: number }>(`select gin_clean_pending_list('search_documents_text'::regclass)::int as pages`)
-    expect(rows[0]!.pages).toBe(0)
+    // PostgreSQL's autovacuum merges the pending list in its own time; on PGlite the index must have done it.
+    const pendingPages = async () => (await testStore.store.query<{ pages: number }>(`select gin_clean_pending_list('search_documents_text'::regclass)::int as pages`)).rows[0]!.pages
+    if (engine === 'pglite') expect(await pendingPages()).toBe(0)
     expect((await refs('unpaid invoices', { mode: 'full-text' }))[0]).toBe('component:default/dunning')
   })
 })
