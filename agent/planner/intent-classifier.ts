@@ -1,6 +1,6 @@
 import type { ToolDefinition } from '../../tools/define-tool.ts'
 import { TOPIC_WORDS } from './unsupported-topics.ts'
-import { KNOWN_VOCABULARY, canonicalWord, words } from './words.ts'
+import { KNOWN_VOCABULARY, PREPOSITIONS, canonicalWord, words } from './words.ts'
 
 /** Words worth correcting towards that tools' examples may not contain. */
 const EXTRA_WORDS = ['databases', 'database', 'services', 'service', 'websites', 'website', 'libraries', 'library', 'caches', 'queues', 'buckets', 'resources', 'components', 'production', 'experimental', 'deprecated', 'dependencies', 'dependency', 'dependents', 'depends', 'depend', 'owns', 'owner', 'owned', 'responsible', 'everything', 'which', 'what', 'where', 'their', 'there', 'levels', 'level', 'directly', 'breaks', 'down', 'team', 'teams', 'members', 'connected', 'between']
@@ -8,8 +8,6 @@ const EXTRA_WORDS = ['databases', 'database', 'services', 'service', 'websites',
 export const ENTITY_TOKEN = '<entity>'
 
 const WEAK_WORDS = new Set(['what', 'which', 'whats', 'show', 'list', 'me'])
-/** Prepositions: "depend on" says much, "on <entity>" next to any verb says little. */
-const PREPOSITIONS = new Set(['on', 'in', 'at', 'from', 'with', 'by', 'about', 'into', 'over', 'since'])
 
 /** A question's features: canonical words and word pairs, with entity mentions replaced by one token; numbers say nothing of intent. */
 export function features(tokens: string[]): Map<string, number> {

@@ -8,7 +8,7 @@ import { optionArguments } from './option-arguments.ts'
 import { unsupportedTopic } from './unsupported-topics.ts'
 import { COST_TOOLS, costInput } from './cost-inputs.ts'
 import { INCIDENT_ID, isSignalsTool, signalArguments } from './signal-arguments.ts'
-import { KNOWN_VOCABULARY, canonicalWord, numberWord, words } from './words.ts'
+import { KNOWN_VOCABULARY, PREPOSITIONS, canonicalWord, numberWord, words } from './words.ts'
 import { correctSpelling } from './correct-spelling.ts'
 
 export interface PlannedCall {
@@ -33,7 +33,6 @@ export interface PlannerContext {
 
 const MAX_QUESTION = 4000
 const MIN_INTENT_SCORE = 0.18
-const PREPOSITIONS = new Set(['in', 'on', 'at', 'from', 'with', 'by', 'about', 'into', 'over', 'since'])
 /** How close a tool that takes the named kind of entity must come to the best one to be preferred. */
 const NEAR_TIE = 0.15
 const NEAR_TIE_SHARE = 0.5
@@ -124,6 +123,8 @@ function reply(text: string, citations: string[] = []): Plan {
  */
 export function planQuestion(question: string, context: PlannerContext): Plan {
   const { index, classifier, tools } = context
+  // Time words ("since yesterday") are read against one clock for the whole question.
+  const now = context.now ?? new Date()
   const trimmed = question.trim()
   if (trimmed === '') return reply(`Ask me about your software catalog, for example:\n${capabilities(tools)}`)
   if (trimmed.length > MAX_QUESTION) return reply(`That message is ${trimmed.length} characters long; ask in under ${MAX_QUESTION} characters (paste only the part that matters).`)
@@ -175,7 +176,7 @@ export function planQuestion(question: string, context: PlannerContext): Plan {
     // ones", "go 5 levels deep", "which of those are databases?", "and for the email queue?".
     const followUp = previousCall && (!top || top.score < MIN_INTENT_SCORE || STRONG_FOLLOW_UP.test(part.trim()) || (FOLLOW_UP.test(part.trim()) && top.score < 0.35))
     if (followUp && previousCall) {
-      const followed = followUpCall(previousCall, { text: part, mentions, tokens, filters, index, tools, now: context.now ?? new Date() })
+      const followed = followUpCall(previousCall, { text: part, mentions, tokens, filters, index, tools, now })
       if (followed) {
         const { call, refines } = followed
         // "…? direct deps only" refines the call this same question just planned.
@@ -279,7 +280,7 @@ export function planQuestion(question: string, context: PlannerContext): Plan {
     if (COST_TOOLS.has(tool.name)) {
       // A scope, a window and a grouping rather than one entity: "what did team payments spend on compute last week".
       const previousCost = [...calls].reverse().find((call) => COST_TOOLS.has(call.toolName))
-      const call = { toolName: tool.name, input: costInput(tool.name, { text: part, mentions, index, now: context.now ?? new Date(), previous: previousCost?.input }) }
+      const call = { toolName: tool.name, input: costInput(tool.name, { text: part, mentions, index, now, previous: previousCost?.input }) }
       calls.push(call)
       previousCall = call
       lastRefs = [...refsOf(call.input), ...lastRefs]
@@ -292,7 +293,7 @@ export function planQuestion(question: string, context: PlannerContext): Plan {
     else if (isSignalsTool(tool.name) && (ENTITY_SLOTS[tool.name]!.length === 0 || (tool.name === 'rca_analyze' && INCIDENT_ID.test(part)))) {
       // Incidents, anomalies and risk need no entity; an RCA of a named incident needs none either.
       const subject = tokens.some((token) => PRONOUNS.has(token)) ? lastRefs.find((ref) => /^(component|resource|api):/.test(ref)) : undefined
-      const input = signalArguments(tool.name, { text: part, tokens, mentions, index, now: context.now ?? new Date(), subject })
+      const input = signalArguments(tool.name, { text: part, tokens, mentions, index, now, subject })
       if (tool.name === 'incident_get' && input.id === undefined) {
         firstProblem ??= reply('Which incident do you mean? Name its id, e.g. "show incident inc-8-3", or ask "any open incidents?".')
         continue
@@ -325,7 +326,7 @@ export function planQuestion(question: string, context: PlannerContext): Plan {
           continue
         }
         if (entityFree) {
-          addCall(calls, { toolName: entityFree.tool, input: signalArguments(entityFree.tool, { text: part, tokens, mentions, index, now: context.now ?? new Date() }) })
+          addCall(calls, { toolName: entityFree.tool, input: signalArguments(entityFree.tool, { text: part, tokens, mentions, index, now }) })
           continue
         }
         if (filled.problem === 'ambiguous') firstProblem ??= reply(filled.text, filled.citations)
@@ -334,7 +335,7 @@ export function planQuestion(question: string, context: PlannerContext): Plan {
       }
       // Several entities for a one-entity tool: one call each ("who owns payments-db and ledger-db?").
       inputs.push(filled.input, ...filled.extra)
-      if (isSignalsTool(tool.name)) for (const input of inputs) Object.assign(input, signalArguments(tool.name, { text: part, tokens, mentions: [], index, now: context.now ?? new Date() }))
+      if (isSignalsTool(tool.name)) for (const input of inputs) Object.assign(input, signalArguments(tool.name, { text: part, tokens, mentions: [], index, now }))
       // Choices the tool needs besides entities ("restart" or "scale", "to 6").
       const refs = mentions.flatMap((mention) => {
         const resolved = resolveMention(mention, { onlyKinds: ['component'], preferKinds: ['component'] }, index)

@@ -91,6 +91,9 @@ export function canonicalWord(word: string): string | undefined {
 
 export const KNOWN_VOCABULARY = new Set(Object.keys(SYNONYMS))
 
+/** Prepositions: "depend on" says much, "on <entity>" next to any verb says little. */
+export const PREPOSITIONS = new Set(['on', 'in', 'at', 'from', 'with', 'by', 'about', 'into', 'over', 'since'])
+
 const NUMBER_WORDS: Record<string, number> = { one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10 }
 
 /** "two levels" → 2. */
