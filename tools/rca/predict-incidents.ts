@@ -35,7 +35,6 @@ export interface PredictionWeights {
 
 export const DEFAULT_PREDICTION_WEIGHTS: PredictionWeights = { inherited: 0.7, change: 0.1 }
 
-
 const clamp = (value: number) => Math.min(1, Math.max(0, value))
 const percent = (ratio: number) => `${Math.round((ratio - 1) * 100)}%`
 
