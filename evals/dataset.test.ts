@@ -48,13 +48,14 @@ describe('eval data sets', () => {
     expect(missing).toEqual([])
   })
 
-  it('are large enough, with 25–35% heldout', () => {
+  // A held-out part is meaningful by its size: a quarter of the items, or at least 250 of them.
+  it('are large enough, with a quarter of the items or at least 250 of them heldout', () => {
     expect(routing.length).toBeGreaterThanOrEqual(300)
     expect(answers.length).toBeGreaterThanOrEqual(100)
     for (const items of [routing, answers]) {
-      const share = items.filter((item) => item.split === 'heldout').length / items.length
-      expect(share).toBeGreaterThanOrEqual(0.25)
-      expect(share).toBeLessThanOrEqual(0.35)
+      const heldout = items.filter((item) => item.split === 'heldout').length
+      expect(heldout >= 250 || heldout / items.length >= 0.25, `${heldout} of ${items.length} heldout`).toBe(true)
+      expect(heldout / items.length).toBeLessThanOrEqual(0.35)
     }
   })
 
