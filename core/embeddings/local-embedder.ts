@@ -1,6 +1,8 @@
 import path from 'node:path'
+import { Worker } from 'node:worker_threads'
 import { PortalError } from '../errors.ts'
 import { EMBEDDING_DIMENSIONS, type Embedder } from './embedder.ts'
+import type { ModelThreadOptions, ModelThreadReply, ModelThreadRequest } from './local-model-thread.ts'
 
 export interface LocalEmbedderOptions {
   /** A directory holding the model's files (`config.json`, `tokenizer.json`, `onnx/model_quantized.onnx`); without it the model comes from the hub. */
@@ -13,12 +15,17 @@ export interface LocalEmbedderOptions {
   maxTokens?: number
 }
 
-type Extractor = (texts: string[], options: { pooling: 'mean'; normalize: boolean }) => Promise<{ dims: number[]; data: Float32Array }>
+/** The model's worker thread and the requests it has not answered yet. */
+interface ModelThread {
+  worker: Worker
+  pending: Map<number, { resolve: (reply: { width: number; data: Float32Array }) => void; reject: (error: Error) => void }>
+}
 
 /**
- * all-MiniLM-L6-v2 (384 dimensions, int8 ONNX weights) run in this process with `@huggingface/transformers`.
- * The model loads on first use. With `modelDir` it is read from that directory and the hub is never asked
- * (CI and machines without the hub); otherwise transformers.js fetches it from the hub once and caches it.
+ * all-MiniLM-L6-v2 (384 dimensions, int8 ONNX weights) run with `@huggingface/transformers`, in a worker thread of
+ * this process (`local-model-thread.ts`) so that the event loop keeps serving while it works. The model loads on
+ * first use. With `modelDir` it is read from that directory and the hub is never asked (CI and machines without
+ * the hub); otherwise transformers.js fetches it from the hub once and caches it.
  */
 export class LocalEmbedder implements Embedder {
   readonly id: string
@@ -27,7 +34,8 @@ export class LocalEmbedder implements Embedder {
   private readonly hubModel: string
   private readonly batchSize: number
   private readonly maxTokens: number
-  private extractor?: Promise<Extractor>
+  private thread?: ModelThread
+  private nextRequest = 0
 
   constructor({ modelDir, hubModel = 'Xenova/all-MiniLM-L6-v2', batchSize = 16, maxTokens = 128 }: LocalEmbedderOptions = {}) {
     this.modelDir = modelDir ? path.resolve(modelDir) : undefined
@@ -38,20 +46,26 @@ export class LocalEmbedder implements Embedder {
   }
 
   async embed(texts: string[], { signal }: { signal?: AbortSignal } = {}): Promise<Float32Array[]> {
-    const extractor = await this.load()
     const vectors: Float32Array[] = new Array(texts.length)
     // A batch is padded to its longest text: batching texts of similar length wastes the least work.
     const order = texts.map((text, position) => ({ text: this.truncate(text), position })).sort((a, b) => a.text.length - b.text.length)
     for (let start = 0; start < order.length; start += this.batchSize) {
       signal?.throwIfAborted()
       const batch = order.slice(start, start + this.batchSize)
-      const output = await extractor(batch.map((item) => item.text), { pooling: 'mean', normalize: true })
-      const width = output.dims.at(-1)!
+      // One forward pass at a time: a query's text waits for at most one batch of documents.
+      const { width, data } = await this.run(batch.map((item) => item.text))
       batch.forEach((item, row) => {
-        vectors[item.position] = output.data.slice(row * width, (row + 1) * width)
+        vectors[item.position] = data.slice(row * width, (row + 1) * width)
       })
     }
     return vectors
+  }
+
+  /** Stops the model's thread; a later `embed` starts a new one. */
+  async close(): Promise<void> {
+    const thread = this.thread
+    this.thread = undefined
+    await thread?.worker.terminate()
   }
 
   /** Word pieces beyond the limit cost time and change nothing: the tokenizer would cut them anyway. */
@@ -60,29 +74,49 @@ export class LocalEmbedder implements Embedder {
     return words.length > this.maxTokens ? words.slice(0, this.maxTokens).join(' ') : text
   }
 
-  private load(): Promise<Extractor> {
-    this.extractor ??= this.create().catch((error: unknown) => {
-      this.extractor = undefined
-      const where = this.modelDir ? `from ${this.modelDir} (run \`node scripts/fetch-embedding-model.js\` to fetch it)` : `${this.hubModel} from the Hugging Face hub (set PORTAL_EMBEDDINGS_MODEL_DIR to a local copy)`
-      throw new PortalError('INTERNAL', `The local embedding model could not be loaded ${where}: ${(error as Error).message}`, { cause: error })
+  private run(texts: string[]): Promise<{ width: number; data: Float32Array }> {
+    const thread = this.modelThread()
+    const id = this.nextRequest++
+    return new Promise((resolve, reject) => {
+      thread.pending.set(id, { resolve, reject })
+      // The thread keeps the process alive only while it has work.
+      thread.worker.ref()
+      thread.worker.postMessage({ id, texts } satisfies ModelThreadRequest)
     })
-    return this.extractor
   }
 
-  private async create(): Promise<Extractor> {
-    const transformers = await import('@huggingface/transformers')
-    const { env, pipeline } = transformers
-    let model = this.hubModel
-    if (this.modelDir) {
-      env.localModelPath = path.dirname(this.modelDir)
-      env.allowRemoteModels = false
-      env.allowLocalModels = true
-      model = path.basename(this.modelDir)
+  private modelThread(): ModelThread {
+    if (this.thread) return this.thread
+    const options: ModelThreadOptions = { modelDir: this.modelDir, hubModel: this.hubModel }
+    const thread: ModelThread = { worker: new Worker(new URL('./local-model-thread.ts', import.meta.url), { workerData: options }), pending: new Map() }
+    const { worker, pending } = thread
+    worker.unref()
+    // A thread whose model did not load, or that failed, is not used again: the next request starts a new one.
+    const retire = () => {
+      if (this.thread === thread) this.thread = undefined
     }
-    // ONNX Runtime's threads spin while waiting for work by default: in a server they would take the cores the
-    // event loop needs right after each query is embedded (work following an embedding ran 30% slower here).
-    const noSpinning = { allow_spinning: '0' }
-    const extractor = await pipeline('feature-extraction', model, { dtype: 'q8', session_options: { extra: { session: { intra_op: noSpinning, inter_op: noSpinning } } } })
-    return extractor as unknown as Extractor
+    worker.on('message', (reply: ModelThreadReply) => {
+      const request = pending.get(reply.id)
+      if (!request) return
+      pending.delete(reply.id)
+      if (pending.size === 0) worker.unref()
+      if (!('error' in reply)) return request.resolve(reply)
+      if (reply.loading) retire()
+      request.reject(reply.loading ? this.loadError(reply.error) : new PortalError('INTERNAL', `The local embedding model failed: ${reply.error}`))
+    })
+    const fail = (error: Error) => {
+      retire()
+      for (const request of pending.values()) request.reject(new PortalError('INTERNAL', `The local embedding model stopped: ${error.message}`))
+      pending.clear()
+    }
+    worker.on('error', fail)
+    worker.on('exit', (code) => fail(new Error(`its thread exited (code ${code})`)))
+    this.thread = thread
+    return thread
+  }
+
+  private loadError(message: string): PortalError {
+    const where = this.modelDir ? `from ${this.modelDir} (run \`node scripts/fetch-embedding-model.js\` to fetch it)` : `${this.hubModel} from the Hugging Face hub (set PORTAL_EMBEDDINGS_MODEL_DIR to a local copy)`
+    return new PortalError('INTERNAL', `The local embedding model could not be loaded ${where}: ${message}`)
   }
 }

@@ -79,14 +79,19 @@ function finish(document: Omit<SearchDocument, 'contentHash'>): SearchDocument {
   return { ...document, contentHash: hash([JSON.stringify(content)]) }
 }
 
+/** What a result shows of an entity besides its text: facets, title and location. */
+export function entityHeader(index: CatalogIndex, ref: string, entity: Entity): SearchFacets & { title: string; location: string } {
+  const profile = (entity.spec?.profile ?? {}) as Record<string, unknown>
+  return { ...entityFacets(index, ref, entity), title: entity.metadata.title ?? text(profile.displayName) ?? entity.metadata.name, location: entityLocation(ref) }
+}
+
 /** The entity as a document: names, title, aliases, description, tags, type, owner, system, annotations, links, API definition. */
 export function entityDocument(index: CatalogIndex, ref: string, entity: Entity): SearchDocument {
-  const facets = entityFacets(index, ref, entity)
+  const { title, location, ...facets } = entityHeader(index, ref, entity)
   const { metadata } = entity
   const spec = entity.spec ?? {}
   const profile = (spec.profile ?? {}) as Record<string, unknown>
   const aliases = metadata.annotations?.['next-portal.io/aliases']?.split(',').map((alias) => alias.trim()).filter(Boolean) ?? []
-  const title = metadata.title ?? text(profile.displayName) ?? metadata.name
   const names = [metadata.name, metadata.name.replace(/[-_.]+/g, ' '), metadata.title, text(profile.displayName), ...aliases].filter(Boolean).join(' ')
   const keywords = [facets.kind, facets.type, facets.lifecycle, ...facets.tags, short(facets.owner), short(facets.system), text(spec.domain)].filter(Boolean).join(' ')
   const summary = metadata.description ?? ''
@@ -100,7 +105,7 @@ export function entityDocument(index: CatalogIndex, ref: string, entity: Entity)
     .filter(Boolean)
     .join(' ')
     .slice(0, MAX_EMBEDDING_TEXT)
-  return finish({ id: ref, entityRef: ref, documentType: 'entity', ...facets, title, location: entityLocation(ref), names, keywords, summary, body, embeddingText })
+  return finish({ id: ref, entityRef: ref, documentType: 'entity', ...facets, title, location, names, keywords, summary, body, embeddingText })
 }
 
 /** One section of an entity's docs page as a document; it carries the entity's facets, so filters apply to it. */

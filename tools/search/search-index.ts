@@ -186,8 +186,9 @@ export class SearchIndex {
   async nearest(vector: Float32Array, model: string, filters: SearchFilters, limit: number): Promise<RankedDocument[]> {
     const { clause, params } = filterClause(filters, 3)
     return this.store.transaction(async (transaction) => {
-      // The HNSW scan returns at most ef_search rows; ask for enough to fill the list after filtering.
-      await transaction.query(`select set_config('hnsw.ef_search', '${Math.max(40, Math.trunc(limit) * 2)}', true)`)
+      // The HNSW scan returns at most ef_search rows, and its work grows with them: as many as the list needs,
+      // twice as many when filters drop some.
+      await transaction.query(`select set_config('hnsw.ef_search', '${Math.max(40, Math.trunc(limit) * (clause === '' ? 1 : 2))}', true)`)
       const { rows } = await transaction.query<StoredDocument & { score: number }>(
         `select ${META_COLUMNS}, 1 - (embedding <=> $1::vector) as score from search_documents
          where embedding_model = $2 ${clause}
@@ -196,13 +197,6 @@ export class SearchIndex {
       )
       return rows.map(ranked)
     })
-  }
-
-  /** The documents' fields for results and facets (for documents not found through the store's rankings). */
-  async documents(ids: string[]): Promise<Map<string, StoredDocument>> {
-    if (ids.length === 0) return new Map()
-    const { rows } = await this.store.query<StoredDocument>(`select ${META_COLUMNS} from search_documents where id = any($1::text[])`, [ids])
-    return new Map(rows.map((row) => [row.id, row]))
   }
 
   /** Snippets with the matched words marked `<mark>…</mark>`, by id. */

@@ -9,7 +9,7 @@ import { markdownSections } from './markdown-sections.ts'
 import { NameIndex } from './name-index.ts'
 import { PREFIX_MIN_LENGTH, queryWords } from './query-words.ts'
 import { reciprocalRankFusion, type RankedList } from './reciprocal-rank-fusion.ts'
-import { docsSectionDocument, entityDocument, type SearchDocument, type SearchFacets } from './search-document.ts'
+import { docsSectionDocument, entityDocument, entityHeader, type SearchDocument, type SearchFacets } from './search-document.ts'
 import { SCORED_MATCHES, SearchIndex, type SearchFilters, type StoredDocument, type TextQuery, type WordForms } from './search-index.ts'
 
 export type SearchMode = 'hybrid' | 'full-text' | 'semantic'
@@ -163,24 +163,25 @@ export class SearchService {
     const textQuery = toTextQuery(anyWords, wordsRankingAlone(anyWords, (word) => this.names.reach(word)), (rareWords.length > 0 ? rareWords : words).map((word) => [word, ...(corrections[word] ? [corrections[word]!] : [])]), (word) => this.names.knows(word))
     const lists: RankedList[] = []
     const similarity = new Map<string, number>()
-    // Documents' fields as the rankings read them; only name matches found by neither are fetched.
+    // Documents' fields as the rankings read them; name matches found by neither take theirs from the catalog.
     const known = new Map<string, StoredDocument>()
     let semantic: SearchResponse['semantic'] = this.embedder ? (this.embedding ? 'indexing' : 'ready') : 'off'
     if (this.embedder && this.embeddingError) semantic = 'off'
 
     const bySemantic = mode !== 'full-text' && this.embedder !== undefined && semantic !== 'off' && query.trim() !== ''
-    // The query is embedded (off the main thread) while names and full text are searched.
-    const vector = bySemantic ? this.queryVector(query) : undefined
+    // The rankings overlap: the query is embedded off the main thread, and on PostgreSQL the full-text and
+    // nearest-vector queries run on two connections, while names are matched here. (PGlite runs one at a time.)
+    const byMeaning = bySemantic ? this.queryVector(query).then((vector) => index.nearest(vector, this.embedder!.id, filters, CANDIDATES)) : undefined
+    const byText = mode === 'semantic' ? undefined : index.fullText(textQuery, filters, CANDIDATES)
     const nameMatches = mode === 'semantic' ? [] : this.names.match(query, [...words, ...Object.values(corrections)], NAME_CANDIDATES)
     const nameWords = new Map(nameMatches.map((match) => [match.ref, match.matched]))
-    if (mode !== 'semantic') {
+    const [textMatches, nearest] = await Promise.all([byText, byMeaning])
+    if (textMatches) {
       lists.push({ name: 'name', ids: nameMatches.map((match) => match.ref), weight: WEIGHTS.name })
-      const matches = await index.fullText(textQuery, filters, CANDIDATES)
-      for (const match of matches) known.set(match.id, match.document)
-      lists.push({ name: 'full-text', ids: matches.map((match) => match.id), weight: WEIGHTS['full-text'] })
+      for (const match of textMatches) known.set(match.id, match.document)
+      lists.push({ name: 'full-text', ids: textMatches.map((match) => match.id), weight: WEIGHTS['full-text'] })
     }
-    if (vector) {
-      const nearest = await index.nearest(await vector, this.embedder!.id, filters, CANDIDATES)
+    if (nearest) {
       for (const row of nearest) {
         similarity.set(row.id, row.score)
         known.set(row.id, row.document)
@@ -189,12 +190,10 @@ export class SearchService {
     }
 
     const fused = reciprocalRankFusion(lists)
-    const fetched = await index.documents(fused.map((item) => item.id).filter((id) => !known.has(id)))
-    const documents = new Map([...known, ...fetched])
     const perEntity = new Map<string, number>()
     const kept: Array<{ item: (typeof fused)[number]; document: StoredDocument }> = []
     for (const item of fused) {
-      const document = documents.get(item.id)
+      const document = known.get(item.id) ?? this.entityFields(item.id)
       // Name matches come from memory, unfiltered; the store's rows are the truth for filters.
       if (!document || !matchesFilters(document, filters)) continue
       const seen = perEntity.get(document.entityRef) ?? 0
@@ -231,6 +230,14 @@ export class SearchService {
       }
     })
     return { query, mode, results, total: kept.length, facets: facetsOf(kept.map(({ document }) => document)), corrections, semantic }
+  }
+
+  /** An entity document's fields, from the catalog (the index holds the same, as of its last update). */
+  private entityFields(ref: string): StoredDocument | undefined {
+    const entity = this.catalog.index.get(ref)
+    if (!entity) return undefined
+    const { type, owner, system, lifecycle, ...header } = entityHeader(this.catalog.index, ref, entity)
+    return { id: ref, entityRef: ref, documentType: 'entity', ...header, type: type ?? null, owner: owner ?? null, system: system ?? null, lifecycle: lifecycle ?? null, section: null }
   }
 
   /** The sections of an entity's docs as indexed (title, location, text), in page order. */

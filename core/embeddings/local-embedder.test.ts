@@ -1,0 +1,32 @@
+import { afterAll, describe, expect, inject, it } from 'vitest'
+import { LocalEmbedder } from './local-embedder.ts'
+
+describe('LocalEmbedder', () => {
+  const embedder = new LocalEmbedder({ modelDir: inject('embeddingModelDir') })
+  afterAll(() => embedder.close())
+
+  it('embeds texts as unit vectors, nearer in meaning nearer in space, in the order given', async () => {
+    const [database, postgres, kitten] = await embedder.embed(['the payments database', 'PostgreSQL cluster holding payment records', 'a kitten playing'])
+    expect(database).toHaveLength(384)
+    const dot = (a: Float32Array, b: Float32Array) => a.reduce((sum, value, position) => sum + value * b[position]!, 0)
+    expect(dot(database!, database!)).toBeCloseTo(1, 4)
+    expect(dot(database!, postgres!)).toBeGreaterThan(dot(database!, kitten!))
+  })
+
+  it('works while the event loop is busy: the model runs in its own thread', async () => {
+    await embedder.embed(['warm up'])
+    const embedded = embedder.embed(['who owns checkout-api?']).then(() => 'embedded')
+    // Keep this thread busy far longer than one short embedding takes. Run on this thread, the model could not
+    // have started; in its own thread its answer is waiting when this thread looks again.
+    const until = Date.now() + 2000
+    while (Date.now() < until);
+    const later = new Promise((resolve) => setImmediate(() => resolve('not yet')))
+    expect(await Promise.race([embedded, later])).toBe('embedded')
+  })
+
+  it('says where it looked when the model cannot be loaded, and tries again on the next call', async () => {
+    const missing = new LocalEmbedder({ modelDir: '/nonexistent/all-MiniLM-L6-v2' })
+    for (let attempt = 0; attempt < 2; attempt++) await expect(missing.embed(['x'])).rejects.toThrow(/could not be loaded from \/nonexistent\/all-MiniLM-L6-v2.*fetch-embedding-model/)
+    await missing.close()
+  })
+})
