@@ -120,7 +120,8 @@ export async function createPlatform({ config, catalogPaths, store: givenStore, 
   // Without a store (in-memory catalogs) search opens an in-memory one of its own on first use.
   const jobs = new ClusterJobs({ leases: store ? new SqlLeases(store) : new MemoryLeases(), holder: `${config.cluster.replicaId}/${randomUUID().slice(0, 8)}`, ttlMs: config.cluster.leaseTtlMs })
   const exclusive = (name: string, work: () => Promise<void>) => jobs.runExclusive(name, work).then((outcome) => outcome.ran)
-  const search = new SearchService({ catalog, bus, store, embedder: createEmbedder(config.embeddings), exclusive })
+  const embedder = createEmbedder(config.embeddings)
+  const search = new SearchService({ catalog, bus, store, embedder, exclusive })
   const neo4j = config.neo4j ? await openNeo4jBackend({ connection: config.neo4j, catalog, bus }).catch(async (error: unknown) => {
     if (store && !givenStore) await store.close()
     throw error
@@ -171,6 +172,7 @@ export async function createPlatform({ config, catalogPaths, store: givenStore, 
       prometheus?.ingester.stop()
       await jobs.stop()
       await search.close()
+      await embedder?.close?.()
       await neo4j?.close()
       await bus.close()
       // A store handed in by the caller is the caller's to close.

@@ -7,6 +7,8 @@ export interface Embedder {
   readonly id: string
   readonly dimensions: number
   embed(texts: string[], options?: { signal?: AbortSignal }): Promise<Float32Array[]>
+  /** Releases what the embedder holds (the local model's thread). */
+  close?(): Promise<void>
 }
 
 /** The search index stores vectors of this size (the local model's); remote models are asked for it. */
