@@ -122,46 +122,48 @@ export class NameIndex {
   /** Entities whose names match the query words, best first. */
   match(query: string, words: string[], limit: number): NameMatch[] {
     const total = Math.max(1, this.namesOf.size)
-    const scores = new Map<string, NameMatch>()
-    const credit = (ref: string, score: number, match: NameMatch['matched'][number]) => {
-      const entry = scores.get(ref) ?? { ref, score: 0, matched: [] }
-      if (entry.matched.some((item) => item.word === match.word)) {
-        // One query word counts once per entity: its best match.
-        const previous = entry.matched.find((item) => item.word === match.word)!
-        if (rank(previous.how) >= rank(match.how)) return
-        entry.matched = entry.matched.filter((item) => item.word !== match.word)
-        entry.score -= weight(previous.how) * this.idf(previous.as, total)
-      }
-      entry.matched.push(match)
-      entry.score += score
-      scores.set(ref, entry)
-    }
     const expansions = words
-      .flatMap((word) => this.expand(word).map(([as, how]) => ({ word, as, how, refs: this.postings.get(as) })))
+      .flatMap((word, position) => this.expand(word).map(([as, how]) => ({ word, position, as, how, refs: this.postings.get(as) })))
       .filter((expansion): expansion is typeof expansion & { refs: Set<string> } => expansion.refs !== undefined && expansion.refs.size > 0 && expansion.refs.size <= MAX_POSTINGS)
       .sort((a, b) => a.refs.size - b.refs.size)
-    for (const { word, as, how, refs } of expansions) {
+    // Scores are plain numbers in maps: a query can credit thousands of entities, and an object per credit made
+    // matching the largest share of a search's garbage. Each query word counts once per entity, with its best
+    // match (exact over prefix over typo; of those alike, the first, which is the rarest name word), kept per
+    // word as RANK_SCALE × rank + score.
+    const scores = new Map<string, number>()
+    const bestByWord = words.map(() => new Map<string, number>())
+    const credit = (ref: string, position: number, how: NameMatch['matched'][number]['how'], score: number) => {
+      const best = bestByWord[position]!
+      const previous = best.get(ref)
+      if (previous !== undefined && Math.floor(previous / RANK_SCALE) >= rank(how)) return
+      best.set(ref, RANK_SCALE * rank(how) + score)
+      scores.set(ref, (scores.get(ref) ?? 0) + score - (previous === undefined ? 0 : previous % RANK_SCALE))
+    }
+    for (const { position, how, as, refs } of expansions) {
       const score = weight(how) * this.idf(as, total)
-      const match = { word, as, how }
       // Rarest words first. Once they have found enough entities, a common word ("worker" on thousands of names)
       // only adds to those: an entity with nothing but common words would not rank among them, and crediting
       // all its thousands of names is what made a query slow.
       if (refs.size > COMMON_NAME_WORD && scores.size >= limit) {
-        for (const ref of scores.keys()) if (refs.has(ref)) credit(ref, score, match)
+        for (const ref of scores.keys()) if (refs.has(ref)) credit(ref, position, how, score)
       } else {
-        for (const ref of refs) credit(ref, score, match)
+        for (const ref of refs) credit(ref, position, how, score)
       }
     }
     // The whole query is a name ("checkout api", "Payments API"): that entity first.
-    for (const ref of this.fullNames.get(normalizeName(query)) ?? []) {
-      const entry = scores.get(ref) ?? { ref, score: 0, matched: [] }
-      entry.score += 100
-      scores.set(ref, entry)
-    }
-    const ranked = [...scores.values()]
-    for (const entry of ranked) entry.score /= Math.sqrt(this.namesOf.get(entry.ref)?.length ?? 1)
-    // Refs compare by code unit: a locale-aware comparison is slow over thousands of candidates, and refs are ASCII.
-    return ranked.sort((a, b) => b.score - a.score || (a.ref < b.ref ? -1 : a.ref > b.ref ? 1 : 0)).slice(0, limit)
+    for (const ref of this.fullNames.get(normalizeName(query)) ?? []) scores.set(ref, (scores.get(ref) ?? 0) + 100)
+    const top = topScores(scores, limit, (ref, score) => score / Math.sqrt(this.namesOf.get(ref)?.length ?? 1))
+    return top.map(({ ref, score }) => ({
+      ref,
+      score,
+      // How each word matched, for the few entities returned: the first expansion that gave the kept credit.
+      matched: bestByWord.flatMap((best, position) => {
+        const kept = best.get(ref)
+        if (kept === undefined) return []
+        const expansion = expansions.find((item) => item.position === position && rank(item.how) === Math.floor(kept / RANK_SCALE) && item.refs.has(ref))!
+        return [{ word: expansion.word, as: expansion.as, how: expansion.how }]
+      }),
+    }))
   }
 
   /** Name words a query word stands for: itself, names it begins, and near misspellings. */
@@ -198,6 +200,26 @@ export class NameIndex {
 }
 
 const weight = (how: 'exact' | 'prefix' | 'typo') => (how === 'exact' ? 1 : how === 'prefix' ? 0.7 : 0.6)
+/** Larger than any one word's score (at most log(1 + entities), about 14 for a million). */
+const RANK_SCALE = 1000
+
+/**
+ * The `limit` best-scoring entries, best first, ties by ref (compared by code unit: a locale-aware comparison is
+ * slow over thousands of candidates, and refs are ASCII). Kept in a small sorted array, not by sorting them all.
+ */
+function topScores(scores: Map<string, number>, limit: number, normalize: (ref: string, score: number) => number): Array<{ ref: string; score: number }> {
+  const top: Array<{ ref: string; score: number }> = []
+  const before = (score: number, ref: string, than: { ref: string; score: number }) => score > than.score || (score === than.score && ref < than.ref)
+  for (const [ref, raw] of scores) {
+    const score = normalize(ref, raw)
+    if (top.length === limit && !before(score, ref, top[limit - 1]!)) continue
+    let position = top.length
+    while (position > 0 && before(score, ref, top[position - 1]!)) position--
+    top.splice(position, 0, { ref, score })
+    if (top.length > limit) top.pop()
+  }
+  return top
+}
 const rank = (how: 'exact' | 'prefix' | 'typo') => (how === 'exact' ? 2 : how === 'prefix' ? 1 : 0)
 
 function nameWords(name: string): string[] {

@@ -190,12 +190,13 @@ export class SearchService {
     }
 
     const fused = reciprocalRankFusion(lists)
+    const filtered = Object.values(filters).some((values) => values && values.length > 0)
     const perEntity = new Map<string, number>()
     const kept: Array<{ item: (typeof fused)[number]; document: StoredDocument }> = []
     for (const item of fused) {
       const document = known.get(item.id) ?? this.entityFields(item.id)
-      // Name matches come from memory, unfiltered; the store's rows are the truth for filters.
-      if (!document || !matchesFilters(document, filters)) continue
+      // Name matches come from memory, unfiltered.
+      if (!document || (filtered && !matchesFilters(document, filters))) continue
       const seen = perEntity.get(document.entityRef) ?? 0
       if (seen >= PER_ENTITY) continue
       perEntity.set(document.entityRef, seen + 1)
@@ -234,7 +235,8 @@ export class SearchService {
 
   /** An entity document's fields, from the catalog (the index holds the same, as of its last update). */
   private entityFields(ref: string): StoredDocument | undefined {
-    const entity = this.catalog.index.get(ref)
+    // The stored entity: `get` would also build its relations, which the header reads from the index.
+    const entity = this.catalog.index.getStored(ref)?.entity
     if (!entity) return undefined
     const { type, owner, system, lifecycle, ...header } = entityHeader(this.catalog.index, ref, entity)
     return { id: ref, entityRef: ref, documentType: 'entity', ...header, type: type ?? null, owner: owner ?? null, system: system ?? null, lifecycle: lifecycle ?? null, section: null }
