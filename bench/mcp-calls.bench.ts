@@ -12,6 +12,7 @@ import { serveHttp } from '../server/serve-http.ts'
 import { environmentNumber, progress, roundTo, type BenchResult } from './benchmark.ts'
 import { cycleTo, deterministicSample, interleave } from './deterministic-sample.ts'
 import { againstTarget, summarizeLatencies } from './latency-summary.ts'
+import { mcpSdkFloor } from './mcp-sdk-floor.ts'
 
 const CALLS = 3000
 const WARM_UP_CALLS = 300
@@ -237,6 +238,8 @@ export async function mcpCallsBenchmark(): Promise<BenchResult> {
         warmUpCalls: WARM_UP_CALLS,
         targets: { p99Ms: TARGET_P99_MS, callsPerSecond: TARGET_CALLS_PER_SECOND },
         ...results,
+        // The SDK's own cost bounds what one server process can reach, before HTTP and the portal's work.
+        sdkFloor: await mcpSdkFloor(calls),
       }
     } finally {
       await server.close()
