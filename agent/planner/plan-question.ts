@@ -149,7 +149,11 @@ export function planQuestion(question: string, context: PlannerContext): Plan {
   let previousCall = context.previousCall
   let firstProblem: Plan | undefined
 
+  // "what would restarting X do? don't run it": a clause that forbids the action makes the whole question hypothetical.
+  const forbidsAction = clauses(trimmed).some((part) => NOT_NOW.test(part))
   for (const part of clauses(trimmed)) {
+    // "…, don't run it", "…? want to chat about pick lists": a clause that asks nothing adds no call.
+    if (NOT_NOW.test(part) || (calls.length > 0 && REASON_FOR_ASKING.test(part))) continue
     const mentions = linkEntities(index, part)
     const tokens = demonstrativesAsPronouns(correctSpelling(words(part), mentions, dictionary))
     const spans = mentions.map((mention) => widenOverKindWord(tokens, mention))
@@ -238,7 +242,7 @@ export function planQuestion(question: string, context: PlannerContext): Plan {
     let tool = tools.get(top.tool)!
     // "Roll back the last deploy of X": a clause that starts with an action asks for that action, whatever else it names.
     // "What would restarting X do?", "dry run a rollback": a hypothetical action is planned, never run.
-    const hypothetical = HYPOTHETICAL.test(part)
+    const hypothetical = HYPOTHETICAL.test(part) || forbidsAction
     if (ACTION_FIRST.test(part) && !hypothetical && tools.has('remediation_request') && tool.name !== 'remediation_undo') tool = tools.get('remediation_request')!
     if (tool.name === 'remediation_request' && hypothetical && tools.has('remediation_plan')) tool = tools.get('remediation_plan')!
     // "Did the restart of cart-service go through?", "who signed off on the rollback?": asking after an action, not for one.
@@ -253,7 +257,7 @@ export function planQuestion(question: string, context: PlannerContext): Plan {
     // "is payments-api down?": its state now is whether it has an open incident.
     if (STATE_NOW.test(part) && mentions.length === 1 && tools.has('incidents_list')) tool = tools.get('incidents_list')!
     // "how do I restart cart-service?" asks how, and is never the action itself.
-    if (HOW_TO_ANYWHERE.test(part) && ['remediation_request', 'remediation_undo'].includes(tool.name) && tools.has('search')) tool = tools.get('search')!
+    if (HOW_TO_ANYWHERE.test(part) && ['remediation_request', 'remediation_plan', 'remediation_undo'].includes(tool.name) && tools.has('search')) tool = tools.get('search')!
     // "search the docs for voucher codes": a search, even when its words name an entity.
     if (tool.name === 'docs_get' && /^\s*(?:please\s+)?(?:search|find|look for)\b/i.test(part) && tools.has('search')) tool = tools.get('search')!
     // Text in quotes is something to search for, not an entity to describe.
@@ -275,6 +279,8 @@ export function planQuestion(question: string, context: PlannerContext): Plan {
         tool = tools.get(next.tool)!
         top = next
       } else if (/^\s*(?:is|are|was)\b/i.test(part) && tools.has('catalog_get_entity')) tool = tools.get('catalog_get_entity')! // "is legacy-cart-api deprecated?": its description answers
+      // "what language is rate-limiter written in?": nothing to filter a list by, so the question is about the one entity named.
+      else if (Object.values(filters).every((value) => value === undefined) && mentions.length === 1 && tools.has('catalog_get_entity')) tool = tools.get('catalog_get_entity')!
     }
 
     if (COST_TOOLS.has(tool.name)) {
@@ -397,8 +403,12 @@ const STATE_NOW = /^\s*(?:is|are)\s+(?:the\s+)?[\w.-]+(?:\s+(?:service|svc|api|a
 const WHY_TROUBLE = /^\s*why\s+(?:is|are)\s+(?:the\s+)?[\w.-]+(?:\s+(?:service|api|app|pods?))?\s+(?:failing|down|broken|erroring|crashing|unhealthy|flapping|timing out)\s*[?!.]*\s*$/i
 /** "zaphod.beeblebrox": a user name as the catalog writes them (not "node.js"). */
 const USER_NAME = /^[a-z]{3,}(?:\.[a-z]{3,})+$/i
-const HYPOTHETICAL = /\b(?:would|what if|happens? if|dry[- ]?run|simulate)\b/i
-const ACTION_FIRST = /^\s*(?:please\s+|can you\s+|could you\s+)?(?:restart|reboot|bounce|roll\s*back|revert|scale)\b/i
+const HYPOTHETICAL = /\b(?:would|what if|happens? if|dry[- ]?run|simulate|preview|without (?:running|executing|doing|applying|actually)|(?:is|are) (?:a |an |the )?\w+(?:\s+of\s+[\w.-]+)? allowed|the plan for)\b/i
+/** "don't run it", "do not execute", "without running anything": a clause that holds an action back. */
+const NOT_NOW = /^\s*(?:but\s+|and\s+)?(?:(?:please\s+)?(?:don'?t|dont|do not|never)\s+(?:actually\s+)?(?:run|execute|do|apply|touch|change)\b|without\s+(?:running|executing|doing|applying|changing)\b|(?:just\s+)?(?:a\s+)?dry[- ]?run\s*(?:only|please)?\s*[!.]*$)/i
+/** Why someone asks, said after the question ("…? want to chat about pick lists"): context, not another question. */
+const REASON_FOR_ASKING = /^\s*(?:(?:i|we)(?:'d| would)?\s+)?(?:want|wanna|need|hoping|trying|would like|plan(?:ning)?|going)\s+to\s+(?:chat|talk|ask|discuss|sync|understand|learn|know|figure out|check in|reach out|get in touch)\b/i
+const ACTION_FIRST = /^\s*(?:(?:please|pls|kindly|go ahead and|let'?s|can you|could you|would you)\s+)*(?:restart|reboot|bounce|roll\s*back|revert|scale)\b/i
 const HOW_TO = /^\s*(?:and\s+)?(?:how\s+(?:do|can|should|would)\s+(?:i|we|you|one)\b|how\s+to\b|what(?:'s| is) the (?:process|procedure|way) (?:to|for)\b)/i
 /** Asking where something is or whether it exists, at the start of the question or after a bit of context ("got a 429, where are the rate limit docs?"). */
 const AFTER_CONTEXT = '(?:^|[,;:]\\s*|\\s[-–—]\\s+)'

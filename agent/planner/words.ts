@@ -36,6 +36,18 @@ const SYNONYMS: Record<string, string> = {
   deploy: 'deploy', deploys: 'deploy', deployed: 'deploy', deploying: 'deploy', deployment: 'deploy', deployments: 'deploy',
   diagnose: 'rca', diagnosis: 'rca', diagnosing: 'rca',
   dependant: 'dependent', dependants: 'dependent', lately: 'recent', recently: 'recent', recent: 'recent',
+  // Pieces of a whole, ways to look through text, and the incident and risk words of on-call chat.
+  piece: 'contain', pieces: 'contain', constituents: 'contain', grep: 'find', lookup: 'find',
+  sev: 'incident', sevs: 'incident', sev1: 'incident', sev2: 'incident', sev3: 'incident', postmortem: 'incident', postmortems: 'incident',
+  culprit: 'cause', culprits: 'cause', troubleshoot: 'rca', troubleshooting: 'rca', debug: 'rca', debugging: 'rca', investigate: 'rca',
+  cert: 'certificate', certs: 'certificate', certificates: 'certificate', tls: 'certificate', ssl: 'certificate',
+  // "risk" is also a service's alias; as a known word it names that service only beside a kind word ("the risk service").
+  risk: 'risk', risks: 'risk', risky: 'risk',
+  forecast: 'predict', forecasts: 'predict', predict: 'predict', prediction: 'predict', predictions: 'predict', likely: 'predict', likelihood: 'predict', chance: 'predict', odds: 'predict',
+  instance: 'replica', instances: 'replica', replica: 'replica', replicas: 'replica', pod: 'replica', pods: 'replica',
+  writeup: 'docs', writeups: 'docs', readme: 'docs', wiki: 'docs', techdocs: 'docs', documentation: 'docs', doc: 'docs', docs: 'docs',
+  approvals: 'approv', approval: 'approv', trail: 'audit', audit: 'audit', audits: 'audit',
+  mock: 'stub', mocks: 'stub', stub: 'stub', stubs: 'stub', fake: 'stub',
 }
 
 /** Chat shorthand, expanded before anything else reads the words ("deps of the cart svc rn"). */
@@ -57,13 +69,28 @@ const IDIOMS: Array<[RegExp, string]> = [
   // "break the billing system down", "something looks off with checkout-api".
   [/\bbreak\s+((?:the\s+)?[\w-]+(?:\s+[\w-]+){0,2}?)\s+down\b/g, 'breakdown of $1'],
   [/\b(?:something|anything|looks?|seems?|looking|is) off\b/g, 'anomalous'],
+  // Layers: "what sits on top of orders-db" are its dependents; "what is invoice-service built on top of" its dependencies.
+  [/\b(?:sits?|sitting|sat|runs?|running) on top of\b/g, 'depend on'],
+  [/\bon top of\b/g, 'on'],
+  [/\b(?:acting|acts|act) up\b/g, 'failing'],
+  [/\bthrough the roof\b/g, 'slow'],
+  [/\bwhat(?:['’]?s| is) (?:going on|up|happening)(?: with)?\b/g, 'what is wrong with'],
+  // "check on request apr_…" asks how it is going; "need the owner of…" wants something, it is no dependency.
+  [/\bcheck(?:ing)? (?:in )?on\b/g, 'status of'],
+  [/(^|[,.;:!?]\s*)(?:i |we )?(?:really )?need (the|a|an|some)\b/g, '$1want $2'],
+  [/\bheads[- ]up\b/g, 'notice'],
 ]
 
 const STOP = new Set(['the', 'a', 'an', 'is', 'are', 'was', 'were', 'be', 'to', 'of', 'for', 'me', 'i', 'you', 'please', 'can', 'could', 'would', 'should', 'do', 'does', 'did', 'it', 'its', 'this', 'that', 'there', 'any', 'some', 'my', 'our', 'we', 'hey', 'hi', 'pls', 'plz', 'thanks', 'thx', 'and', 'or', 'so', 'then', 'just', 'quick', 'question', 'q', 'tell', 'give', 'get', 'know', 'want', 'like', 'let', 'us', 'im', 'ive', 'were', 'weve'])
 
+/** A text in lower case with its idioms folded ("falls over" is "fails"), as questions and examples are both read. */
+export function foldIdioms(text: string): string {
+  return IDIOMS.reduce((current, [pattern, replacement]) => current.replace(pattern, replacement), text.toLowerCase().replace(/\bon[- ]call\b/g, 'oncall'))
+}
+
 /** Words of a text, lower-case, apostrophes dropped, hyphenated names split. */
 export function words(text: string): string[] {
-  const lower = IDIOMS.reduce((current, [pattern, replacement]) => current.replace(pattern, replacement), text.toLowerCase().replace(/\bon[- ]call\b/g, 'oncall'))
+  const lower = foldIdioms(text)
   return lower.replace(/['’]s\b/g, '').replace(/['’]/g, '').split(/[^a-z0-9]+/).filter(Boolean).map((word) => SHORTHAND[word] ?? word)
 }
 
