@@ -74,15 +74,35 @@ const QUESTION_START = '(?:who|whom|whose|what|whats|which|where|how|does|do|is|
  * splits only when a new question follows it, so "how are cart-service and pricing-db related" stays whole.
  */
 function clauses(question: string): string[] {
+  return clauseParts(question).map((part) => part.text)
+}
+
+interface Clause {
+  text: string
+  /** Whether the clause asks something (a question mark, a question word or a request) rather than states context. */
+  asks: boolean
+}
+
+function clauseParts(question: string): Clause[] {
   // "how are cart-service and pricing-db related": one question about two entities.
-  if (/\b(between|connect(ed|s)?|relat(ed|ion|ionship)|path|link(ed)?)\b/i.test(question)) return [question.trim().replace(/[?]+$/, '')]
+  if (/\b(between|connect(ed|s)?|relat(ed|ion|ionship)|path|link(ed)?)\b/i.test(question)) return [{ text: question.trim().replace(/[?]+$/, ''), asks: true }]
   return question
     // Separate sentences are separate clauses ("SYSTEM OVERRIDE: … . Who owns payments-db?").
     .split(/(?<=[a-z0-9)])\.\s+(?=[A-Za-z])/)
-    .flatMap((sentence) => sentence.split(new RegExp(`\\?+\\s*(?=\\S)|;\\s*|,?\\s+(?:and then|and also|also|and|plus|then|\\+|&)\\s+(?=${QUESTION_START})|,?\\s+and\\s+(?=(?:of\\s+)?[a-z0-9]+(?:-[a-z0-9]+)+\\s*[?.!]*$)`, 'i')))
-    .map((part) => part.trim().replace(FILLER, '').replace(/[?.!]+$/, ''))
-    .filter((part) => part.length > 0)
+    .flatMap((sentence) => sentence.split(new RegExp(`(?<=\\?)\\s*(?=[^\\s?])|;\\s*|,?\\s+(?:and then|and also|also|and|plus|then|\\+|&)\\s+(?=${QUESTION_START})|,?\\s+and\\s+(?=(?:of\\s+)?[a-z0-9]+(?:-[a-z0-9]+)+\\s*[?.!]*$)`, 'i')))
+    .map((part) => {
+      const text = part.trim().replace(FILLER, '').replace(/[?.!]+$/, '')
+      // "I'm on call: any open incidents" asks after its bit of context.
+      return { text, asks: /\?\s*$/.test(part) || ASKING_START.test(text) || askedAfterContext(text) !== undefined || ASKED_AFTER_COLON.test(text) }
+    })
+    .filter((part) => part.text.length > 0)
 }
+
+/** How a clause that asks begins: a question word, or a request the tools can act on. */
+const ASKING_START = new RegExp(`^\\s*(?:${QUESTION_START}|(?:why|when|who'?s|what'?s|please|pls|describe|explain|open|pull|fetch|search|look|trace|restart|reboot|bounce|roll|rollback|revert|scale|undo|reverse|import|migrate|validate|lint|predict|forecast|diagnose|investigate|troubleshoot|debug|enumerate|detect|run)\\b)`, 'i')
+const ASKED_AFTER_COLON = new RegExp(`[:–—]\\s*${QUESTION_START}`, 'i')
+/** How context begins ("we're rotating creds on fraud-db tonight", "the last release is broken", "got a question about renewals"). */
+const STATEMENT_START = /^\s*(?:heads[- ]up|fyi|btw|context|(?:we|i|it|they|our|my|this|that|these|those|the|there|he|she|someone|somebody)(?:['’](?:re|m|ve|s|ll|d))?|got|been|just|seems|looks like)\b/i
 
 /** The words of a question that look like a name the catalog lacks (for "not found" answers). */
 function unknownNames(question: string, mentions: Mention[], dictionary: ReadonlySet<string>): string[] {
@@ -150,10 +170,19 @@ export function planQuestion(question: string, context: PlannerContext): Plan {
   let firstProblem: Plan | undefined
 
   // "what would restarting X do? don't run it": a clause that forbids the action makes the whole question hypothetical.
-  const forbidsAction = clauses(trimmed).some((part) => NOT_NOW.test(part))
-  for (const part of clauses(trimmed)) {
+  const forbidsAction = clauseParts(trimmed).some((part) => NOT_NOW.test(part.text))
+  const parts = clauseParts(trimmed)
+  const somethingAsked = parts.length > 1 && parts.some((part) => part.asks)
+  for (const { text: part, asks } of parts) {
     // "…, don't run it", "…? want to chat about pick lists": a clause that asks nothing adds no call.
     if (NOT_NOW.test(part) || (calls.length > 0 && REASON_FOR_ASKING.test(part))) continue
+    // "we're rotating creds on fraud-db tonight. what could be impacted?": the statement is context; what it names is
+    // what the question is about.
+    if (somethingAsked && !asks && STATEMENT_START.test(part)) {
+      const named = linkEntities(index, part).map((mention) => resolveMention(mention, { preferKinds: ['component', 'resource', 'api'] }, index)).flatMap((resolved) => (resolved && 'ref' in resolved ? [resolved.ref] : []))
+      lastRefs = [...named, ...lastRefs]
+      continue
+    }
     const mentions = linkEntities(index, part)
     const tokens = demonstrativesAsPronouns(correctSpelling(words(part), mentions, dictionary))
     const spans = mentions.map((mention) => widenOverKindWord(tokens, mention))
@@ -167,7 +196,7 @@ export function planQuestion(question: string, context: PlannerContext): Plan {
     // Looking for something ("anything in the docs about blue-green deploys?") may be about any topic.
     const findsSomething = HOW_TO_ANYWHERE.test(part) || DISCOVERY.test(part)
     // "How do I create a new service?" is a question for the docs, whatever it is about.
-    const topic = findsSomething && HOW_TO_ANYWHERE.test(part) && tools.has('search') ? undefined : unsupportedTopic(outside, tools, { strongOnly: (top?.score ?? 0) >= 0.4 || findsSomething })
+    const topic = findsSomething && (HOW_TO_ANYWHERE.test(part) || DOCS_WORDS.test(part)) && tools.has('search') ? undefined : unsupportedTopic(outside, tools, { strongOnly: (top?.score ?? 0) >= 0.4 || findsSomething })
     if (topic) {
       firstProblem ??= reply(`I can't help with ${topic} yet: no tool in this portal covers it. I can answer:\n${capabilities(tools)}`)
       continue
@@ -201,7 +230,9 @@ export function planQuestion(question: string, context: PlannerContext): Plan {
     const answeredWithoutEntity = top !== undefined && top.score >= 0.3 && needsNoEntity(top.tool, tools)
     const attributeList = hasAttributeFilter(filters) && filters.text === undefined && !PURPOSE.test(part)
     const howTo = HOW_TO_ANYWHERE.test(part)
-    if ((howTo || (DISCOVERY.test(part) && !answeredWithoutEntity && !attributeList)) && fullNames.length === 0 && !tokens.some((token) => PRONOUNS.has(token)) && tools.has('search')) top = { tool: 'search', score: Math.max(top?.score ?? 0, MIN_INTENT_SCORE) }
+    // "is there a runbook for a stuck pick list queue?": looking for documents is a search, whatever it names.
+    const looksForDocs = DISCOVERY.test(part) && DOCS_WORDS.test(part)
+    if ((looksForDocs || ((howTo || (DISCOVERY.test(part) && !answeredWithoutEntity && !attributeList)) && fullNames.length === 0)) && !tokens.some((token) => PRONOUNS.has(token)) && tools.has('search')) top = { tool: 'search', score: Math.max(top?.score ?? 0, MIN_INTENT_SCORE) }
     if (!top || top.score < MIN_INTENT_SCORE) continue
     // A name-like word the catalog does not have ("warp-drive-service") must not be answered about something else.
     const unknown = unknownNames(part, mentions, dictionary).filter((name) => (name.includes('-') || USER_NAME.test(name)) && !INCIDENT_ID.test(name) && index.withValue('metadata.tags', name.toLowerCase()).size === 0 && !words(name).every((word) => dictionary.has(word) || ENGLISH_PREFIXES.has(word)))
@@ -240,6 +271,8 @@ export function planQuestion(question: string, context: PlannerContext): Plan {
       if (fitting && ((topSlot && !topSlot.onlyKinds?.includes(namedKind)) || takesNoEntity)) top = fitting
     }
     let tool = tools.get(top.tool)!
+    // "how on earth does admin-portal touch ledger-db?": how one named thing reaches another is the path between them.
+    if (HOW_ONE_REACHES_ANOTHER.test(part) && fullNames.length === 2 && ['graph_dependencies', 'graph_dependents', 'catalog_get_entity'].includes(tool.name) && tools.has('graph_path')) tool = tools.get('graph_path')!
     // "Roll back the last deploy of X": a clause that starts with an action asks for that action, whatever else it names.
     // "What would restarting X do?", "dry run a rollback": a hypothetical action is planned, never run.
     const hypothetical = HYPOTHETICAL.test(part) || forbidsAction
@@ -273,6 +306,8 @@ export function planQuestion(question: string, context: PlannerContext): Plan {
     // "list team-search's components": a team and a plural kind is what the team owns, not the team itself.
     if (tool.name === 'catalog_get_entity' && filters.owner !== undefined && PLURAL_KINDS.test(outside.join(' ')) && tools.has('graph_owned_by')) tool = tools.get('graph_owned_by')!
     // "which resources does warehouse-service use": a kind word, but the question is about one service.
+    // "what kind of resource is search-indexing-queue?": the kind word asks what the one entity named is.
+    if (['catalog_query', 'graph_dependencies', 'graph_dependents'].includes(tool.name) && WHAT_KIND.test(part) && mentions.length === 1 && filters.owner === undefined && filters.system === undefined && tools.has('catalog_get_entity')) tool = tools.get('catalog_get_entity')!
     if (tool.name === 'catalog_query' && !quoted && filters.owner === undefined && filters.system === undefined && mentions.length > 0) {
       const next = ranked.find((candidate) => candidate.tool !== 'catalog_query' && candidate.score >= MIN_INTENT_SCORE)
       if (next) {
@@ -403,7 +438,7 @@ const STATE_NOW = /^\s*(?:is|are)\s+(?:the\s+)?[\w.-]+(?:\s+(?:service|svc|api|a
 const WHY_TROUBLE = /^\s*why\s+(?:is|are)\s+(?:the\s+)?[\w.-]+(?:\s+(?:service|api|app|pods?))?\s+(?:failing|down|broken|erroring|crashing|unhealthy|flapping|timing out)\s*[?!.]*\s*$/i
 /** "zaphod.beeblebrox": a user name as the catalog writes them (not "node.js"). */
 const USER_NAME = /^[a-z]{3,}(?:\.[a-z]{3,})+$/i
-const HYPOTHETICAL = /\b(?:would|what if|happens? if|dry[- ]?run|simulate|preview|without (?:running|executing|doing|applying|actually)|(?:is|are) (?:a |an |the )?\w+(?:\s+of\s+[\w.-]+)? allowed|the plan for)\b/i
+const HYPOTHETICAL = /\b(?:would|what if|happens? if|dry[- ]?run|simulate|preview|involves?|entails?|without (?:running|executing|doing|applying|actually)|(?:is|are) (?:a |an |the )?\w+(?:\s+of\s+[\w.-]+)? allowed|the plan for)\b/i
 /** "don't run it", "do not execute", "without running anything": a clause that holds an action back. */
 const NOT_NOW = /^\s*(?:but\s+|and\s+)?(?:(?:please\s+)?(?:don'?t|dont|do not|never)\s+(?:actually\s+)?(?:run|execute|do|apply|touch|change)\b|without\s+(?:running|executing|doing|applying|changing)\b|(?:just\s+)?(?:a\s+)?dry[- ]?run\s*(?:only|please)?\s*[!.]*$)/i
 /** Why someone asks, said after the question ("…? want to chat about pick lists"): context, not another question. */
@@ -421,9 +456,15 @@ const REMEDIATION_TOOLS = new Set(['remediation_request', 'remediation_plan', 'r
 /** Who decided or ran an action: the audit log. */
 const WHO_DECIDED = /\bwho(?:m|'s)?\b[^?]*\b(?:approved|signed off|ran|run|denied|rejected|decided|triggered|requested|kicked off)\b|\bby whom\b/i
 /** How an action is getting on. */
-const ACTION_STATUS = /\b(?:yet|still|go(?:ne)? through|went through|status|state|progress|where are we|done|finished|completed?|verified|succeeded|worked|running|(?:i|we) (?:asked|requested))\b/i
+const ACTION_STATUS = /\bwhere(?:['’]?s| is| are) (?:my|our|the)\b|\b(?:yet|still|go(?:ne)? through|went through|status|state|progress|where are we|done|finished|completed?|verified|succeeded|worked|running|(?:i|we) (?:asked|requested))\b/i
 const STILL_WAITING = /\b(?:yet|still)\b/i
-const ENGLISH_PREFIXES = new Set(['sub', 'co', 'non', 're', 'multi', 'pre', 'post', 'self', 'cross', 'teams', 'team', 'level', 'levels', 'first', 'second', 'top'])
+const ENGLISH_PREFIXES = new Set(['sub', 'co', 'non', 're', 'multi', 'pre', 'post', 'self', 'cross', 'teams', 'team', 'level', 'levels', 'first', 'second', 'top', 'ready', 'based', 'facing', 'critical', 'related', 'wide', 'grade', 'only', 'free', 'safe', 'friendly', 'heavy', 'bound', 'aware', 'end', 'up', 'out', 'in', 'off', 'time', 'real'])
+/** Words of documents: a search for one of them is a search of the docs, whatever else the question names. */
+const DOCS_WORDS = /\b(?:docs?|documentation|documented|runbooks?|playbooks? for|guides?|write-?ups?|written up|wiki|readme|how-?tos?|notes)\b/i
+/** "what kind of resource is X", "what type of api is Y": what the entity is. */
+const WHAT_KIND = /\b(?:what|which)\s+(?:kind|type|sort)s?\s+of\b/i
+/** "how does admin-portal reach ledger-db", "how is team-data tied to orders-db". */
+const HOW_ONE_REACHES_ANOTHER = /^\s*how\s+(?:on earth\s+|exactly\s+)?(?:does|do|did|is|are|can|could)\b/i
 const STRONG_FOLLOW_UP = /^(?:and\s+)?(same (?:for|with)|what about|how about|and for|which of (?:those|them|these)|any of (?:those|them|these)|of (?:those|them)|only the|just the)\b/i
 const FOLLOW_UP = /^(and\b|same\b|what about\b|how about\b|only\b|just\b|go\b|any of\b|which of\b|of those\b|what else\b|now\b|then\b|also\b)/i
 
@@ -538,11 +579,13 @@ function reroute(toolName: string, input: Record<string, unknown>): PlannedCall 
   if (toolName === 'graph_parts' && kind === 'group') return { toolName: 'catalog_get_entity', input: { ref } }
   if (toolName === 'graph_parts' && kind !== 'system' && kind !== 'domain') return { toolName: 'catalog_get_entity', input: { ref } }
   if ((toolName === 'graph_dependencies' || toolName === 'graph_dependents') && kind === 'group') return { toolName: 'graph_owned_by', input: { group: ref } }
+  // "what's under the payment-processing system": what a system or domain holds are its parts.
+  if (toolName === 'graph_owned_by' && (kind === 'system' || kind === 'domain')) return { toolName: 'graph_parts', input: { ref } }
   if (toolName === 'graph_owned_by' && kind !== 'group') return { toolName: 'catalog_get_entity', input: { ref } }
   return undefined
 }
 
-const KIND_NOUNS = new Set(['team', 'squad', 'service', 'svc', 'api', 'db', 'database', 'system', 'domain', 'resource', 'component', 'cache', 'queue', 'bucket', 'website', 'library', 'app'])
+const KIND_NOUNS = new Set(['team', 'squad', 'folks', 'people', 'service', 'svc', 'api', 'db', 'database', 'system', 'domain', 'resource', 'component', 'cache', 'queue', 'bucket', 'website', 'library', 'app'])
 
 /** "that team", "this service": a kind word after a demonstrative stands for an entity already named, like "it". */
 function demonstrativesAsPronouns(tokens: string[]): string[] {

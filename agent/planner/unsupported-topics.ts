@@ -7,7 +7,7 @@ import { words } from './words.ts'
  * when nothing else in the question points to a tool.
  */
 const TOPICS: Record<string, { strong: string[]; weak: string[] }> = {
-  'costs and spend': { strong: ['cost', 'costs', 'spend', 'spent', 'spending', 'budget', 'budgets', 'finops', 'savings', 'cheaper', 'expensive'], weak: ['bill', 'money', 'dollars', 'pay'] },
+  'costs and spend': { strong: ['cost', 'costs', 'spend', 'spent', 'spending', 'budget', 'budgets', 'finops', 'savings', 'cheaper', 'expensive', 'how much do we', 'how much are we', 'how much does it cost'], weak: ['bill', 'money', 'dollars', 'pay'] },
   'carbon footprint': { strong: ['carbon', 'co2', 'emissions', 'emission', 'footprint'], weak: ['green'] },
   'incidents and alerts': { strong: ['incident', 'incidents', 'alert', 'alerts', 'postmortem', 'sev1', 'sev2'], weak: [] },
   // Reading incidents is covered once the signals tools are registered; paging a person is an action.

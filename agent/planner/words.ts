@@ -48,6 +48,9 @@ const SYNONYMS: Record<string, string> = {
   writeup: 'docs', writeups: 'docs', readme: 'docs', wiki: 'docs', techdocs: 'docs', documentation: 'docs', doc: 'docs', docs: 'docs',
   approvals: 'approv', approval: 'approv', trail: 'audit', audit: 'audit', audits: 'audit',
   mock: 'stub', mocks: 'stub', stub: 'stub', stubs: 'stub', fake: 'stub',
+  speak: 'contact', speaking: 'contact', chat: 'contact', regarding: 'about', concerning: 'about', re: 'about',
+  remit: 'own', purview: 'own',
+  rejected: 'deny', reject: 'deny', declined: 'deny', decline: 'deny', denied: 'deny', deny: 'deny', refused: 'deny',
 }
 
 /** Chat shorthand, expanded before anything else reads the words ("deps of the cart svc rn"). */
@@ -79,9 +82,15 @@ const IDIOMS: Array<[RegExp, string]> = [
   [/\bcheck(?:ing)? (?:in )?on\b/g, 'status of'],
   [/(^|[,.;:!?]\s*)(?:i |we )?(?:really )?need (the|a|an|some)\b/g, '$1want $2'],
   [/\bheads[- ]up\b/g, 'notice'],
+  [/\b(?:leans?|leaning) on\b/g, 'depend on'],
+  // "who do we report it to", "who do I raise a bug with": whom to contact. "route requests to" is a call.
+  [/\b(?:report|raise|escalate|flag)\s+(?:it|this|that|them|(?:a|an|the)\s+(?:bug|issue|problem|incident)|bugs|issues|problems)\s+(?:to|with)\b/g, 'contact'],
+  [/\b(?:routes?|routing|forwards?|forwarding|proxies|proxy)\s+(?:requests?\s+|traffic\s+|calls\s+)?to\b/g, 'calls'],
+  // Chat that says nothing of what is asked.
+  [/\b(?:never heard of (?:it|that|this|them)|no idea what (?:it|that|this) is|if you know|thanks in advance)\b/g, ' '],
 ]
 
-const STOP = new Set(['the', 'a', 'an', 'is', 'are', 'was', 'were', 'be', 'to', 'of', 'for', 'me', 'i', 'you', 'please', 'can', 'could', 'would', 'should', 'do', 'does', 'did', 'it', 'its', 'this', 'that', 'there', 'any', 'some', 'my', 'our', 'we', 'hey', 'hi', 'pls', 'plz', 'thanks', 'thx', 'and', 'or', 'so', 'then', 'just', 'quick', 'question', 'q', 'tell', 'give', 'get', 'know', 'want', 'like', 'let', 'us', 'im', 'ive', 'were', 'weve'])
+const STOP = new Set(['the', 'a', 'an', 'is', 'are', 'was', 'were', 'be', 'to', 'of', 'for', 'me', 'i', 'you', 'please', 'can', 'could', 'would', 'should', 'do', 'does', 'did', 'it', 'its', 'this', 'that', 'there', 'any', 'some', 'my', 'our', 'we', 'hey', 'hi', 'pls', 'plz', 'thanks', 'thx', 'and', 'or', 'so', 'then', 'just', 'quick', 'question', 'q', 'tell', 'give', 'get', 'know', 'want', 'like', 'let', 'us', 'im', 'ive', 'were', 'weve', 'asap', 'tia', 'cheers', 'lol', 'btw', 'fyi', 'hiya', 'morning'])
 
 /** A text in lower case with its idioms folded ("falls over" is "fails"), as questions and examples are both read. */
 export function foldIdioms(text: string): string {
