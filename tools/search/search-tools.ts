@@ -116,7 +116,6 @@ export function searchTools({ catalog, search }: { catalog: Catalog; search: Sea
       "look up idempotency in the docs",
       "any writeups on blue/green deploys",
       "where is the guide for rotating redis passwords",
-      "which service does tax calculation",
       "find anything mentioning gdpr",
       "is there a service that sends push notifications",
       "who knows about the pricing engine",
