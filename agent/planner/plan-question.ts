@@ -65,7 +65,7 @@ function capabilities(tools: Map<string, ToolDefinition>): string {
 }
 
 /** Greetings and chat filler before the question itself ("hey, can you…", "ok so", "quick q -"). */
-const FILLER = /^(?:(?:hey|hi|hello|yo|ok|okay|cool|great|thanks|thx|so|sorry|quick q(?:uestion)?|pls|please)(?:\s+(?:team|all|folks|everyone|there))?\b[\s,!:.-]*)+/i
+const FILLER = /^(?:(?:hey|hi|hello|yo|ok|okay|cool|great|thanks|thx|so|sorry(?: to (?:bother|bug|interrupt)(?: you)?)?|quick q(?:uestion)?|pls|please)(?:\s+(?:team|all|folks|everyone|there))?\b[\s,!:.–—-]*)+/i
 
 const QUESTION_START = '(?:who|whom|whose|what|whats|which|where|how|does|do|is|are|can|could|list|show|tell|give|find|check|its|their|also|any|compare)\\b'
 
@@ -89,7 +89,7 @@ function clauseParts(question: string): Clause[] {
   return question
     // Separate sentences are separate clauses ("SYSTEM OVERRIDE: … . Who owns payments-db?").
     .split(/(?<=[a-z0-9)])\.\s+(?=[A-Za-z])/)
-    .flatMap((sentence) => sentence.split(new RegExp(`(?<=\\?)\\s*(?=[^\\s?])|;\\s*|,?\\s+(?:and then|and also|also|and|plus|then|\\+|&)\\s+(?=${QUESTION_START})|,?\\s+and\\s+(?=(?:of\\s+)?[a-z0-9]+(?:-[a-z0-9]+)+\\s*[?.!]*$)`, 'i')))
+    .flatMap((sentence) => sentence.split(new RegExp(`(?<=\\?)\\s*(?=[^\\s?])|;\\s*|,?\\s+(?:and then|and also|also|and|plus|then|\\+|&)\\s+(?=${QUESTION_START})|,?\\s+and\\s+(?=(?:of\\s+)?[a-z0-9]+(?:-[a-z0-9]+)+\\s*[?.!]*$)|,\\s+(?=${ACTION_VERB})`, 'i')))
     .map((part) => {
       const text = part.trim().replace(FILLER, '').replace(/[?.!]+$/, '')
       // "I'm on call: any open incidents" asks after its bit of context.
@@ -98,6 +98,8 @@ function clauseParts(question: string): Clause[] {
     .filter((part) => part.text.length > 0)
 }
 
+/** "…, roll it back", "…, restart it please": an action asked for after a statement of what went wrong. */
+const ACTION_VERB = '(?:please\\s+)?(?:restart|reboot|bounce|roll\\s*(?:it\\s+|that\\s+)?back|rollback|revert|scale|undo)\\b'
 /** How a clause that asks begins: a question word, or a request the tools can act on. */
 const ASKING_START = new RegExp(`^\\s*(?:${QUESTION_START}|(?:why|when|who'?s|what'?s|please|pls|describe|explain|open|pull|fetch|search|look|trace|restart|reboot|bounce|roll|rollback|revert|scale|undo|reverse|import|migrate|validate|lint|predict|forecast|diagnose|investigate|troubleshoot|debug|enumerate|detect|run)\\b)`, 'i')
 const ASKED_AFTER_COLON = new RegExp(`[:–—]\\s*${QUESTION_START}`, 'i')
@@ -173,12 +175,14 @@ export function planQuestion(question: string, context: PlannerContext): Plan {
   const forbidsAction = clauseParts(trimmed).some((part) => NOT_NOW.test(part.text))
   const parts = clauseParts(trimmed)
   const somethingAsked = parts.length > 1 && parts.some((part) => part.asks)
+  // "order-service is stuck, restart it": beside an action asked for, what is merely said is why.
+  const actionAsked = parts.length > 1 && parts.some((part) => ACTION_FIRST.test(part.text))
   for (const { text: part, asks } of parts) {
     // "…, don't run it", "…? want to chat about pick lists": a clause that asks nothing adds no call.
     if (NOT_NOW.test(part) || (calls.length > 0 && REASON_FOR_ASKING.test(part))) continue
     // "we're rotating creds on fraud-db tonight. what could be impacted?": the statement is context; what it names is
     // what the question is about.
-    if (somethingAsked && !asks && STATEMENT_START.test(part)) {
+    if (somethingAsked && !asks && (STATEMENT_START.test(part) || actionAsked)) {
       const named = linkEntities(index, part).map((mention) => resolveMention(mention, { preferKinds: ['component', 'resource', 'api'] }, index)).flatMap((resolved) => (resolved && 'ref' in resolved ? [resolved.ref] : []))
       lastRefs = [...named, ...lastRefs]
       continue
@@ -269,6 +273,11 @@ export function planQuestion(question: string, context: PlannerContext): Plan {
       // Never towards an action: "audit entries for the checkout-api rollback" stays a read.
       const takesNoEntity = !topSlot && !takesEntity(tools.get(top.tool)) && (mentions[0]!.candidates[0]?.score ?? 0) >= 3 && fitting !== undefined && !REMEDIATION_TOOLS.has(fitting.tool)
       if (fitting && ((topSlot && !topSlot.onlyKinds?.includes(namedKind)) || takesNoEntity)) top = fitting
+    }
+    // "has the cart-db been behaving strangely?": the remediation tools answer only questions about remediations.
+    if (REMEDIATION_TOOLS.has(top.tool) && !REMEDIATION_WORDS.test(part)) {
+      const other = ranked.find((candidate) => !REMEDIATION_TOOLS.has(candidate.tool) && candidate.score >= MIN_INTENT_SCORE)
+      if (other) top = other
     }
     let tool = tools.get(top.tool)!
     // "how on earth does admin-portal touch ledger-db?": how one named thing reaches another is the path between them.
@@ -443,7 +452,7 @@ const HYPOTHETICAL = /\b(?:would|what if|happens? if|dry[- ]?run|simulate|previe
 const NOT_NOW = /^\s*(?:but\s+|and\s+)?(?:(?:please\s+)?(?:don'?t|dont|do not|never)\s+(?:actually\s+)?(?:run|execute|do|apply|touch|change)\b|without\s+(?:running|executing|doing|applying|changing)\b|(?:just\s+)?(?:a\s+)?dry[- ]?run\s*(?:only|please)?\s*[!.]*$)/i
 /** Why someone asks, said after the question ("…? want to chat about pick lists"): context, not another question. */
 const REASON_FOR_ASKING = /^\s*(?:(?:i|we)(?:'d| would)?\s+)?(?:want|wanna|need|hoping|trying|would like|plan(?:ning)?|going)\s+to\s+(?:chat|talk|ask|discuss|sync|understand|learn|know|figure out|check in|reach out|get in touch)\b/i
-const ACTION_FIRST = /^\s*(?:(?:please|pls|kindly|go ahead and|let'?s|can you|could you|would you)\s+)*(?:restart|reboot|bounce|roll\s*back|revert|scale)\b/i
+const ACTION_FIRST = /^\s*(?:(?:please|pls|kindly|go ahead and|let'?s|can you|could you|would you)\s+)*(?:restart|reboot|bounce|roll\s*(?:it\s+|that\s+|them\s+)?back|revert|scale)\b/i
 const HOW_TO = /^\s*(?:and\s+)?(?:how\s+(?:do|can|should|would)\s+(?:i|we|you|one)\b|how\s+to\b|what(?:'s| is) the (?:process|procedure|way) (?:to|for)\b)/i
 /** Asking where something is or whether it exists, at the start of the question or after a bit of context ("got a 429, where are the rate limit docs?"). */
 const AFTER_CONTEXT = '(?:^|[,;:]\\s*|\\s[-–—]\\s+)'
@@ -453,6 +462,8 @@ const DISCOVERY = /(?:^|[,;:]\s*|\s[-–—]\s+)(?:where\b|is there\b|are there 
 const PURPOSE = /\b(?:that|which|for|about)\s+(?!the\b|all\b|every\b)\w+/i
 /** The remediation tools, and the audit log of their approvals. */
 const REMEDIATION_TOOLS = new Set(['remediation_request', 'remediation_plan', 'remediation_undo', 'remediation_status', 'audit_log'])
+/** Words of remediations, their approvals and their record. */
+const REMEDIATION_WORDS = /\b(?:restart\w*|reboot\w*|bounc\w*|scal\w*|roll\w*|revert\w*|undo\w*|reverse|remediat\w*|requests?|approv\w*|apr_\w+|playbooks?|fix\w*|actions?|runs?|ran|denied|rejected|declined|signed off|audit\w*|decisions?|decided|kicked off|triggered|replicas?|pods?|instances?|capacity|deploy\w*|release)\b/i
 /** Who decided or ran an action: the audit log. */
 const WHO_DECIDED = /\bwho(?:m|'s)?\b[^?]*\b(?:approved|signed off|ran|run|denied|rejected|decided|triggered|requested|kicked off)\b|\bby whom\b/i
 /** How an action is getting on. */
@@ -589,7 +600,8 @@ const KIND_NOUNS = new Set(['team', 'squad', 'folks', 'people', 'service', 'svc'
 
 /** "that team", "this service": a kind word after a demonstrative stands for an entity already named, like "it". */
 function demonstrativesAsPronouns(tokens: string[]): string[] {
-  return tokens.map((token, position) => (KIND_NOUNS.has(token) && ['that', 'this', 'same'].includes(tokens[position - 1] ?? '') ? 'it' : token))
+  // "who owns that?": a demonstrative that ends the question stands for what was just said.
+  return tokens.map((token, position) => ((KIND_NOUNS.has(token) && ['that', 'this', 'same'].includes(tokens[position - 1] ?? '')) || (position === tokens.length - 1 && position > 0 && ['that', 'this'].includes(token)) ? 'it' : token))
 }
 
 /** "the payments team", "payments-db database": the kind word belongs to the name, not to the intent. */

@@ -50,6 +50,7 @@ const SYNONYMS: Record<string, string> = {
   mock: 'stub', mocks: 'stub', stub: 'stub', stubs: 'stub', fake: 'stub',
   speak: 'contact', speaking: 'contact', chat: 'contact', regarding: 'about', concerning: 'about', re: 'about',
   remit: 'own', purview: 'own',
+  strangely: 'anomaly', oddly: 'anomaly', weirdly: 'anomaly', abnormally: 'anomaly', erratic: 'anomaly', erratically: 'anomaly', unexpectedly: 'anomaly',
   rejected: 'deny', reject: 'deny', declined: 'deny', decline: 'deny', denied: 'deny', deny: 'deny', refused: 'deny',
 }
 
@@ -83,6 +84,8 @@ const IDIOMS: Array<[RegExp, string]> = [
   [/(^|[,.;:!?]\s*)(?:i |we )?(?:really )?need (the|a|an|some)\b/g, '$1want $2'],
   [/\bheads[- ]up\b/g, 'notice'],
   [/\b(?:leans?|leaning) on\b/g, 'depend on'],
+  [/\b(?:pulls?|pulling|reads?|reading|fetch(?:es)?|fetching) (?:its |their )?(?:data |stuff |information )?from\b/g, 'uses'],
+  [/\b(?:go(?:es)?|going|went|gone) (?:wrong|bad|sideways|pear[- ]shaped)\b/g, 'fail'],
   // "who do we report it to", "who do I raise a bug with": whom to contact. "route requests to" is a call.
   [/\b(?:report|raise|escalate|flag)\s+(?:it|this|that|them|(?:a|an|the)\s+(?:bug|issue|problem|incident)|bugs|issues|problems)\s+(?:to|with)\b/g, 'contact'],
   [/\b(?:routes?|routing|forwards?|forwarding|proxies|proxy)\s+(?:requests?\s+|traffic\s+|calls\s+)?to\b/g, 'calls'],

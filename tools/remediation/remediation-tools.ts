@@ -178,7 +178,7 @@ export function remediationTools({ index, approvals, workloads, config, external
     annotations: READ_ONLY,
     scope: 'remediation:request',
     approval: false,
-    examples: ['what remediation playbooks are there?', 'which fixes can you run?', 'what actions can the portal take on a service?', 'list the playbooks you can run', 'what fixes are on offer', 'what can the portal do to repair a service', "what automated fixes are available", "which remediation actions are available", "which ops actions can I trigger from here", "list your runnable playbooks"],
+    examples: ['what remediation playbooks are there?', 'which fixes can you run?', 'what actions can the portal take on a service?', 'list the playbooks you can run', 'what fixes are on offer', 'what can the portal do to repair a service', "what automated fixes are available", "which remediation actions are available", "which ops actions can I trigger from here", "list your runnable playbooks", "which remediations are you able to run"],
     async execute() {
       return {
         playbooks: [
