@@ -467,7 +467,7 @@ const REMEDIATION_WORDS = /\b(?:restart\w*|reboot\w*|bounc\w*|scal\w*|roll\w*|re
 /** Who decided or ran an action: the audit log. */
 const WHO_DECIDED = /\bwho(?:m|'s)?\b[^?]*\b(?:approved|signed off|ran|run|denied|rejected|decided|triggered|requested|kicked off)\b|\bby whom\b/i
 /** How an action is getting on. */
-const ACTION_STATUS = /\bwhere(?:['’]?s| is| are) (?:my|our|the)\b|\b(?:yet|still|go(?:ne)? through|went through|status|state|progress|where are we|done|finished|completed?|verified|succeeded|worked|running|(?:i|we) (?:asked|requested))\b/i
+const ACTION_STATUS = /\bwhere(?:['’]?s| is| are) (?:my|our|the)\b|\b(?:get|got|gets|been|was|is|were) approved\b|\b(?:yet|still|go(?:ne)? through|went through|status|state|progress|where are we|done|finished|completed?|verified|succeeded|worked|running|(?:i|we) (?:asked|requested))\b/i
 const STILL_WAITING = /\b(?:yet|still)\b/i
 const ENGLISH_PREFIXES = new Set(['sub', 'co', 'non', 're', 'multi', 'pre', 'post', 'self', 'cross', 'teams', 'team', 'level', 'levels', 'first', 'second', 'top', 'ready', 'based', 'facing', 'critical', 'related', 'wide', 'grade', 'only', 'free', 'safe', 'friendly', 'heavy', 'bound', 'aware', 'end', 'up', 'out', 'in', 'off', 'time', 'real'])
 /** Words of documents: a search for one of them is a search of the docs, whatever else the question names. */

@@ -23,7 +23,7 @@ const TOPICS: Record<string, { strong: string[]; weak: string[] }> = {
   // The portal reads the catalog and runs a few approved playbooks; it does not create, delete or grant things.
   'creating, deleting or granting access to things': { strong: ['create a', 'create the', 'delete the', 'delete a', 'provision a', 'provision the', 'grant access', 'admin rights', 'admin access', 'revoke access', 'give access'], weak: [] },
   'sending messages': { strong: ['send a message', 'send an email', 'post in slack', 'post on slack', 'message the'], weak: [] },
-  'writing that is not about the platform': { strong: ['haiku', 'poem', 'joke', 'essay', 'lyrics', 'limerick'], weak: [] },
+  'writing that is not about the platform': { strong: ['haiku', 'poem', 'joke', 'essay', 'lyrics', 'limerick', 'write me a', 'bash script', 'shell script', 'python script', 'write a script'], weak: [] },
   'documentation search': { strong: ['docs', 'documentation', 'runbook', 'readme'], weak: ['howto'] },
 }
 

@@ -73,6 +73,7 @@ const IDIOMS: Array<[RegExp, string]> = [
   // "break the billing system down", "something looks off with checkout-api".
   [/\bbreak\s+((?:the\s+)?[\w-]+(?:\s+[\w-]+){0,2}?)\s+down\b/g, 'breakdown of $1'],
   [/\b(?:something|anything|looks?|seems?|looking|is) off\b/g, 'anomalous'],
+  [/\b(?:out of|outside(?: of)?) (?:the |their |its |our )?(?:normal|usual|expected) (?:range|band|levels?)\b/g, 'anomalous'],
   // Layers: "what sits on top of orders-db" are its dependents; "what is invoice-service built on top of" its dependencies.
   [/\b(?:sits?|sitting|sat|runs?|running) on top of\b/g, 'depend on'],
   [/\bon top of\b/g, 'on'],
@@ -84,6 +85,8 @@ const IDIOMS: Array<[RegExp, string]> = [
   [/(^|[,.;:!?]\s*)(?:i |we )?(?:really )?need (the|a|an|some)\b/g, '$1want $2'],
   [/\bheads[- ]up\b/g, 'notice'],
   [/\b(?:leans?|leaning) on\b/g, 'depend on'],
+  // "what does admin-portal talk to?" asks what it calls; "who should I talk to?" stays a contact.
+  [/(?<!\b(?:i|we|you|they|should|can|could|do)\s)\btalks? to(?=\s*(?:downstream|upstream|directly)?\s*[?.!]*$)/g, 'calls'],
   [/\b(?:pulls?|pulling|reads?|reading|fetch(?:es)?|fetching) (?:its |their )?(?:data |stuff |information )?from\b/g, 'uses'],
   [/\b(?:go(?:es)?|going|went|gone) (?:wrong|bad|sideways|pear[- ]shaped)\b/g, 'fail'],
   // "who do we report it to", "who do I raise a bug with": whom to contact. "route requests to" is a call.

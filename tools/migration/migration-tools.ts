@@ -97,6 +97,7 @@ export function migrationTools({ catalog, backstageToken, fetch }: MigrationTool
         "number of backstage entities imported, per kind",
         "backstage import results",
         "which template actions are unsupported since the migration",
+        "which backstage templates can't the portal run",
       ],
       execute: async ({ source }) => {
         const bySource = new Map<string, Record<string, number>>()
