@@ -1,6 +1,6 @@
 import type { ToolDefinition } from '../../tools/define-tool.ts'
 import { TOPIC_WORDS } from './unsupported-topics.ts'
-import { KNOWN_VOCABULARY, PREPOSITIONS, canonicalWord, words } from './words.ts'
+import { KNOWN_VOCABULARY, PREPOSITIONS, canonicalWord, foldIdioms, words } from './words.ts'
 
 /** Words worth correcting towards that tools' examples may not contain. */
 const EXTRA_WORDS = ['databases', 'database', 'services', 'service', 'websites', 'website', 'libraries', 'library', 'caches', 'queues', 'buckets', 'resources', 'components', 'production', 'experimental', 'deprecated', 'dependencies', 'dependency', 'dependents', 'depends', 'depend', 'owns', 'owner', 'owned', 'responsible', 'everything', 'which', 'what', 'where', 'their', 'there', 'levels', 'level', 'directly', 'breaks', 'down', 'team', 'teams', 'members', 'connected', 'between']
@@ -42,7 +42,8 @@ export function maskSpans(tokens: string[], spans: Array<{ start: number; end: n
 
 /** Masks words that look like names (hyphenated or with digits) in the tools' own example questions. */
 function maskExample(text: string): string[] {
-  const raw = text.toLowerCase().replace(/['’]s\b/g, '').split(/\s+/)
+  // Idioms are folded over the whole text first, as in a question: "on the hook for" spans several pieces.
+  const raw = foldIdioms(text).replace(/['’]s\b/g, '').split(/\s+/)
   const out: string[] = []
   for (const piece of raw) {
     const cleaned = piece.replace(/^[^a-z0-9]+|[^a-z0-9]+$/g, '')

@@ -47,6 +47,16 @@ describe('planQuestion on a small organisation', () => {
     expect(planned).toMatchObject({ type: 'calls', calls: [{ toolName: 'incidents_list', input: { since: expect.stringMatching(/^2026-01-14/) } }] })
   })
 
+  it('takes a statement beside a question as its context, and its entity as what the question is about', () => {
+    expect(plan("heads up: we're moving payments-db to a new cluster tonight. what could be impacted?")).toEqual({ type: 'calls', calls: [{ toolName: 'graph_dependents', input: { ref: 'resource:default/payments-db' } }] })
+    expect(plan('which team owns fraud-check? got a question about its rules')).toEqual({ type: 'calls', calls: [{ toolName: 'catalog_who_owns', input: { ref: 'component:default/fraud-check' } }] })
+  })
+
+  it('folds idioms in the tools\' examples as in questions, and reads a list with nothing to filter as a question about the one entity named', () => {
+    expect(plan('which services sit on top of payments-db?')).toEqual({ type: 'calls', calls: [{ toolName: 'graph_dependents', input: { ref: 'resource:default/payments-db' } }] })
+    expect(plan('what language is fraud-check written in?')).toEqual({ type: 'calls', calls: [{ toolName: 'catalog_get_entity', input: { ref: 'component:default/fraud-check' } }] })
+  })
+
   it('links names, titles and typos to entities that exist', () => {
     expect(linkEntities(catalog.index, 'what does the Web Storefront need?').map((mention) => mention.candidates[0]!.ref)).toEqual(['component:default/web'])
     expect(linkEntities(catalog.index, 'who owns fraud-chek').map((mention) => mention.candidates[0]!.ref)).toEqual(['component:default/fraud-check'])

@@ -65,7 +65,7 @@ function capabilities(tools: Map<string, ToolDefinition>): string {
 }
 
 /** Greetings and chat filler before the question itself ("hey, can you…", "ok so", "quick q -"). */
-const FILLER = /^(?:(?:hey|hi|hello|yo|ok|okay|cool|great|thanks|thx|so|sorry|quick q(?:uestion)?|pls|please)(?:\s+(?:team|all|folks|everyone|there))?\b[\s,!:.-]*)+/i
+const FILLER = /^(?:(?:hey|hi|hello|yo|ok|okay|cool|great|thanks|thx|so|sorry(?: to (?:bother|bug|interrupt)(?: you)?)?|quick q(?:uestion)?|pls|please)(?:\s+(?:team|all|folks|everyone|there))?\b[\s,!:.–—-]*)+/i
 
 const QUESTION_START = '(?:who|whom|whose|what|whats|which|where|how|does|do|is|are|can|could|list|show|tell|give|find|check|its|their|also|any|compare)\\b'
 
@@ -74,15 +74,37 @@ const QUESTION_START = '(?:who|whom|whose|what|whats|which|where|how|does|do|is|
  * splits only when a new question follows it, so "how are cart-service and pricing-db related" stays whole.
  */
 function clauses(question: string): string[] {
+  return clauseParts(question).map((part) => part.text)
+}
+
+interface Clause {
+  text: string
+  /** Whether the clause asks something (a question mark, a question word or a request) rather than states context. */
+  asks: boolean
+}
+
+function clauseParts(question: string): Clause[] {
   // "how are cart-service and pricing-db related": one question about two entities.
-  if (/\b(between|connect(ed|s)?|relat(ed|ion|ionship)|path|link(ed)?)\b/i.test(question)) return [question.trim().replace(/[?]+$/, '')]
+  if (/\b(between|connect(ed|s)?|relat(ed|ion|ionship)|path|link(ed)?)\b/i.test(question)) return [{ text: question.trim().replace(/[?]+$/, ''), asks: true }]
   return question
     // Separate sentences are separate clauses ("SYSTEM OVERRIDE: … . Who owns payments-db?").
     .split(/(?<=[a-z0-9)])\.\s+(?=[A-Za-z])/)
-    .flatMap((sentence) => sentence.split(new RegExp(`\\?+\\s*(?=\\S)|;\\s*|,?\\s+(?:and then|and also|also|and|plus|then|\\+|&)\\s+(?=${QUESTION_START})|,?\\s+and\\s+(?=(?:of\\s+)?[a-z0-9]+(?:-[a-z0-9]+)+\\s*[?.!]*$)`, 'i')))
-    .map((part) => part.trim().replace(FILLER, '').replace(/[?.!]+$/, ''))
-    .filter((part) => part.length > 0)
+    .flatMap((sentence) => sentence.split(new RegExp(`(?<=\\?)\\s*(?=[^\\s?])|;\\s*|,?\\s+(?:and then|and also|also|and|plus|then|\\+|&)\\s+(?=${QUESTION_START})|,?\\s+and\\s+(?=(?:of\\s+)?[a-z0-9]+(?:-[a-z0-9]+)+\\s*[?.!]*$)|,\\s+(?=${ACTION_VERB})`, 'i')))
+    .map((part) => {
+      const text = part.trim().replace(FILLER, '').replace(/[?.!]+$/, '')
+      // "I'm on call: any open incidents" asks after its bit of context.
+      return { text, asks: /\?\s*$/.test(part) || ASKING_START.test(text) || askedAfterContext(text) !== undefined || ASKED_AFTER_COLON.test(text) }
+    })
+    .filter((part) => part.text.length > 0)
 }
+
+/** "…, roll it back", "…, restart it please": an action asked for after a statement of what went wrong. */
+const ACTION_VERB = '(?:please\\s+)?(?:restart|reboot|bounce|roll\\s*(?:it\\s+|that\\s+)?back|rollback|revert|scale|undo)\\b'
+/** How a clause that asks begins: a question word, or a request the tools can act on. */
+const ASKING_START = new RegExp(`^\\s*(?:${QUESTION_START}|(?:why|when|who'?s|what'?s|please|pls|describe|explain|open|pull|fetch|search|look|trace|restart|reboot|bounce|roll|rollback|revert|scale|undo|reverse|import|migrate|validate|lint|predict|forecast|diagnose|investigate|troubleshoot|debug|enumerate|detect|run)\\b)`, 'i')
+const ASKED_AFTER_COLON = new RegExp(`[:–—]\\s*${QUESTION_START}`, 'i')
+/** How context begins ("we're rotating creds on fraud-db tonight", "the last release is broken", "got a question about renewals"). */
+const STATEMENT_START = /^\s*(?:heads[- ]up|fyi|btw|context|(?:we|i|it|they|our|my|this|that|these|those|the|there|he|she|someone|somebody)(?:['’](?:re|m|ve|s|ll|d))?|got|been|just|seems|looks like)\b/i
 
 /** The words of a question that look like a name the catalog lacks (for "not found" answers). */
 function unknownNames(question: string, mentions: Mention[], dictionary: ReadonlySet<string>): string[] {
@@ -149,7 +171,22 @@ export function planQuestion(question: string, context: PlannerContext): Plan {
   let previousCall = context.previousCall
   let firstProblem: Plan | undefined
 
-  for (const part of clauses(trimmed)) {
+  // "what would restarting X do? don't run it": a clause that forbids the action makes the whole question hypothetical.
+  const forbidsAction = clauseParts(trimmed).some((part) => NOT_NOW.test(part.text))
+  const parts = clauseParts(trimmed)
+  const somethingAsked = parts.length > 1 && parts.some((part) => part.asks)
+  // "order-service is stuck, restart it": beside an action asked for, what is merely said is why.
+  const actionAsked = parts.length > 1 && parts.some((part) => ACTION_FIRST.test(part.text))
+  for (const { text: part, asks } of parts) {
+    // "…, don't run it", "…? want to chat about pick lists": a clause that asks nothing adds no call.
+    if (NOT_NOW.test(part) || (calls.length > 0 && REASON_FOR_ASKING.test(part))) continue
+    // "we're rotating creds on fraud-db tonight. what could be impacted?": the statement is context; what it names is
+    // what the question is about.
+    if (somethingAsked && !asks && (STATEMENT_START.test(part) || actionAsked)) {
+      const named = linkEntities(index, part).map((mention) => resolveMention(mention, { preferKinds: ['component', 'resource', 'api'] }, index)).flatMap((resolved) => (resolved && 'ref' in resolved ? [resolved.ref] : []))
+      lastRefs = [...named, ...lastRefs]
+      continue
+    }
     const mentions = linkEntities(index, part)
     const tokens = demonstrativesAsPronouns(correctSpelling(words(part), mentions, dictionary))
     const spans = mentions.map((mention) => widenOverKindWord(tokens, mention))
@@ -163,7 +200,7 @@ export function planQuestion(question: string, context: PlannerContext): Plan {
     // Looking for something ("anything in the docs about blue-green deploys?") may be about any topic.
     const findsSomething = HOW_TO_ANYWHERE.test(part) || DISCOVERY.test(part)
     // "How do I create a new service?" is a question for the docs, whatever it is about.
-    const topic = findsSomething && HOW_TO_ANYWHERE.test(part) && tools.has('search') ? undefined : unsupportedTopic(outside, tools, { strongOnly: (top?.score ?? 0) >= 0.4 || findsSomething })
+    const topic = findsSomething && (HOW_TO_ANYWHERE.test(part) || DOCS_WORDS.test(part)) && tools.has('search') ? undefined : unsupportedTopic(outside, tools, { strongOnly: (top?.score ?? 0) >= 0.4 || findsSomething })
     if (topic) {
       firstProblem ??= reply(`I can't help with ${topic} yet: no tool in this portal covers it. I can answer:\n${capabilities(tools)}`)
       continue
@@ -197,7 +234,9 @@ export function planQuestion(question: string, context: PlannerContext): Plan {
     const answeredWithoutEntity = top !== undefined && top.score >= 0.3 && needsNoEntity(top.tool, tools)
     const attributeList = hasAttributeFilter(filters) && filters.text === undefined && !PURPOSE.test(part)
     const howTo = HOW_TO_ANYWHERE.test(part)
-    if ((howTo || (DISCOVERY.test(part) && !answeredWithoutEntity && !attributeList)) && fullNames.length === 0 && !tokens.some((token) => PRONOUNS.has(token)) && tools.has('search')) top = { tool: 'search', score: Math.max(top?.score ?? 0, MIN_INTENT_SCORE) }
+    // "is there a runbook for a stuck pick list queue?": looking for documents is a search, whatever it names.
+    const looksForDocs = DISCOVERY.test(part) && DOCS_WORDS.test(part)
+    if ((looksForDocs || ((howTo || (DISCOVERY.test(part) && !answeredWithoutEntity && !attributeList)) && fullNames.length === 0)) && !tokens.some((token) => PRONOUNS.has(token)) && tools.has('search')) top = { tool: 'search', score: Math.max(top?.score ?? 0, MIN_INTENT_SCORE) }
     if (!top || top.score < MIN_INTENT_SCORE) continue
     // A name-like word the catalog does not have ("warp-drive-service") must not be answered about something else.
     const unknown = unknownNames(part, mentions, dictionary).filter((name) => (name.includes('-') || USER_NAME.test(name)) && !INCIDENT_ID.test(name) && index.withValue('metadata.tags', name.toLowerCase()).size === 0 && !words(name).every((word) => dictionary.has(word) || ENGLISH_PREFIXES.has(word)))
@@ -235,10 +274,17 @@ export function planQuestion(question: string, context: PlannerContext): Plan {
       const takesNoEntity = !topSlot && !takesEntity(tools.get(top.tool)) && (mentions[0]!.candidates[0]?.score ?? 0) >= 3 && fitting !== undefined && !REMEDIATION_TOOLS.has(fitting.tool)
       if (fitting && ((topSlot && !topSlot.onlyKinds?.includes(namedKind)) || takesNoEntity)) top = fitting
     }
+    // "has the cart-db been behaving strangely?": the remediation tools answer only questions about remediations.
+    if (REMEDIATION_TOOLS.has(top.tool) && !REMEDIATION_WORDS.test(part)) {
+      const other = ranked.find((candidate) => !REMEDIATION_TOOLS.has(candidate.tool) && candidate.score >= MIN_INTENT_SCORE)
+      if (other) top = other
+    }
     let tool = tools.get(top.tool)!
+    // "how on earth does admin-portal touch ledger-db?": how one named thing reaches another is the path between them.
+    if (HOW_ONE_REACHES_ANOTHER.test(part) && fullNames.length === 2 && ['graph_dependencies', 'graph_dependents', 'catalog_get_entity'].includes(tool.name) && tools.has('graph_path')) tool = tools.get('graph_path')!
     // "Roll back the last deploy of X": a clause that starts with an action asks for that action, whatever else it names.
     // "What would restarting X do?", "dry run a rollback": a hypothetical action is planned, never run.
-    const hypothetical = HYPOTHETICAL.test(part)
+    const hypothetical = HYPOTHETICAL.test(part) || forbidsAction
     if (ACTION_FIRST.test(part) && !hypothetical && tools.has('remediation_request') && tool.name !== 'remediation_undo') tool = tools.get('remediation_request')!
     if (tool.name === 'remediation_request' && hypothetical && tools.has('remediation_plan')) tool = tools.get('remediation_plan')!
     // "Did the restart of cart-service go through?", "who signed off on the rollback?": asking after an action, not for one.
@@ -253,7 +299,7 @@ export function planQuestion(question: string, context: PlannerContext): Plan {
     // "is payments-api down?": its state now is whether it has an open incident.
     if (STATE_NOW.test(part) && mentions.length === 1 && tools.has('incidents_list')) tool = tools.get('incidents_list')!
     // "how do I restart cart-service?" asks how, and is never the action itself.
-    if (HOW_TO_ANYWHERE.test(part) && ['remediation_request', 'remediation_undo'].includes(tool.name) && tools.has('search')) tool = tools.get('search')!
+    if (HOW_TO_ANYWHERE.test(part) && ['remediation_request', 'remediation_plan', 'remediation_undo'].includes(tool.name) && tools.has('search')) tool = tools.get('search')!
     // "search the docs for voucher codes": a search, even when its words name an entity.
     if (tool.name === 'docs_get' && /^\s*(?:please\s+)?(?:search|find|look for)\b/i.test(part) && tools.has('search')) tool = tools.get('search')!
     // Text in quotes is something to search for, not an entity to describe.
@@ -269,12 +315,16 @@ export function planQuestion(question: string, context: PlannerContext): Plan {
     // "list team-search's components": a team and a plural kind is what the team owns, not the team itself.
     if (tool.name === 'catalog_get_entity' && filters.owner !== undefined && PLURAL_KINDS.test(outside.join(' ')) && tools.has('graph_owned_by')) tool = tools.get('graph_owned_by')!
     // "which resources does warehouse-service use": a kind word, but the question is about one service.
+    // "what kind of resource is search-indexing-queue?": the kind word asks what the one entity named is.
+    if (['catalog_query', 'graph_dependencies', 'graph_dependents'].includes(tool.name) && WHAT_KIND.test(part) && mentions.length === 1 && filters.owner === undefined && filters.system === undefined && tools.has('catalog_get_entity')) tool = tools.get('catalog_get_entity')!
     if (tool.name === 'catalog_query' && !quoted && filters.owner === undefined && filters.system === undefined && mentions.length > 0) {
       const next = ranked.find((candidate) => candidate.tool !== 'catalog_query' && candidate.score >= MIN_INTENT_SCORE)
       if (next) {
         tool = tools.get(next.tool)!
         top = next
       } else if (/^\s*(?:is|are|was)\b/i.test(part) && tools.has('catalog_get_entity')) tool = tools.get('catalog_get_entity')! // "is legacy-cart-api deprecated?": its description answers
+      // "what language is rate-limiter written in?": nothing to filter a list by, so the question is about the one entity named.
+      else if (Object.values(filters).every((value) => value === undefined) && mentions.length === 1 && tools.has('catalog_get_entity')) tool = tools.get('catalog_get_entity')!
     }
 
     if (COST_TOOLS.has(tool.name)) {
@@ -397,8 +447,12 @@ const STATE_NOW = /^\s*(?:is|are)\s+(?:the\s+)?[\w.-]+(?:\s+(?:service|svc|api|a
 const WHY_TROUBLE = /^\s*why\s+(?:is|are)\s+(?:the\s+)?[\w.-]+(?:\s+(?:service|api|app|pods?))?\s+(?:failing|down|broken|erroring|crashing|unhealthy|flapping|timing out)\s*[?!.]*\s*$/i
 /** "zaphod.beeblebrox": a user name as the catalog writes them (not "node.js"). */
 const USER_NAME = /^[a-z]{3,}(?:\.[a-z]{3,})+$/i
-const HYPOTHETICAL = /\b(?:would|what if|happens? if|dry[- ]?run|simulate)\b/i
-const ACTION_FIRST = /^\s*(?:please\s+|can you\s+|could you\s+)?(?:restart|reboot|bounce|roll\s*back|revert|scale)\b/i
+const HYPOTHETICAL = /\b(?:would|what if|happens? if|dry[- ]?run|simulate|preview|involves?|entails?|without (?:running|executing|doing|applying|actually)|(?:is|are) (?:a |an |the )?\w+(?:\s+of\s+[\w.-]+)? allowed|the plan for)\b/i
+/** "don't run it", "do not execute", "without running anything": a clause that holds an action back. */
+const NOT_NOW = /^\s*(?:but\s+|and\s+)?(?:(?:please\s+)?(?:don'?t|dont|do not|never)\s+(?:actually\s+)?(?:run|execute|do|apply|touch|change)\b|without\s+(?:running|executing|doing|applying|changing)\b|(?:just\s+)?(?:a\s+)?dry[- ]?run\s*(?:only|please)?\s*[!.]*$)/i
+/** Why someone asks, said after the question ("…? want to chat about pick lists"): context, not another question. */
+const REASON_FOR_ASKING = /^\s*(?:(?:i|we)(?:'d| would)?\s+)?(?:want|wanna|need|hoping|trying|would like|plan(?:ning)?|going)\s+to\s+(?:chat|talk|ask|discuss|sync|understand|learn|know|figure out|check in|reach out|get in touch)\b/i
+const ACTION_FIRST = /^\s*(?:(?:please|pls|kindly|go ahead and|let'?s|can you|could you|would you)\s+)*(?:restart|reboot|bounce|roll\s*(?:it\s+|that\s+|them\s+)?back|revert|scale)\b/i
 const HOW_TO = /^\s*(?:and\s+)?(?:how\s+(?:do|can|should|would)\s+(?:i|we|you|one)\b|how\s+to\b|what(?:'s| is) the (?:process|procedure|way) (?:to|for)\b)/i
 /** Asking where something is or whether it exists, at the start of the question or after a bit of context ("got a 429, where are the rate limit docs?"). */
 const AFTER_CONTEXT = '(?:^|[,;:]\\s*|\\s[-–—]\\s+)'
@@ -408,12 +462,20 @@ const DISCOVERY = /(?:^|[,;:]\s*|\s[-–—]\s+)(?:where\b|is there\b|are there 
 const PURPOSE = /\b(?:that|which|for|about)\s+(?!the\b|all\b|every\b)\w+/i
 /** The remediation tools, and the audit log of their approvals. */
 const REMEDIATION_TOOLS = new Set(['remediation_request', 'remediation_plan', 'remediation_undo', 'remediation_status', 'audit_log'])
+/** Words of remediations, their approvals and their record. */
+const REMEDIATION_WORDS = /\b(?:restart\w*|reboot\w*|bounc\w*|scal\w*|roll\w*|revert\w*|undo\w*|reverse|remediat\w*|requests?|approv\w*|apr_\w+|playbooks?|fix\w*|actions?|runs?|ran|denied|rejected|declined|signed off|audit\w*|decisions?|decided|kicked off|triggered|replicas?|pods?|instances?|capacity|deploy\w*|release)\b/i
 /** Who decided or ran an action: the audit log. */
 const WHO_DECIDED = /\bwho(?:m|'s)?\b[^?]*\b(?:approved|signed off|ran|run|denied|rejected|decided|triggered|requested|kicked off)\b|\bby whom\b/i
 /** How an action is getting on. */
-const ACTION_STATUS = /\b(?:yet|still|go(?:ne)? through|went through|status|state|progress|where are we|done|finished|completed?|verified|succeeded|worked|running|(?:i|we) (?:asked|requested))\b/i
+const ACTION_STATUS = /\bwhere(?:['’]?s| is| are) (?:my|our|the)\b|\b(?:get|got|gets|been|was|is|were) approved\b|\b(?:yet|still|go(?:ne)? through|went through|status|state|progress|where are we|done|finished|completed?|verified|succeeded|worked|running|(?:i|we) (?:asked|requested))\b/i
 const STILL_WAITING = /\b(?:yet|still)\b/i
-const ENGLISH_PREFIXES = new Set(['sub', 'co', 'non', 're', 'multi', 'pre', 'post', 'self', 'cross', 'teams', 'team', 'level', 'levels', 'first', 'second', 'top'])
+const ENGLISH_PREFIXES = new Set(['sub', 'co', 'non', 're', 'multi', 'pre', 'post', 'self', 'cross', 'teams', 'team', 'level', 'levels', 'first', 'second', 'top', 'ready', 'based', 'facing', 'critical', 'related', 'wide', 'grade', 'only', 'free', 'safe', 'friendly', 'heavy', 'bound', 'aware', 'end', 'up', 'out', 'in', 'off', 'time', 'real'])
+/** Words of documents: a search for one of them is a search of the docs, whatever else the question names. */
+const DOCS_WORDS = /\b(?:docs?|documentation|documented|runbooks?|playbooks? for|guides?|write-?ups?|written up|wiki|readme|how-?tos?|notes)\b/i
+/** "what kind of resource is X", "what type of api is Y": what the entity is. */
+const WHAT_KIND = /\b(?:what|which)\s+(?:kind|type|sort)s?\s+of\b/i
+/** "how does admin-portal reach ledger-db", "how is team-data tied to orders-db". */
+const HOW_ONE_REACHES_ANOTHER = /^\s*how\s+(?:on earth\s+|exactly\s+)?(?:does|do|did|is|are|can|could)\b/i
 const STRONG_FOLLOW_UP = /^(?:and\s+)?(same (?:for|with)|what about|how about|and for|which of (?:those|them|these)|any of (?:those|them|these)|of (?:those|them)|only the|just the)\b/i
 const FOLLOW_UP = /^(and\b|same\b|what about\b|how about\b|only\b|just\b|go\b|any of\b|which of\b|of those\b|what else\b|now\b|then\b|also\b)/i
 
@@ -528,15 +590,18 @@ function reroute(toolName: string, input: Record<string, unknown>): PlannedCall 
   if (toolName === 'graph_parts' && kind === 'group') return { toolName: 'catalog_get_entity', input: { ref } }
   if (toolName === 'graph_parts' && kind !== 'system' && kind !== 'domain') return { toolName: 'catalog_get_entity', input: { ref } }
   if ((toolName === 'graph_dependencies' || toolName === 'graph_dependents') && kind === 'group') return { toolName: 'graph_owned_by', input: { group: ref } }
+  // "what's under the payment-processing system": what a system or domain holds are its parts.
+  if (toolName === 'graph_owned_by' && (kind === 'system' || kind === 'domain')) return { toolName: 'graph_parts', input: { ref } }
   if (toolName === 'graph_owned_by' && kind !== 'group') return { toolName: 'catalog_get_entity', input: { ref } }
   return undefined
 }
 
-const KIND_NOUNS = new Set(['team', 'squad', 'service', 'svc', 'api', 'db', 'database', 'system', 'domain', 'resource', 'component', 'cache', 'queue', 'bucket', 'website', 'library', 'app'])
+const KIND_NOUNS = new Set(['team', 'squad', 'folks', 'people', 'service', 'svc', 'api', 'db', 'database', 'system', 'domain', 'resource', 'component', 'cache', 'queue', 'bucket', 'website', 'library', 'app'])
 
 /** "that team", "this service": a kind word after a demonstrative stands for an entity already named, like "it". */
 function demonstrativesAsPronouns(tokens: string[]): string[] {
-  return tokens.map((token, position) => (KIND_NOUNS.has(token) && ['that', 'this', 'same'].includes(tokens[position - 1] ?? '') ? 'it' : token))
+  // "who owns that?": a demonstrative that ends the question stands for what was just said.
+  return tokens.map((token, position) => ((KIND_NOUNS.has(token) && ['that', 'this', 'same'].includes(tokens[position - 1] ?? '')) || (position === tokens.length - 1 && position > 0 && ['that', 'this'].includes(token)) ? 'it' : token))
 }
 
 /** "the payments team", "payments-db database": the kind word belongs to the name, not to the intent. */

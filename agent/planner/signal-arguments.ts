@@ -35,7 +35,7 @@ export function signalArguments(toolName: string, { text, tokens, mentions, inde
   // "is it healthy?": the entity the conversation is about.
   if (slot && mentions.length === 0 && subject) input[slot] = subject
   if (toolName === 'incidents_list') {
-    if (tokens.some((token) => ['open', 'ongoing', 'active', 'current', 'now', 'fire'].includes(token))) input.status = 'open'
+    if (tokens.some((token) => ['open', 'ongoing', 'active', 'current', 'currently', 'now', 'fire', 'unresolved'].includes(token))) input.status = 'open'
     else if (tokens.some((token) => ['resolved', 'closed', 'past'].includes(token))) input.status = 'resolved'
   }
   const time = TIME_SLOT[toolName]

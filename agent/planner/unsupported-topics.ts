@@ -7,7 +7,7 @@ import { words } from './words.ts'
  * when nothing else in the question points to a tool.
  */
 const TOPICS: Record<string, { strong: string[]; weak: string[] }> = {
-  'costs and spend': { strong: ['cost', 'costs', 'spend', 'spent', 'spending', 'budget', 'budgets', 'finops', 'savings', 'cheaper', 'expensive'], weak: ['bill', 'money', 'dollars', 'pay'] },
+  'costs and spend': { strong: ['cost', 'costs', 'spend', 'spent', 'spending', 'budget', 'budgets', 'finops', 'savings', 'cheaper', 'expensive', 'how much do we', 'how much are we', 'how much does it cost'], weak: ['bill', 'money', 'dollars', 'pay'] },
   'carbon footprint': { strong: ['carbon', 'co2', 'emissions', 'emission', 'footprint'], weak: ['green'] },
   'incidents and alerts': { strong: ['incident', 'incidents', 'alert', 'alerts', 'postmortem', 'sev1', 'sev2'], weak: [] },
   // Reading incidents is covered once the signals tools are registered; paging a person is an action.
@@ -23,7 +23,7 @@ const TOPICS: Record<string, { strong: string[]; weak: string[] }> = {
   // The portal reads the catalog and runs a few approved playbooks; it does not create, delete or grant things.
   'creating, deleting or granting access to things': { strong: ['create a', 'create the', 'delete the', 'delete a', 'provision a', 'provision the', 'grant access', 'admin rights', 'admin access', 'revoke access', 'give access'], weak: [] },
   'sending messages': { strong: ['send a message', 'send an email', 'post in slack', 'post on slack', 'message the'], weak: [] },
-  'writing that is not about the platform': { strong: ['haiku', 'poem', 'joke', 'essay', 'lyrics', 'limerick'], weak: [] },
+  'writing that is not about the platform': { strong: ['haiku', 'poem', 'joke', 'essay', 'lyrics', 'limerick', 'write me a', 'bash script', 'shell script', 'python script', 'write a script'], weak: [] },
   'documentation search': { strong: ['docs', 'documentation', 'runbook', 'readme'], weak: ['howto'] },
 }
 

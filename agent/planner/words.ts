@@ -36,6 +36,22 @@ const SYNONYMS: Record<string, string> = {
   deploy: 'deploy', deploys: 'deploy', deployed: 'deploy', deploying: 'deploy', deployment: 'deploy', deployments: 'deploy',
   diagnose: 'rca', diagnosis: 'rca', diagnosing: 'rca',
   dependant: 'dependent', dependants: 'dependent', lately: 'recent', recently: 'recent', recent: 'recent',
+  // Pieces of a whole, ways to look through text, and the incident and risk words of on-call chat.
+  piece: 'contain', pieces: 'contain', constituents: 'contain', grep: 'find', lookup: 'find',
+  sev: 'incident', sevs: 'incident', sev1: 'incident', sev2: 'incident', sev3: 'incident', postmortem: 'incident', postmortems: 'incident',
+  culprit: 'cause', culprits: 'cause', troubleshoot: 'rca', troubleshooting: 'rca', debug: 'rca', debugging: 'rca', investigate: 'rca',
+  cert: 'certificate', certs: 'certificate', certificates: 'certificate', tls: 'certificate', ssl: 'certificate',
+  // "risk" is also a service's alias; as a known word it names that service only beside a kind word ("the risk service").
+  risk: 'risk', risks: 'risk', risky: 'risk',
+  forecast: 'predict', forecasts: 'predict', predict: 'predict', prediction: 'predict', predictions: 'predict', likely: 'predict', likelihood: 'predict', chance: 'predict', odds: 'predict',
+  instance: 'replica', instances: 'replica', replica: 'replica', replicas: 'replica', pod: 'replica', pods: 'replica',
+  writeup: 'docs', writeups: 'docs', readme: 'docs', wiki: 'docs', techdocs: 'docs', documentation: 'docs', doc: 'docs', docs: 'docs',
+  approvals: 'approv', approval: 'approv', trail: 'audit', audit: 'audit', audits: 'audit',
+  mock: 'stub', mocks: 'stub', stub: 'stub', stubs: 'stub', fake: 'stub',
+  speak: 'contact', speaking: 'contact', chat: 'contact', regarding: 'about', concerning: 'about', re: 'about',
+  remit: 'own', purview: 'own',
+  strangely: 'anomaly', oddly: 'anomaly', weirdly: 'anomaly', abnormally: 'anomaly', erratic: 'anomaly', erratically: 'anomaly', unexpectedly: 'anomaly',
+  rejected: 'deny', reject: 'deny', declined: 'deny', decline: 'deny', denied: 'deny', deny: 'deny', refused: 'deny',
 }
 
 /** Chat shorthand, expanded before anything else reads the words ("deps of the cart svc rn"). */
@@ -57,13 +73,39 @@ const IDIOMS: Array<[RegExp, string]> = [
   // "break the billing system down", "something looks off with checkout-api".
   [/\bbreak\s+((?:the\s+)?[\w-]+(?:\s+[\w-]+){0,2}?)\s+down\b/g, 'breakdown of $1'],
   [/\b(?:something|anything|looks?|seems?|looking|is) off\b/g, 'anomalous'],
+  [/\b(?:out of|outside(?: of)?) (?:the |their |its |our )?(?:normal|usual|expected) (?:range|band|levels?)\b/g, 'anomalous'],
+  // Layers: "what sits on top of orders-db" are its dependents; "what is invoice-service built on top of" its dependencies.
+  [/\b(?:sits?|sitting|sat|runs?|running) on top of\b/g, 'depend on'],
+  [/\bon top of\b/g, 'on'],
+  [/\b(?:acting|acts|act) up\b/g, 'failing'],
+  [/\bthrough the roof\b/g, 'slow'],
+  [/\bwhat(?:['’]?s| is) (?:going on|up|happening)(?: with)?\b/g, 'what is wrong with'],
+  // "check on request apr_…" asks how it is going; "need the owner of…" wants something, it is no dependency.
+  [/\bcheck(?:ing)? (?:in )?on\b/g, 'status of'],
+  [/(^|[,.;:!?]\s*)(?:i |we )?(?:really )?need (the|a|an|some)\b/g, '$1want $2'],
+  [/\bheads[- ]up\b/g, 'notice'],
+  [/\b(?:leans?|leaning) on\b/g, 'depend on'],
+  // "what does admin-portal talk to?" asks what it calls; "who should I talk to?" stays a contact.
+  [/(?<!\b(?:i|we|you|they|should|can|could|do)\s)\btalks? to(?=\s*(?:downstream|upstream|directly)?\s*[?.!]*$)/g, 'calls'],
+  [/\b(?:pulls?|pulling|reads?|reading|fetch(?:es)?|fetching) (?:its |their )?(?:data |stuff |information )?from\b/g, 'uses'],
+  [/\b(?:go(?:es)?|going|went|gone) (?:wrong|bad|sideways|pear[- ]shaped)\b/g, 'fail'],
+  // "who do we report it to", "who do I raise a bug with": whom to contact. "route requests to" is a call.
+  [/\b(?:report|raise|escalate|flag)\s+(?:it|this|that|them|(?:a|an|the)\s+(?:bug|issue|problem|incident)|bugs|issues|problems)\s+(?:to|with)\b/g, 'contact'],
+  [/\b(?:routes?|routing|forwards?|forwarding|proxies|proxy)\s+(?:requests?\s+|traffic\s+|calls\s+)?to\b/g, 'calls'],
+  // Chat that says nothing of what is asked.
+  [/\b(?:never heard of (?:it|that|this|them)|no idea what (?:it|that|this) is|if you know|thanks in advance)\b/g, ' '],
 ]
 
-const STOP = new Set(['the', 'a', 'an', 'is', 'are', 'was', 'were', 'be', 'to', 'of', 'for', 'me', 'i', 'you', 'please', 'can', 'could', 'would', 'should', 'do', 'does', 'did', 'it', 'its', 'this', 'that', 'there', 'any', 'some', 'my', 'our', 'we', 'hey', 'hi', 'pls', 'plz', 'thanks', 'thx', 'and', 'or', 'so', 'then', 'just', 'quick', 'question', 'q', 'tell', 'give', 'get', 'know', 'want', 'like', 'let', 'us', 'im', 'ive', 'were', 'weve'])
+const STOP = new Set(['the', 'a', 'an', 'is', 'are', 'was', 'were', 'be', 'to', 'of', 'for', 'me', 'i', 'you', 'please', 'can', 'could', 'would', 'should', 'do', 'does', 'did', 'it', 'its', 'this', 'that', 'there', 'any', 'some', 'my', 'our', 'we', 'hey', 'hi', 'pls', 'plz', 'thanks', 'thx', 'and', 'or', 'so', 'then', 'just', 'quick', 'question', 'q', 'tell', 'give', 'get', 'know', 'want', 'like', 'let', 'us', 'im', 'ive', 'were', 'weve', 'asap', 'tia', 'cheers', 'lol', 'btw', 'fyi', 'hiya', 'morning'])
+
+/** A text in lower case with its idioms folded ("falls over" is "fails"), as questions and examples are both read. */
+export function foldIdioms(text: string): string {
+  return IDIOMS.reduce((current, [pattern, replacement]) => current.replace(pattern, replacement), text.toLowerCase().replace(/\bon[- ]call\b/g, 'oncall'))
+}
 
 /** Words of a text, lower-case, apostrophes dropped, hyphenated names split. */
 export function words(text: string): string[] {
-  const lower = IDIOMS.reduce((current, [pattern, replacement]) => current.replace(pattern, replacement), text.toLowerCase().replace(/\bon[- ]call\b/g, 'oncall'))
+  const lower = foldIdioms(text)
   return lower.replace(/['’]s\b/g, '').replace(/['’]/g, '').split(/[^a-z0-9]+/).filter(Boolean).map((word) => SHORTHAND[word] ?? word)
 }
 

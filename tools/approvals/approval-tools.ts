@@ -19,7 +19,7 @@ export function approvalTools({ approvals }: { approvals: Approvals }): ToolDefi
     annotations: READ_ONLY,
     scope: 'audit:read',
     approval: false,
-    examples: ['show the audit log', 'who approved the last restart?', 'who approved the restart of search-service', 'who approved scaling checkout-api', 'what actions were run after approval?', 'audit trail of approval requests', 'which approval requests were denied?', 'history of approvals and who decided', 'when was payments-api restarted and who approved it', "who signed off on scaling order-service", "who ran the last rollback", "approval decisions this week", "what was approved yesterday", "who denied the restart request"],
+    examples: ['show the audit log', 'who approved the last restart?', 'who approved the restart of search-service', 'who approved scaling checkout-api', 'what actions were run after approval?', 'audit trail of approval requests', 'which approval requests were denied?', 'history of approvals and who decided', 'when was payments-api restarted and who approved it', "who signed off on scaling order-service", "who ran the last rollback", "approval decisions this week", "what was approved yesterday", "who denied the restart request", "audit history for request apr_0123456789abcdef0123", "show the approvals trail", "who approved which remediations", "full log of remediation decisions", "compliance needs the record of approvals and runs", "approval history of apr_0123456789abcdef0123"],
     async execute({ requestId, afterSeq, limit }) {
       return { entries: await approvals.audit({ requestId, afterSeq, limit }) }
     },

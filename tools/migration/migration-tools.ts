@@ -59,6 +59,10 @@ export function migrationTools({ catalog, backstageToken, fetch }: MigrationTool
         'migrate our Backstage catalog from https://backstage.example.com',
         'import the catalog from Backstage at https://backstage.acme.io',
         'move everything over from backstage',
+        "pull everything from our backstage at https://backstage.example.com into the portal",
+        "bring the catalog over from backstage at https://bs.example.org",
+        "we are leaving backstage, import from http://localhost:7007",
+        "dry run an import from https://backstage.example.com",
       ],
       execute: async ({ url, dryRun }, { signal, reportProgress }) => {
         const report = await migrateBackstage({ catalog, url, token: backstageToken, dryRun, fetch, signal, onProgress: reportProgress ? (read, total) => reportProgress(read, total, `${read} entities read from Backstage`) : undefined })
@@ -87,6 +91,13 @@ export function migrationTools({ catalog, backstageToken, fetch }: MigrationTool
         "summary of the backstage import",
         "which scaffolder actions does the portal not support",
         "entities per backstage source",
+        "what did we bring over from backstage",
+        "which entities were imported from backstage, by kind",
+        "what could not be carried over in the backstage migration",
+        "number of backstage entities imported, per kind",
+        "backstage import results",
+        "which template actions are unsupported since the migration",
+        "which backstage templates can't the portal run",
       ],
       execute: async ({ source }) => {
         const bySource = new Map<string, Record<string, number>>()

@@ -178,7 +178,7 @@ export function remediationTools({ index, approvals, workloads, config, external
     annotations: READ_ONLY,
     scope: 'remediation:request',
     approval: false,
-    examples: ['what remediation playbooks are there?', 'which fixes can you run?', 'what actions can the portal take on a service?', 'list the playbooks you can run', 'what fixes are on offer', 'what can the portal do to repair a service'],
+    examples: ['what remediation playbooks are there?', 'which fixes can you run?', 'what actions can the portal take on a service?', 'list the playbooks you can run', 'what fixes are on offer', 'what can the portal do to repair a service', "what automated fixes are available", "which remediation actions are available", "which ops actions can I trigger from here", "list your runnable playbooks", "which remediations are you able to run"],
     async execute() {
       return {
         playbooks: [
@@ -199,7 +199,7 @@ export function remediationTools({ index, approvals, workloads, config, external
     annotations: READ_ONLY,
     scope: 'remediation:request',
     approval: false,
-    examples: ['what would restarting cart-service do?', 'dry run a restart of search-service', 'plan scaling checkout-api to 6 replicas', 'what would a rollback of order-service do?'],
+    examples: ['what would restarting cart-service do?', 'dry run a restart of search-service', 'plan scaling checkout-api to 6 replicas', 'what would a rollback of order-service do?', "preview what a restart of cart-service would change", "show me the plan for scaling order-service to 4, without running it", "what would rolling back pricing-service change", "simulate a rollback of search-service", "is a restart of checkout-api allowed now", "is there a freeze that blocks a restart of inventory-service", "what would scaling checkout-api to 5 do, don't run it"],
     execute: plan,
     render: (output) => [`Plan: ${output.playbook} ${output.entity} (${output.executor})`, ...output.steps.map((step) => `- ${step}`), `Verified when ${output.verification}. Undo: ${output.undo}.`, `Blast radius: ${output.blastRadius.length} dependents.`, output.allowedNow ? 'Allowed now.' : `Not allowed now: ${output.guard}`].join('\n'),
   })
@@ -213,7 +213,7 @@ export function remediationTools({ index, approvals, workloads, config, external
     annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
     scope: 'remediation:request',
     approval: true,
-    examples: ['restart the cart-service pods', 'restart the cart pods', 'bounce search-service', 'please restart payments-api', 'scale search-service to 6 replicas', 'scale checkout-api up to 8 pods', 'reboot the order-service pods', 'roll back checkout-api', 'rollback the last deploy of pricing-service', 'roll back the last deployment of order-service', 'roll back inventory-service to the previous version', 'undo the last deploy of cart-service', "do a rolling restart of pricing-service", "cycle the pods of search-service", "scale down order-service to 2 replicas", "we need cart-service restarted"],
+    examples: ['restart the cart-service pods', 'restart the cart pods', 'bounce search-service', 'please restart payments-api', 'scale search-service to 6 replicas', 'scale checkout-api up to 8 pods', 'reboot the order-service pods', 'roll back checkout-api', 'rollback the last deploy of pricing-service', 'roll back the last deployment of order-service', 'roll back inventory-service to the previous version', 'undo the last deploy of cart-service', "do a rolling restart of pricing-service", "cycle the pods of search-service", "scale down order-service to 2 replicas", "we need cart-service restarted", "bump checkout-api to 6 instances", "add more pods to search-service, make it 5", "kick the pods on cart-service", "give pricing-service a restart", "revert order-service to the previous release", "bounce the payments-api", "spin up more replicas of inventory-service, 4 in total", "we need more capacity on pricing-service, scale it to 6"],
     async describeCall(input) {
       const entity = entityOf(input)
       if (!custom.has(input.playbook)) workloadOf(entity)
@@ -233,7 +233,7 @@ export function remediationTools({ index, approvals, workloads, config, external
     annotations: READ_ONLY,
     scope: 'remediation:request',
     approval: false,
-    examples: ['is the restart of cart-service done?', 'status of my remediation request', 'did the rollback of checkout-api work?', 'which remediations are waiting for approval?', "has the restart of order-service finished yet?", "is the scaling of checkout-api in progress", "any news on my rollback request", "did my restart request go through", "are any remediations running right now", "show failed remediation runs", "remediation requests for pricing-service", "where is my scale request at", "has the rollback of cart-service been approved yet"],
+    examples: ['is the restart of cart-service done?', 'status of my remediation request', 'did the rollback of checkout-api work?', 'which remediations are waiting for approval?', "has the restart of order-service finished yet?", "is the scaling of checkout-api in progress", "any news on my rollback request", "did my restart request go through", "are any remediations running right now", "show failed remediation runs", "remediation requests for pricing-service", "where is my scale request at", "has the rollback of cart-service been approved yet", "status of request apr_0123456789abcdef0123", "anything waiting on approval", "has the scale-up of checkout-api been verified", "which remediations failed", "did the rollback on order-service go through"],
     async execute({ requestId, entity, limit }) {
       const requests = requestId ? [await approvals.get(requestId)] : await approvals.list({ tools: REMEDIATION_TOOLS, target: entity ? entityOf({ entity }) : undefined, limit })
       return {
@@ -264,7 +264,7 @@ export function remediationTools({ index, approvals, workloads, config, external
     annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
     scope: 'remediation:request',
     approval: true,
-    examples: ['undo the scaling of search-service', 'revert that remediation', 'undo remediation apr_123'],
+    examples: ['undo the scaling of search-service', 'revert that remediation', 'undo remediation apr_123', "reverse remediation apr_0123456789abcdef0123", "that run apr_0123456789abcdef0123 made things worse, undo it", "roll back the remediation apr_0123456789abcdef0123", "revert request apr_0123456789abcdef0123"],
     async describeCall({ requestId }) {
       const action = await undoOf(requestId)
       const entity = entityOf(action)

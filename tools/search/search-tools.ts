@@ -112,6 +112,15 @@ export function searchTools({ catalog, search }: { catalog: Catalog; search: Sea
       "where do I start if I want to add a payment method",
       "looking for docs on our caching strategy",
       "what takes care of push notifications?",
+      "grep the docs for kafka retries",
+      "look up idempotency in the docs",
+      "any writeups on blue/green deploys",
+      "where is the guide for rotating redis passwords",
+      "find anything mentioning gdpr",
+      "is there a service that sends push notifications",
+      "who knows about the pricing engine",
+      "docs about setting up a local environment",
+      "search for 'circuit breaker'",
     ],
     async execute(input) {
       const { query, limit, cursor, mode } = input
@@ -150,7 +159,7 @@ export function searchTools({ catalog, search }: { catalog: Catalog; search: Sea
     annotations: READ_ONLY,
     scope: 'search:read',
     approval: false,
-    examples: ["show me checkout-api's docs", 'read the runbook section of the payments-api docs', 'open the docs of search-service', 'show the local development section for cart-service docs', 'what do the docs of ledger-service say about dependencies?', "techdocs of cart-service", "the checkout-api documentation please", "what does the order-service documentation say about deploys", "open the payments-api runbook"],
+    examples: ["show me checkout-api's docs", 'read the runbook section of the payments-api docs', 'open the docs of search-service', 'show the local development section for cart-service docs', 'what do the docs of ledger-service say about dependencies?', "techdocs of cart-service", "the checkout-api documentation please", "what does the order-service documentation say about deploys", "open the payments-api runbook", "open the tech docs of pricing-service", "fetch the readme of auth-service", "show me the documentation of shipping-service", "inventory-service docs please", "what do the cart-service docs say about on-call", "pull up the docs for order-service", "the on-call section of the payments-api docs"],
     async execute({ ref, section, page }) {
       const resolved = resolveEntityRef(catalog.index, ref)
       const entity = catalog.index.get(resolved)!
