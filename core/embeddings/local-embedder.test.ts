@@ -26,7 +26,11 @@ describe('LocalEmbedder', () => {
 
   it('says where it looked when the model cannot be loaded, and tries again on the next call', async () => {
     const missing = new LocalEmbedder({ modelDir: '/nonexistent/all-MiniLM-L6-v2' })
-    for (let attempt = 0; attempt < 2; attempt++) await expect(missing.embed(['x'])).rejects.toThrow(/could not be loaded from \/nonexistent\/all-MiniLM-L6-v2.*fetch-embedding-model/)
+    const notLoaded = /could not be loaded from \/nonexistent\/all-MiniLM-L6-v2.*fetch-embedding-model/
+    // Requests waiting together (a query beside a batch of documents) all learn why.
+    const together = await Promise.allSettled([missing.embed(['a query']), missing.embed(['a document'])])
+    expect(together.map((result) => (result.status === 'rejected' ? (result.reason as Error).message : 'embedded'))).toEqual([expect.stringMatching(notLoaded), expect.stringMatching(notLoaded)])
+    await expect(missing.embed(['x'])).rejects.toThrow(notLoaded)
     await missing.close()
   })
 })

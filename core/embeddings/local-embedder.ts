@@ -19,6 +19,8 @@ export interface LocalEmbedderOptions {
 interface ModelThread {
   worker: Worker
   pending: Map<number, { resolve: (reply: { width: number; data: Float32Array }) => void; reject: (error: Error) => void }>
+  /** Why its model did not load, for the requests still waiting when it exits. */
+  loadFailure?: PortalError
 }
 
 /**
@@ -101,12 +103,15 @@ export class LocalEmbedder implements Embedder {
       pending.delete(reply.id)
       if (pending.size === 0) worker.unref()
       if (!('error' in reply)) return request.resolve(reply)
-      if (reply.loading) retire()
-      request.reject(reply.loading ? this.loadError(reply.error) : new PortalError('INTERNAL', `The local embedding model failed: ${reply.error}`))
+      if (reply.loading) {
+        retire()
+        thread.loadFailure = this.loadError(reply.error)
+      }
+      request.reject(thread.loadFailure ?? new PortalError('INTERNAL', `The local embedding model failed: ${reply.error}`))
     })
     const fail = (error: Error) => {
       retire()
-      for (const request of pending.values()) request.reject(new PortalError('INTERNAL', `The local embedding model stopped: ${error.message}`))
+      for (const request of pending.values()) request.reject(thread.loadFailure ?? new PortalError('INTERNAL', `The local embedding model stopped: ${error.message}`))
       pending.clear()
     }
     worker.on('error', fail)
