@@ -69,21 +69,17 @@ const FILLER = /^(?:(?:hey|hi|hello|yo|ok|okay|cool|great|thanks|thx|so|sorry(?:
 
 const QUESTION_START = '(?:who|whom|whose|what|whats|which|where|how|does|do|is|are|can|could|list|show|tell|give|find|check|its|their|also|any|compare)\\b'
 
-/**
- * Splits "what breaks if X goes down and who owns it?" into clauses that may each need a tool. A conjunction
- * splits only when a new question follows it, so "how are cart-service and pricing-db related" stays whole.
- */
-function clauses(question: string): string[] {
-  return clauseParts(question).map((part) => part.text)
-}
-
 interface Clause {
   text: string
   /** Whether the clause asks something (a question mark, a question word or a request) rather than states context. */
   asks: boolean
 }
 
-function clauseParts(question: string): Clause[] {
+/**
+ * Splits "what breaks if X goes down and who owns it?" into clauses that may each need a tool. A conjunction
+ * splits only when a new question follows it, so "how are cart-service and pricing-db related" stays whole.
+ */
+function clauses(question: string): Clause[] {
   // "how are cart-service and pricing-db related": one question about two entities.
   if (/\b(between|connect(ed|s)?|relat(ed|ion|ionship)|path|link(ed)?)\b/i.test(question)) return [{ text: question.trim().replace(/[?]+$/, ''), asks: true }]
   return question
@@ -172,8 +168,8 @@ export function planQuestion(question: string, context: PlannerContext): Plan {
   let firstProblem: Plan | undefined
 
   // "what would restarting X do? don't run it": a clause that forbids the action makes the whole question hypothetical.
-  const forbidsAction = clauseParts(trimmed).some((part) => NOT_NOW.test(part.text))
-  const parts = clauseParts(trimmed)
+  const parts = clauses(trimmed)
+  const forbidsAction = parts.some((part) => NOT_NOW.test(part.text))
   const somethingAsked = parts.length > 1 && parts.some((part) => part.asks)
   // "order-service is stuck, restart it": beside an action asked for, what is merely said is why.
   const actionAsked = parts.length > 1 && parts.some((part) => ACTION_FIRST.test(part.text))
