@@ -51,7 +51,7 @@ beforeAll(async () => {
   url = await startPortal()
   browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] })
   page = await browser.newPage({ viewport: { width: 1200, height: 900 } })
-  page.setDefaultTimeout(20_000)
+  page.setDefaultTimeout(45_000)
 }, 120_000)
 
 afterAll(async () => {
@@ -68,7 +68,7 @@ afterAll(async () => {
 })
 
 /** Waits for what the page shows to settle (answers stream in; approvals are followed by polling). */
-const eventually = <T>(read: () => Promise<T> | T) => expect.poll(read, { timeout: 20_000, interval: 100 })
+const eventually = <T>(read: () => Promise<T> | T) => expect.poll(read, { timeout: 45_000, interval: 100 })
 
 const shot = (name: string) => page.screenshot({ path: path.join(artifacts, `${name}.png`), fullPage: true })
 

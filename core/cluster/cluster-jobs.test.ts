@@ -43,7 +43,7 @@ describe.each(testEngines)('leases and cluster jobs (%s)', (engine) => {
     expect(await one!.acquire('lease', 'a', TTL_MS)).toBe(false)
     await two!.release('lease', 'b')
     expect(await one!.acquire('lease', 'a', TTL_MS)).toBe(true)
-  }, 30_000)
+  })
 
   it('runs a scheduled job once per period across replicas, and another replica takes over when its holder dies', async () => {
     const runs: string[] = []
@@ -76,7 +76,7 @@ describe.each(testEngines)('leases and cluster jobs (%s)', (engine) => {
     expect(await eventually(() => runs.length === 2)).toBe(true)
     expect(runs[1]).not.toBe(holder)
     await survivor.stop()
-  }, 30_000)
+  })
 
   it('runs exclusive one-off work on one replica while others ask at the same time', async () => {
     const replicas = stores.map((store, position) => new ClusterJobs({ leases: new SqlLeases(store), holder: `seed-${position}`, ttlMs: 5_000, log: () => undefined }))
@@ -96,5 +96,5 @@ describe.each(testEngines)('leases and cluster jobs (%s)', (engine) => {
     expect(most).toBe(1)
     // Released afterwards: the next one-off run may go ahead.
     expect((await replicas[1]!.runExclusive('seed', async () => 'again')).ran).toBe(true)
-  }, 30_000)
+  })
 })

@@ -62,7 +62,7 @@ describe.skipIf(!brokers)('the Kafka event bus between two replicas', () => {
     expect(numbers(heard.second)).toEqual([1, 2])
     expect(heard.firstRemote.map((event) => event.payload)).toEqual([{ n: 2 }])
     expect(heard.secondRemote.map((event) => event.payload)).toEqual([{ n: 1 }])
-  }, 30_000)
+  })
 
   it('hands each work event to one replica of its group, and to every group once', async () => {
     const ids = Array.from({ length: 40 }, (_, position) => `job-${position}`)
