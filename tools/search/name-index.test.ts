@@ -34,6 +34,13 @@ describe('NameIndex', () => {
   it('forgets removed entities', () => {
     index.remove('component:default/pay-later')
     expect(index.match('pay', ['pay'], 5).map((match) => match.ref)).toEqual(['component:default/payments-api'])
+    expect(index.match('pay later', ['pay', 'later'], 5).map((match) => match.ref)).toEqual(['component:default/payments-api'])
+    expect(index.size).toBe(2)
+    index.setNames('component:default/pay-later', ['pay-later', 'Deferred Payments'])
+    index.setNames('component:default/pay-later', ['pay-later', 'Buy Now Pay Later'])
+    expect(index.size).toBe(3)
+    expect(index.match('buy now pay later', ['buy', 'now', 'pay', 'later'], 5)[0]).toMatchObject({ ref: 'component:default/pay-later', score: expect.any(Number) })
+    expect(index.match('deferred payments', ['deferred', 'payments'], 5).map((match) => match.ref)).not.toContain('component:default/pay-later')
   })
 
   it('ranks names with the rare words first when a common word is on thousands of names', () => {

@@ -65,7 +65,9 @@ export const SCORED_MATCHES = 500
 const ENOUGH_WITH_EVERY_WORD = 10
 
 function vectorText(vector: Float32Array): string {
-  return `[${Array.from(vector, (value) => (Number.isFinite(value) ? value : 0).toFixed(6)).join(',')}]`
+  let text = '['
+  for (let position = 0; position < vector.length; position++) text += `${position === 0 ? '' : ','}${Number.isFinite(vector[position]) ? vector[position]!.toFixed(6) : '0'}`
+  return `${text}]`
 }
 
 /**
