@@ -176,16 +176,11 @@ export class SearchIndex {
    */
   async fullText(query: TextQuery, filters: SearchFilters, limit: number): Promise<RankedDocument[]> {
     if (query.some.stemmed === '' && query.some.prefixes === '') return []
-    return this.store.transaction(async (transaction) => {
-      // The planner cannot see the query words (they come from a subquery) and, with a LIMIT, guesses that a
-      // sequential scan soon finds enough rows; for a rare word it reads the whole table instead of the index.
-      await transaction.query(`select set_config('enable_seqscan', 'off', true)`)
-      const every = query.words.length > 1 ? await rankMatches(transaction, everyWord(query.words), filters, limit) : []
-      if (every.length >= ENOUGH_WITH_EVERY_WORD) return every
-      const any = await rankMatches(transaction, { sql: tsquery('$1', '$2'), params: [query.some.stemmed, query.some.prefixes] }, filters, limit)
-      const found = new Set(every.map((row) => row.id))
-      return [...every, ...any.filter((row) => !found.has(row.id))].slice(0, limit)
-    })
+    const every = query.words.length > 1 ? await rankMatches(this.store, everyWord(query.words), filters, limit) : []
+    if (every.length >= ENOUGH_WITH_EVERY_WORD) return every
+    const any = await rankMatches(this.store, { sql: tsquery('$1', '$2'), params: [query.some.stemmed, query.some.prefixes] }, filters, limit)
+    const found = new Set(every.map((row) => row.id))
+    return [...every, ...any.filter((row) => !found.has(row.id))].slice(0, limit)
   }
 
   /** Documents nearest in meaning (cosine), embedded by `model`, best first. */
@@ -232,12 +227,14 @@ export class SearchIndex {
  */
 async function rankMatches(store: Queryable, query: { sql: string; params: unknown[] }, filters: SearchFilters, limit: number): Promise<RankedDocument[]> {
   const { clause, params } = filterClause(filters, query.params.length + 1)
+  // The tsquery is written out where it is used, not taken from a subquery, so that the planner folds it into a
+  // constant and sees the words: it then reads a rare word's documents from the index, where with an opaque
+  // query it guessed that a sequential scan would soon find enough rows and read the whole table.
   // The JSON is built outside the ranking, for the rows kept rather than every row scored.
   const { rows } = await store.query<RankedDocument>(
     `select id, ${DOCUMENT_JSON}, score from (
-       select ${META_FIELDS.join(', ')}, ts_rank(search_vector, query.q) as score
-       from (select ${query.sql} as q) as query,
-         lateral (select ${META_FIELDS.join(', ')}, search_vector from search_documents where search_vector @@ query.q ${clause} limit ${SCORED_MATCHES}) as matched
+       select ${META_FIELDS.join(', ')}, ts_rank(search_vector, (${query.sql})) as score
+       from (select ${META_FIELDS.join(', ')}, search_vector from search_documents where search_vector @@ (${query.sql}) ${clause} limit ${SCORED_MATCHES}) as matched
        order by score desc, id limit ${Math.trunc(limit)}) as kept
      order by score desc, id`,
     [...query.params, ...params],
