@@ -61,6 +61,8 @@ const BATCH = 500
 const SNIPPET_SOURCE = 2000
 /** Matching documents scored per full-text query (see rankMatches); more than any query in the search evals matches. */
 export const SCORED_MATCHES = 500
+/** pgvector's default `hnsw.ef_search`: the rows one HNSW scan returns at most. */
+export const DEFAULT_EF_SEARCH = 40
 /** A page of documents with every word is answer enough; fewer, and documents with some of the words fill in. */
 const ENOUGH_WITH_EVERY_WORD = 10
 
@@ -176,27 +178,46 @@ export class SearchIndex {
    */
   async fullText(query: TextQuery, filters: SearchFilters, limit: number): Promise<RankedDocument[]> {
     if (query.some.stemmed === '' && query.some.prefixes === '') return []
-    const every = query.words.length > 1 ? await rankMatches(this.store, everyWord(query.words), filters, limit) : []
-    if (every.length >= ENOUGH_WITH_EVERY_WORD) return every
-    const any = await rankMatches(this.store, { sql: tsquery('$1', '$2'), params: [query.some.stemmed, query.some.prefixes] }, filters, limit)
-    const found = new Set(every.map((row) => row.id))
-    return [...every, ...any.filter((row) => !found.has(row.id))].slice(0, limit)
+    const some = tsquery('$1', '$2')
+    if (query.words.length <= 1) {
+      const { clause, params } = filterClause(filters, 3)
+      return (await this.store.query<RankedDocument>(ranking(some, clause, limit), [query.some.stemmed, query.some.prefixes, ...params])).rows
+    }
+    // One statement for both rankings (a round trip each would cost more than the rarely needed second ranking):
+    // the documents with any word are ranked only when too few have every word.
+    const every = everyWord(query.words, 3)
+    const { clause, params } = filterClause(filters, 3 + every.params.length)
+    const { rows } = await this.store.query<RankedDocument & { pass: number }>(
+      `with every as materialized (${ranking(every.sql, clause, limit)})
+       select 0 as pass, * from every
+       union all
+       select 1 as pass, * from (${ranking(some, clause, limit)}) as some_words where (select count(*) from every) < ${ENOUGH_WITH_EVERY_WORD}
+       order by pass, score desc, id`,
+      [query.some.stemmed, query.some.prefixes, ...every.params, ...params],
+    )
+    const withEvery = rows.filter((row) => row.pass === 0)
+    const found = new Set(withEvery.map((row) => row.id))
+    return [...withEvery, ...rows.filter((row) => row.pass === 1 && !found.has(row.id))].slice(0, limit).map(({ pass: _pass, ...row }) => row)
   }
 
   /** Documents nearest in meaning (cosine), embedded by `model`, best first. */
   async nearest(vector: Float32Array, model: string, filters: SearchFilters, limit: number): Promise<RankedDocument[]> {
     const { clause, params } = filterClause(filters, 3)
-    return this.store.transaction(async (transaction) => {
-      // The HNSW scan returns at most ef_search rows, and its work grows with them: as many as the list needs,
-      // twice as many when filters drop some.
-      await transaction.query(`select set_config('hnsw.ef_search', '${Math.max(40, Math.trunc(limit) * (clause === '' ? 1 : 2))}', true)`)
-      const { rows } = await transaction.query<RankedDocument>(
+    const nearest = (store: Queryable) =>
+      store.query<RankedDocument>(
         `select id, ${DOCUMENT_JSON}, 1 - (embedding <=> $1::vector) as score from search_documents
          where embedding_model = $2 ${clause}
          order by embedding <=> $1::vector limit ${Math.trunc(limit)}`,
         [vectorText(vector), model, ...params],
       )
-      return rows
+    // The HNSW scan returns at most hnsw.ef_search rows, and its work grows with them. The default is enough for
+    // a list of its size with no filters: one statement, where raising it takes a transaction of four (each a
+    // round trip, and a system call to write it, the costliest part of a query on a busy machine).
+    if (clause === '' && limit <= DEFAULT_EF_SEARCH) return (await nearest(this.store)).rows
+    return this.store.transaction(async (transaction) => {
+      // As many as the list needs, twice as many when filters drop some.
+      await transaction.query(`select set_config('hnsw.ef_search', '${Math.max(DEFAULT_EF_SEARCH, Math.trunc(limit) * (clause === '' ? 1 : 2))}', true)`)
+      return (await nearest(transaction)).rows
     })
   }
 
@@ -222,32 +243,28 @@ export class SearchIndex {
 }
 
 /**
- * Ranks at most SCORED_MATCHES of the documents a tsquery matches: scoring reads each document's vector, and a
- * word in most documents would otherwise have every one of them read for a single query.
+ * The statement ranking at most SCORED_MATCHES of the documents a tsquery (SQL) matches, filtered by a clause:
+ * scoring reads each document's vector, and a word in most documents would otherwise have every one of them read
+ * for a single query.
  */
-async function rankMatches(store: Queryable, query: { sql: string; params: unknown[] }, filters: SearchFilters, limit: number): Promise<RankedDocument[]> {
-  const { clause, params } = filterClause(filters, query.params.length + 1)
+function ranking(query: string, filters: string, limit: number): string {
   // The tsquery is written out where it is used, not taken from a subquery, so that the planner folds it into a
   // constant and sees the words: it then reads a rare word's documents from the index, where with an opaque
   // query it guessed that a sequential scan would soon find enough rows and read the whole table.
   // The JSON is built outside the ranking, for the rows kept rather than every row scored.
-  const { rows } = await store.query<RankedDocument>(
-    `select id, ${DOCUMENT_JSON}, score from (
-       select ${META_FIELDS.join(', ')}, ts_rank(search_vector, (${query.sql})) as score
-       from (select ${META_FIELDS.join(', ')}, search_vector from search_documents where search_vector @@ (${query.sql}) ${clause} limit ${SCORED_MATCHES}) as matched
+  return `select id, ${DOCUMENT_JSON}, score from (
+       select ${META_FIELDS.join(', ')}, ts_rank(search_vector, (${query})) as score
+       from (select ${META_FIELDS.join(', ')}, search_vector from search_documents where search_vector @@ (${query}) ${filters} limit ${SCORED_MATCHES}) as matched
        order by score desc, id limit ${Math.trunc(limit)}) as kept
-     order by score desc, id`,
-    [...query.params, ...params],
-  )
-  return rows
+     order by score desc, id`
 }
 
-/** Every word's forms AND-ed; a word that is only a stop word ("for", "the") is left out, as Postgres leaves it out of documents. */
-function everyWord(words: WordForms[]): { sql: string; params: unknown[] } {
+/** Every word's forms AND-ed, numbered from `firstParam`; a word that is only a stop word ("for", "the") is left out, as Postgres leaves it out of documents. */
+function everyWord(words: WordForms[], firstParam: number): { sql: string; params: unknown[] } {
   const params = words.flatMap((word) => [word.stemmed, word.prefixes])
   const sql = words
     .map((_, position) => {
-      const [stemmed, prefixes] = [`$${position * 2 + 1}`, `$${position * 2 + 2}`]
+      const [stemmed, prefixes] = [`$${firstParam + position * 2}`, `$${firstParam + position * 2 + 1}`]
       return `(case when numnode(to_tsquery('english', ${stemmed})) = 0 then ''::tsquery else ${tsquery(stemmed, prefixes)} end)`
     })
     .join(' && ')

@@ -10,7 +10,7 @@ import { NameIndex } from './name-index.ts'
 import { PREFIX_MIN_LENGTH, queryWords } from './query-words.ts'
 import { reciprocalRankFusion, type RankedList } from './reciprocal-rank-fusion.ts'
 import { docsSectionDocument, entityDocument, entityHeader, type SearchDocument, type SearchFacets } from './search-document.ts'
-import { SCORED_MATCHES, SearchIndex, type SearchFilters, type StoredDocument, type TextQuery, type WordForms } from './search-index.ts'
+import { DEFAULT_EF_SEARCH, SCORED_MATCHES, SearchIndex, type SearchFilters, type StoredDocument, type TextQuery, type WordForms } from './search-index.ts'
 
 export type SearchMode = 'hybrid' | 'full-text' | 'semantic'
 
@@ -71,6 +71,8 @@ export interface SearchServiceOptions {
 }
 
 const CANDIDATES = 60
+/** Nearest documents fused: as many as one HNSW scan gives by default (ranks past 40 add under 1/100 each). */
+const MEANING_CANDIDATES = DEFAULT_EF_SEARCH
 const COMMON_SHARE = 0.2
 const NAME_CANDIDATES = 50
 const PER_ENTITY = 2
@@ -171,7 +173,7 @@ export class SearchService {
     const bySemantic = mode !== 'full-text' && this.embedder !== undefined && semantic !== 'off' && query.trim() !== ''
     // The rankings overlap: the query is embedded off the main thread, and on PostgreSQL the full-text and
     // nearest-vector queries run on two connections, while names are matched here. (PGlite runs one at a time.)
-    const byMeaning = bySemantic ? this.queryVector(query).then((vector) => index.nearest(vector, this.embedder!.id, filters, CANDIDATES)) : undefined
+    const byMeaning = bySemantic ? this.queryVector(query).then((vector) => index.nearest(vector, this.embedder!.id, filters, MEANING_CANDIDATES)) : undefined
     const byText = mode === 'semantic' ? undefined : index.fullText(textQuery, filters, CANDIDATES)
     const nameMatches = mode === 'semantic' ? [] : this.names.match(query, [...words, ...Object.values(corrections)], NAME_CANDIDATES)
     const nameWords = new Map(nameMatches.map((match) => [match.ref, match.matched]))
