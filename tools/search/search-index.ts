@@ -59,7 +59,7 @@ const HIGHLIGHT_OPTIONS = 'StartSel=<mark>, StopSel=</mark>, MaxWords=30, MinWor
 const BATCH = 500
 // Headlines parse the text they highlight; the start of a long body (an API definition) is enough to quote.
 const SNIPPET_SOURCE = 2000
-/** Matching documents scored per full-text query (see rankMatches); more than any query in the search evals matches. */
+/** Matching documents scored per full-text query (see `ranking`); more than any query in the search evals matches. */
 export const SCORED_MATCHES = 500
 /** pgvector's default `hnsw.ef_search`: the rows one HNSW scan returns at most. */
 export const DEFAULT_EF_SEARCH = 40
