@@ -51,6 +51,15 @@ export function optionArguments(tool: ToolDefinition, tokens: string[], { text, 
       if (url) values[field] = url
       else if (!optional) return { missing: `${tool.title} needs an address, e.g. https://backstage.example.com. Where is it?` }
     }
+    // "show the import report for https://…": a migration source is its address.
+    if (field === 'source' && !values.source) {
+      const source = /\bhttps?:\/\/[^\s"'<>`]+/i.exec(text)?.[0]?.replace(/[.,;:!?)]+$/, '')
+      if (source) values[field] = source
+    }
+    // "as a dry run only": check everything, change nothing.
+    if (field === 'dryRun' && /\bdry[- ]?run\b|\bwithout (?:storing|saving|writing|changing) anything\b/i.test(text)) values[field] = true
+    // "what does team-x own directly", "don't count subgroups": only what the group itself owns.
+    if (field === 'includeSubgroups' && /\b(?:directly|itself|(?:don'?t|do not|without|not|excluding|exclude)\s+(?:count(?:ing)?\s+|includ(?:e|ing)\s+)?(?:the\s+|its\s+)?sub-?(?:groups?|teams?))\b/i.test(text)) values[field] = false
     // An optional entity narrows a listing ("is the restart of cart-service done?").
     if (field === 'entity' && optional && refs[0]) values[field] = refs[0]
     if (schema.def?.type === 'enum' && !optional && schema.options) {
