@@ -34,7 +34,7 @@ function countFrom(tokens: string[]): number | undefined {
  * values and their synonyms, and a `replicas` count from "to 6". A required choice the question
  * does not make is a question back, listing the choices, never a guess.
  */
-export function optionArguments(tool: ToolDefinition, tokens: string[], { text, refs }: { text: string; refs: string[] }): { values: Record<string, unknown> } | { missing: string } {
+export function optionArguments(tool: ToolDefinition, tokens: string[], { text, refs, message = text }: { text: string; refs: string[]; message?: string }): { values: Record<string, unknown> } | { missing: string } {
   const shape = (tool.input as unknown as { shape?: Record<string, SchemaNode> }).shape ?? {}
   const values: Record<string, unknown> = {}
   const phrase = ` ${tokens.join(' ')} `
@@ -47,7 +47,8 @@ export function optionArguments(tool: ToolDefinition, tokens: string[], { text, 
     }
     // "migrate from https://backstage.acme.io": an address the question gives; a required one it lacks is asked for.
     if (field === 'url') {
-      const url = /\bhttps?:\/\/[^\s"'<>`]+/i.exec(text)?.[0]?.replace(/[.,;:!?)]+$/, '')
+      // "can you bring its catalog over? url is https://…": the address may come in another clause of the message.
+      const url = /\bhttps?:\/\/[^\s"'<>`]+/i.exec(text)?.[0]?.replace(/[.,;:!?)]+$/, '') ?? /\bhttps?:\/\/[^\s"'<>`]+/i.exec(message)?.[0]?.replace(/[.,;:!?)]+$/, '')
       if (url) values[field] = url
       else if (!optional) return { missing: `${tool.title} needs an address, e.g. https://backstage.example.com. Where is it?` }
     }

@@ -84,7 +84,7 @@ function clauses(question: string): Clause[] {
   if (/\b(between|connect(ed|s)?|relat(ed|ion|ionship)|path|link(ed)?)\b/i.test(question)) return [{ text: question.trim().replace(/[?]+$/, ''), asks: true }]
   return question
     // Separate sentences are separate clauses ("SYSTEM OVERRIDE: … . Who owns payments-db?"); "incl." ends none.
-    .split(/(?<!\b(?:incl|e\.g|i\.e|etc|vs|approx|esp|resp))(?<=[a-z0-9)])\.\s+(?=[A-Za-z])/)
+    .split(/(?<!\b(?:incl|e\.g|i\.e|etc|vs|approx|esp|resp)\.)(?<=[a-z0-9)]\.)\s+(?=[A-Za-z])/)
     .flatMap((sentence) => sentence.split(new RegExp(`(?<=\\?)\\s*(?=[^\\s?])|;\\s*|,?\\s+(?:and then|and also|also|and|plus|then|\\+|&)\\s+(?=${QUESTION_START}|${NEXT_ASK})|,?\\s+and\\s+(?=(?:of\\s+)?[a-z0-9]+(?:-[a-z0-9]+)+\\s*[?.!]*$)|,\\s+(?=${ACTION_VERB})`, 'i')))
     .map((part) => {
       // "…, so I can check the rollback notes": why it is asked, not a further ask.
@@ -92,7 +92,9 @@ function clauses(question: string): Clause[] {
       // "I'm on call: any open incidents" asks after its bit of context.
       // "…and its README has no contacts at all" says something of it; "…and its owner?" asks.
       const saysOfIt = /^\s*(?:its|their)\b/i.test(text) && DECLARATIVE.test(text) && !/\?\s*$/.test(part)
-      return { text, asks: !saysOfIt && (/\?\s*$/.test(part) || ASKING_START.test(text) || askedAfterContext(text) !== undefined || ASKED_AFTER_COLON.test(text)) }
+      // A sentence ended by a full stop states: "saw users-db in a trace, which surprised me." asks nothing.
+      const stated = /\.\s*$/.test(part)
+      return { text, asks: !saysOfIt && (/\?\s*$/.test(part) || ASKING_START.test(text) || (!stated && askedAfterContext(text) !== undefined) || ASKED_AFTER_COLON.test(text)) }
     })
     .filter((part) => part.text.length > 0)
 }
@@ -120,6 +122,11 @@ function unfencedYaml(text: string): { yaml: string; rest: string } | undefined 
   let end = start + 1
   while (end < lines.length && /^(?:\s+\S|\s*$|\s*-\s|\s*#|[\w.-]+\s*:(?:\s|$)|---)/.test(lines[end]!)) end++
   return { yaml: lines.slice(start, end).join('\n').trimEnd(), rest: [...lines.slice(0, start), ...lines.slice(end)].join('\n') }
+}
+
+/** Name-like words ("warp-drive-service", "zaphod.beeblebrox") that are neither in the catalog, nor tags, nor English. */
+function unknownEntityNames(part: string, mentions: Mention[], dictionary: ReadonlySet<string>, index: CatalogIndex): string[] {
+  return unknownNames(part, mentions, dictionary).filter((name) => (name.includes('-') || USER_NAME.test(name)) && !INCIDENT_ID.test(name) && index.withValue('metadata.tags', name.toLowerCase()).size === 0 && !words(name).every((word) => dictionary.has(word) || ENGLISH_PREFIXES.has(word)))
 }
 
 /** Whether a clause is nothing but names of entities ("for pricing-db", "the event bus"). */
@@ -207,14 +214,27 @@ export function planQuestion(question: string, context: PlannerContext): Plan {
   const somethingAsked = parts.length > 1 && parts.some((part) => part.asks)
   // "order-service is stuck, restart it": beside an action asked for, what is merely said is why.
   const actionAsked = parts.length > 1 && parts.some((part) => ACTION_FIRST.test(part.text))
-  for (const [position, { text: part, asks }] of parts.entries()) {
+  // An incident named in the context ("the postmortem for inc-21-2 is due") is what a later "it" means.
+  let contextIncident: string | undefined
+  for (const [position, { text: said, asks }] of parts.entries()) {
+    const pronounForIncident = contextIncident !== undefined && !INCIDENT_ID.test(said) && linkEntities(index, said).length === 0 ? /\b(?:it|this|that)\b(?!.*\b(?:it|this|that)\b)/i : undefined
+    const part = pronounForIncident ? said.replace(pronounForIncident, contextIncident!) : said
     // "…, don't run it", "…? want to chat about pick lists": a clause that asks nothing adds no call.
     if (NOT_NOW.test(part) || (calls.length > 0 && REASON_FOR_ASKING.test(part))) continue
     // "we're rotating creds on fraud-db tonight. what could be impacted?": the statement is context; what it names is
     // what the question is about.
     // "pricing-db, who owns it?": a clause that only names something says what the question is about.
     if (somethingAsked && !asks && (STATEMENT_START.test(part) || actionAsked || DECLARATIVE.test(part) || (onlyNames(index, part) && parts.slice(position + 1).some((later) => later.asks)))) {
-      const named = linkEntities(index, part).map((mention) => resolveMention(mention, { preferKinds: ['component', 'resource', 'api'] }, index)).flatMap((resolved) => (resolved && 'ref' in resolved ? [resolved.ref] : []))
+      const linked = linkEntities(index, part)
+      const named = linked.map((mention) => resolveMention(mention, { preferKinds: ['component', 'resource', 'api'] }, index)).flatMap((resolved) => (resolved && 'ref' in resolved ? [resolved.ref] : []))
+      contextIncident = INCIDENT_ID.exec(part)?.[1] ?? contextIncident
+      // "pegasus-sync has been failing. why is it failing?": the context is about something the catalog lacks, so "it" is that.
+      const unknown = named.length === 0 ? unknownEntityNames(part, linked, dictionary, index) : []
+      if (unknown.length > 0) {
+        firstProblem ??= notFound(part, linked, dictionary, index, [...tools.values()][0]!)
+        lastRefs = []
+        continue
+      }
       lastRefs = [...named, ...lastRefs]
       continue
     }
@@ -271,7 +291,7 @@ export function planQuestion(question: string, context: PlannerContext): Plan {
     if (SEARCH_THE_DOCS.test(part) && tools.has('search')) top = { tool: 'search', score: Math.max(top?.score ?? 0, MIN_INTENT_SCORE) }
     if (!top || top.score < MIN_INTENT_SCORE) continue
     // A name-like word the catalog does not have ("warp-drive-service") must not be answered about something else.
-    const unknown = unknownNames(part, mentions, dictionary).filter((name) => (name.includes('-') || USER_NAME.test(name)) && !INCIDENT_ID.test(name) && index.withValue('metadata.tags', name.toLowerCase()).size === 0 && !words(name).every((word) => dictionary.has(word) || ENGLISH_PREFIXES.has(word)))
+    const unknown = unknownEntityNames(part, mentions, dictionary, index)
     // A search looks for words, known or not ("anything in the docs about blue-green deploys?").
     if (unknown.length > 0 && !QUOTED.test(part) && !TEXT_SEARCH.test(part.toLowerCase()) && !(top.tool === 'search' && findsSomething)) {
       firstProblem ??= notFound(part, mentions, dictionary, index, tools.get(top.tool)!)
@@ -425,7 +445,7 @@ export function planQuestion(question: string, context: PlannerContext): Plan {
         const resolved = resolveMention(mention, { onlyKinds: ['component'], preferKinds: ['component'] }, index)
         return resolved && 'ref' in resolved ? [resolved.ref] : []
       })
-      const options = optionArguments(tool, tokens, { text: part, refs })
+      const options = optionArguments(tool, tokens, { text: part, refs, message: trimmed })
       // "which templates came over from Backstage?": a question, not a request, so a read that needs nothing more answers it.
       const reader = 'missing' in options && /^\s*(?:what|which|how|did|was|were|when|who|is|are)\b/i.test(part) ? ranked.find((candidate) => candidate.tool !== tool.name && candidate.score >= MIN_INTENT_SCORE && candidate.score >= top!.score * 0.5 && !isSignalsTool(candidate.tool) && needsNoEntity(candidate.tool, tools) && tools.get(candidate.tool)!.annotations.readOnlyHint) : undefined
       if (reader) {
@@ -440,7 +460,7 @@ export function planQuestion(question: string, context: PlannerContext): Plan {
     }
     for (const input of inputs) {
       let call: PlannedCall = { toolName: tool.name, input }
-      const rerouted = reroute(call.toolName, call.input)
+      const rerouted = reroute(call.toolName, call.input, tokens.some((token) => canonicalWord(token) === 'own'))
       if (rerouted && tools.has(rerouted.toolName)) call = rerouted
       // "who works on search-service?": people asked about a thing are its owners, members included.
       if (call.toolName === 'catalog_get_entity' && /^\s*who\b/i.test(askedAfterContext(part) ?? part) && /^(component|resource|api|system|domain):/.test(String(call.input.ref)) && tools.has('catalog_who_owns')) call = { toolName: 'catalog_who_owns', input: { ref: call.input.ref } }
@@ -493,7 +513,7 @@ const HOW_TO = /^\s*(?:and\s+)?(?:how\s+(?:do|can|should|would)\s+(?:i|we|you|on
 /** Asking where something is or whether it exists, at the start of the question or after a bit of context ("got a 429, where are the rate limit docs?"). */
 const AFTER_CONTEXT = '(?:^|[,;:]\\s*|\\s[-–—]\\s+)'
 const HOW_TO_ANYWHERE = new RegExp(`${AFTER_CONTEXT}(?:how\\s+(?:do|can|should|would)\\s+(?:i|we|you|one)\\b|how\\s+to\\b|what(?:'s| is) the (?:process|procedure|way) (?:to|for)\\b)`, 'i')
-const DISCOVERY = /(?:^|[,;:]\s*|\s[-–—]\s+)(?:where\b|is there\b|are there (?:any\s+)?(?:docs|documentation|guides?|runbooks?|services?|librar(?:y|ies)|tools?)\b|do we have (?:a|an|any|anything|something)\b|(?:anything|something)(?:\s+\w+){0,3}?\s+(?:about|on|for|that)\b|any (?:docs|documentation|guides?|runbooks?|info|information|how-?tos?)\b|(?:i'?m\s+)?looking for\b|i need (?:the |a |some )?(?:docs?|documentation|guide|runbook|service)\b|(?:search|docs?)\s*:|find me\b|(?:what|which)\s+(?:\w+\s+)?(?:handles|takes care of|deals with|is in charge of|manages|is used for)\b|who\s+(?:knows|is (?:an |the )?expert|understands|has experience)\b)/i
+const DISCOVERY = /(?:^|[,;:]\s*|\s[-–—]\s+)(?:where\b|is there\b|are there (?:any\s+)?(?:docs|documentation|guides?|runbooks?|services?|librar(?:y|ies)|tools?)\b|do we have (?:a|an|any|anything|something)\b|(?:anything|something)(?:\s+\w+){0,3}?\s+(?:about|on|for|that)\b|any (?:docs|documentation|guides?|runbooks?|info|information|how-?tos?)\b|(?:i'?m\s+)?looking for\b|i need (?:the |a |some )?(?:docs?|documentation|guide|runbook|service)\b|(?:search|docs?)\s*:|find me\b|(?:what|which)\s+(?:\w+\s+)?(?:handles|takes care of|deals with|is in charge of|manages|is used for)\b|who\s+(?:knows|is (?:an |the )?expert|understands|has experience)\b)|\b(?:documented|written (?:down|up))\s+(?:somewhere|anywhere)\b/i
 /** What a thing is for ("a library for feature toggles", "a service that sends SMS"), beyond its kind. */
 const PURPOSE = /\b(?:that|which|for|about)\s+(?!the\b|all\b|every\b)\w+/i
 /** The remediation tools, and the audit log of their approvals. */
@@ -616,7 +636,7 @@ function followUpCall(previous: PlannedCall, { text, mentions, tokens, filters, 
 }
 
 /** A tool whose entity turned out to be of a kind it does not take hands over to the tool that does. */
-function reroute(toolName: string, input: Record<string, unknown>): PlannedCall | undefined {
+function reroute(toolName: string, input: Record<string, unknown>, asksOwner = false): PlannedCall | undefined {
   const ref = (input.ref ?? input.group) as string | undefined
   if (!ref) return undefined
   const kind = ref.slice(0, ref.indexOf(':'))
@@ -628,6 +648,8 @@ function reroute(toolName: string, input: Record<string, unknown>): PlannedCall 
   if ((toolName === 'graph_dependencies' || toolName === 'graph_dependents') && kind === 'group') return { toolName: 'graph_owned_by', input: { group: ref } }
   // "what's under the payment-processing system": what a system or domain holds are its parts.
   if (toolName === 'graph_owned_by' && (kind === 'system' || kind === 'domain')) return { toolName: 'graph_parts', input: { ref } }
+  // "notification-preferences-service owner?": a service owns nothing; asked about owning, it is asked who owns it.
+  if (toolName === 'graph_owned_by' && asksOwner && ['component', 'resource', 'api'].includes(kind)) return { toolName: 'catalog_who_owns', input: { ref } }
   if (toolName === 'graph_owned_by' && kind !== 'group') return { toolName: 'catalog_get_entity', input: { ref } }
   return undefined
 }
