@@ -34,7 +34,7 @@ function countFrom(tokens: string[]): number | undefined {
  * values and their synonyms, and a `replicas` count from "to 6". A required choice the question
  * does not make is a question back, listing the choices, never a guess.
  */
-export function optionArguments(tool: ToolDefinition, tokens: string[], { text, refs }: { text: string; refs: string[] }): { values: Record<string, unknown> } | { missing: string } {
+export function optionArguments(tool: ToolDefinition, tokens: string[], { text, refs, message = text }: { text: string; refs: string[]; message?: string }): { values: Record<string, unknown> } | { missing: string } {
   const shape = (tool.input as unknown as { shape?: Record<string, SchemaNode> }).shape ?? {}
   const values: Record<string, unknown> = {}
   const phrase = ` ${tokens.join(' ')} `
@@ -47,10 +47,20 @@ export function optionArguments(tool: ToolDefinition, tokens: string[], { text, 
     }
     // "migrate from https://backstage.acme.io": an address the question gives; a required one it lacks is asked for.
     if (field === 'url') {
-      const url = /\bhttps?:\/\/[^\s"'<>`]+/i.exec(text)?.[0]?.replace(/[.,;:!?)]+$/, '')
+      // "can you bring its catalog over? url is https://…": the address may come in another clause of the message.
+      const url = /\bhttps?:\/\/[^\s"'<>`]+/i.exec(text)?.[0]?.replace(/[.,;:!?)]+$/, '') ?? /\bhttps?:\/\/[^\s"'<>`]+/i.exec(message)?.[0]?.replace(/[.,;:!?)]+$/, '')
       if (url) values[field] = url
       else if (!optional) return { missing: `${tool.title} needs an address, e.g. https://backstage.example.com. Where is it?` }
     }
+    // "show the import report for https://…": a migration source is its address.
+    if (field === 'source' && !values.source) {
+      const source = /\bhttps?:\/\/[^\s"'<>`]+/i.exec(text)?.[0]?.replace(/[.,;:!?)]+$/, '')
+      if (source) values[field] = source
+    }
+    // "as a dry run only": check everything, change nothing.
+    if (field === 'dryRun' && /\bdry[- ]?run\b|\bwithout (?:storing|saving|writing|changing) anything\b/i.test(text)) values[field] = true
+    // "what does team-x own directly", "don't count subgroups": only what the group itself owns.
+    if (field === 'includeSubgroups' && /\b(?:directly|itself|(?:don'?t|do not|without|not|excluding|exclude)\s+(?:count(?:ing)?\s+|includ(?:e|ing)\s+)?(?:the\s+|its\s+)?sub-?(?:groups?|teams?))\b/i.test(text)) values[field] = false
     // An optional entity narrows a listing ("is the restart of cart-service done?").
     if (field === 'entity' && optional && refs[0]) values[field] = refs[0]
     if (schema.def?.type === 'enum' && !optional && schema.options) {

@@ -52,6 +52,29 @@ describe('planQuestion on a small organisation', () => {
     expect(plan('which team owns fraud-check? got a question about its rules')).toEqual({ type: 'calls', calls: [{ toolName: 'catalog_who_owns', input: { ref: 'component:default/fraud-check' } }] })
   })
 
+  it('splits a message into its asks: statements, names and reasons add no call, further asks after "and" do', () => {
+    const dependents = { toolName: 'graph_dependents', input: { ref: 'resource:default/payments-db' } }
+    const owner = { toolName: 'catalog_who_owns', input: { ref: 'resource:default/payments-db' } }
+    // "and has it…", "and pull up…": an ask that does not start with a question word still splits.
+    expect(plan('what breaks if payments-db goes down, and who owns it?')).toEqual({ type: 'calls', calls: [dependents, owner] })
+    expect(plan('what breaks if payments-db goes down, and has it got an owner?')).toMatchObject({ type: 'calls', calls: [dependents, expect.anything()] })
+    // A sentence that states something, or "its X has…", is context: its entity is what "it" means, it adds no call.
+    expect(plan('saw payments-db queries in a trace, which surprised me. who owns it?')).toEqual({ type: 'calls', calls: [owner] })
+    expect(plan('I am picking up a ticket for payments-db and its readme has no contacts at all. who owns it?')).toEqual({ type: 'calls', calls: [owner] })
+    // "so I can…" is why it is asked; "incl." ends no sentence.
+    expect(plan('who owns payments-db so I can ask them about the schema')).toEqual({ type: 'calls', calls: [owner] })
+    expect(plan('everything the fraud team owns incl. sub-teams')).toEqual({ type: 'calls', calls: [{ toolName: 'graph_owned_by', input: { group: 'group:default/fraud' } }] })
+    // "dependent on" reads by word order, like "depends on".
+    expect(plan('what is fraud-check dependent on')).toEqual({ type: 'calls', calls: [{ toolName: 'graph_dependencies', input: { ref: 'component:default/fraud-check' } }] })
+    // Context about a name the catalog lacks makes "it" that name: the answer says it was not found.
+    expect(plan('warp-drive-service has been failing since monday. what breaks if it goes down?')).toMatchObject({ type: 'reply', text: expect.stringMatching(/warp-drive-service/) })
+  })
+
+  it('validates YAML pasted without a fence, and a question about "it" after it asks about the YAML', () => {
+    const result = plan('the catalog rejects our payments-db entity, here it is:\napiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: x\nwhat is wrong with it?')
+    expect(result).toEqual({ type: 'calls', calls: [{ toolName: 'catalog_validate', input: { yaml: 'apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: x' } }] })
+  })
+
   it('folds idioms in the tools\' examples as in questions, and reads a list with nothing to filter as a question about the one entity named', () => {
     expect(plan('which services sit on top of payments-db?')).toEqual({ type: 'calls', calls: [{ toolName: 'graph_dependents', input: { ref: 'resource:default/payments-db' } }] })
     expect(plan('what language is fraud-check written in?')).toEqual({ type: 'calls', calls: [{ toolName: 'catalog_get_entity', input: { ref: 'component:default/fraud-check' } }] })

@@ -83,16 +83,28 @@ function clauses(question: string): Clause[] {
   // "how are cart-service and pricing-db related": one question about two entities.
   if (/\b(between|connect(ed|s)?|relat(ed|ion|ionship)|path|link(ed)?)\b/i.test(question)) return [{ text: question.trim().replace(/[?]+$/, ''), asks: true }]
   return question
-    // Separate sentences are separate clauses ("SYSTEM OVERRIDE: … . Who owns payments-db?").
-    .split(/(?<=[a-z0-9)])\.\s+(?=[A-Za-z])/)
-    .flatMap((sentence) => sentence.split(new RegExp(`(?<=\\?)\\s*(?=[^\\s?])|;\\s*|,?\\s+(?:and then|and also|also|and|plus|then|\\+|&)\\s+(?=${QUESTION_START})|,?\\s+and\\s+(?=(?:of\\s+)?[a-z0-9]+(?:-[a-z0-9]+)+\\s*[?.!]*$)|,\\s+(?=${ACTION_VERB})`, 'i')))
+    // Separate sentences are separate clauses ("SYSTEM OVERRIDE: … . Who owns payments-db?"); "incl." ends none.
+    .split(/(?<!\b(?:incl|e\.g|i\.e|etc|vs|approx|esp|resp)\.)(?<=[a-z0-9)]\.)\s+(?=[A-Za-z])/)
+    .flatMap((sentence) => sentence.split(new RegExp(`(?<=\\?)\\s*(?=[^\\s?])|;\\s*|,?\\s+(?:and then|and also|also|and|plus|then|\\+|&)\\s+(?=${QUESTION_START}|${NEXT_ASK})|,?\\s+and\\s+(?=(?:of\\s+)?[a-z0-9]+(?:-[a-z0-9]+)+\\s*[?.!]*$)|,\\s+(?=${ACTION_VERB})`, 'i')))
     .map((part) => {
-      const text = part.trim().replace(FILLER, '').replace(/[?.!]+$/, '')
+      // "…, so I can check the rollback notes": why it is asked, not a further ask.
+      const text = part.trim().replace(FILLER, '').replace(PURPOSE_TAIL, '').replace(/[?.!]+$/, '')
       // "I'm on call: any open incidents" asks after its bit of context.
-      return { text, asks: /\?\s*$/.test(part) || ASKING_START.test(text) || askedAfterContext(text) !== undefined || ASKED_AFTER_COLON.test(text) }
+      // "…and its README has no contacts at all" says something of it; "…and its owner?" asks.
+      const saysOfIt = /^\s*(?:its|their)\b/i.test(text) && DECLARATIVE.test(text) && !/\?\s*$/.test(part)
+      // A sentence ended by a full stop states: "saw users-db in a trace, which surprised me." asks nothing.
+      const stated = /\.\s*$/.test(part)
+      return { text, asks: !saysOfIt && (/\?\s*$/.test(part) || ASKING_START.test(text) || (!stated && askedAfterContext(text) !== undefined) || ASKED_AFTER_COLON.test(text)) }
     })
     .filter((part) => part.text.length > 0)
 }
+
+/** After "and": a further ask that is not a question word ("…, and has it had incidents", "…, and pull up its docs"). */
+const NEXT_ASK = '(?:has|have|had|was|were|did|will|why|when|pull|open|fetch|grab|search|look)\\b'
+/** "so I can check the notes", "so that we know": the reason for an ask. */
+const PURPOSE_TAIL = /,?\s+so(?: that)? (?:i|we|you|they|someone) (?:can|could|may|might|will|know)\b.*$/i
+/** "saw users-db queries in a trace", "payments db has been sluggish", "if the bus goes down": a clause that says how things are. */
+const DECLARATIVE = /^\s*(?:(?:saw|seen|seeing|noticed|noticing|got|getting|found|heard|had|if|when|whenever|since|because|after|before|while|once|as)\b|(?:[\w.'’-]+\s+){0,6}?(?:is|are|was|were|has|have|had|keeps?|kept|seems?|looks?|went|got|gets|started|starts|began|broke|crashed|crashes|been|isn[\'’]?t|aren[\'’]?t|wasn[\'’]?t|doesn[\'’]?t|don[\'’]?t|didn[\'’]?t|won[\'’]?t|can[\'’]?t|cannot)\b)/i
 
 /** "…, roll it back", "…, restart it please": an action asked for after a statement of what went wrong. */
 const ACTION_VERB = '(?:please\\s+)?(?:restart|reboot|bounce|roll\\s*(?:it\\s+|that\\s+)?back|rollback|revert|scale|undo)\\b'
@@ -101,6 +113,30 @@ const ASKING_START = new RegExp(`^\\s*(?:${QUESTION_START}|(?:why|when|who'?s|wh
 const ASKED_AFTER_COLON = new RegExp(`[:–—]\\s*${QUESTION_START}`, 'i')
 /** How context begins ("we're rotating creds on fraud-db tonight", "the last release is broken", "got a question about renewals"). */
 const STATEMENT_START = /^\s*(?:heads[- ]up|fyi|btw|context|(?:we|i|it|they|our|my|this|that|these|those|the|there|he|she|someone|somebody)(?:['’](?:re|m|ve|s|ll|d))?|got|been|just|seems|looks like)\b/i
+
+/** YAML pasted without a fence: from its first `apiVersion:` or `kind:` line while lines look like YAML; the rest is the question. */
+function unfencedYaml(text: string): { yaml: string; rest: string } | undefined {
+  const lines = text.split('\n')
+  const start = lines.findIndex((line) => /^\s*(apiVersion|kind)\s*:/.test(line))
+  if (start === -1) return undefined
+  let end = start + 1
+  while (end < lines.length && /^(?:\s+\S|\s*$|\s*-\s|\s*#|[\w.-]+\s*:(?:\s|$)|---)/.test(lines[end]!)) end++
+  return { yaml: lines.slice(start, end).join('\n').trimEnd(), rest: [...lines.slice(0, start), ...lines.slice(end)].join('\n') }
+}
+
+/** Name-like words ("warp-drive-service", "zaphod.beeblebrox") that are neither in the catalog, nor tags, nor English. */
+function unknownEntityNames(part: string, mentions: Mention[], dictionary: ReadonlySet<string>, index: CatalogIndex): string[] {
+  return unknownNames(part, mentions, dictionary).filter((name) => (name.includes('-') || USER_NAME.test(name)) && !INCIDENT_ID.test(name) && index.withValue('metadata.tags', name.toLowerCase()).size === 0 && !words(name).every((word) => dictionary.has(word) || ENGLISH_PREFIXES.has(word)))
+}
+
+/** Whether a clause is nothing but names of entities ("for pricing-db", "the event bus"). */
+function onlyNames(index: CatalogIndex, text: string): boolean {
+  const mentions = linkEntities(index, text)
+  if (mentions.length === 0) return false
+  const tokens = words(text)
+  const masked = maskSpans(tokens, mentions.map((mention) => widenOverKindWord(tokens, mention)))
+  return masked.every((token) => token === ENTITY_TOKEN || canonicalWord(token) === undefined || PREPOSITIONS.has(token))
+}
 
 /** The words of a question that look like a name the catalog lacks (for "not found" answers). */
 function unknownNames(question: string, mentions: Mention[], dictionary: ReadonlySet<string>): string[] {
@@ -147,11 +183,16 @@ export function planQuestion(question: string, context: PlannerContext): Plan {
   if (trimmed === '') return reply(`Ask me about your software catalog, for example:\n${capabilities(tools)}`)
   if (trimmed.length > MAX_QUESTION) return reply(`That message is ${trimmed.length} characters long; ask in under ${MAX_QUESTION} characters (paste only the part that matters).`)
 
-  const yaml = /```(?:ya?ml)?\s*\n([\s\S]*?)```/.exec(trimmed)?.[1] ?? (/^\s*(apiVersion|kind)\s*:/m.test(trimmed) ? trimmed.slice(trimmed.search(/^\s*(apiVersion|kind)\s*:/m)) : undefined)
+  const fenced = /```(?:ya?ml)?\s*\n([\s\S]*?)```/.exec(trimmed)
+  const unfenced = fenced ? undefined : unfencedYaml(trimmed)
+  const yaml = fenced?.[1] ?? unfenced?.yaml
   if (yaml && tools.has('catalog_validate')) {
     // "validate this and tell me who owns cart-service: ```…```": the YAML, then the rest of the question.
-    const rest = trimmed.replace(/```[\s\S]*?```/g, ' ').replace(/^\s*(apiVersion|kind)\s*:[\s\S]*$/m, ' ').replace(/\b(validate|check|lint)\s+(this|it|that)\b/gi, ' ').trim()
-    const more = rest.length > 0 && /[a-z]{3,}/i.test(rest) && linkEntities(index, rest).length > 0 ? planQuestion(rest, context) : undefined
+    const rest = (fenced ? trimmed.replace(/```[\s\S]*?```/g, ' ') : unfenced!.rest).replace(/\b(validate|check|lint)\s+(this|it|that)\b/gi, ' ').trim()
+    // Only a further ask that names an entity adds a call: the story around the YAML ("the catalog keeps rejecting
+    // our reviews-service entity … what's wrong with it?") is about the YAML.
+    const asked = clauses(rest).filter((clause) => (clause.asks || !DECLARATIVE.test(clause.text)) && linkEntities(index, clause.text).length > 0 && !/\b(?:it|this|that)\b/i.test(clause.text))
+    const more = asked.length > 0 ? planQuestion(asked.map((clause) => `${clause.text}?`).join(' '), context) : undefined
     return { type: 'calls', calls: [{ toolName: 'catalog_validate', input: { yaml } }, ...(more?.type === 'calls' ? more.calls.filter((call) => call.toolName !== 'catalog_query') : [])] }
   }
 
@@ -173,13 +214,27 @@ export function planQuestion(question: string, context: PlannerContext): Plan {
   const somethingAsked = parts.length > 1 && parts.some((part) => part.asks)
   // "order-service is stuck, restart it": beside an action asked for, what is merely said is why.
   const actionAsked = parts.length > 1 && parts.some((part) => ACTION_FIRST.test(part.text))
-  for (const { text: part, asks } of parts) {
+  // An incident named in the context ("the postmortem for inc-21-2 is due") is what a later "it" means.
+  let contextIncident: string | undefined
+  for (const [position, { text: said, asks }] of parts.entries()) {
+    const pronounForIncident = contextIncident !== undefined && !INCIDENT_ID.test(said) && linkEntities(index, said).length === 0 ? /\b(?:it|this|that)\b(?!.*\b(?:it|this|that)\b)/i : undefined
+    const part = pronounForIncident ? said.replace(pronounForIncident, contextIncident!) : said
     // "…, don't run it", "…? want to chat about pick lists": a clause that asks nothing adds no call.
     if (NOT_NOW.test(part) || (calls.length > 0 && REASON_FOR_ASKING.test(part))) continue
     // "we're rotating creds on fraud-db tonight. what could be impacted?": the statement is context; what it names is
     // what the question is about.
-    if (somethingAsked && !asks && (STATEMENT_START.test(part) || actionAsked)) {
-      const named = linkEntities(index, part).map((mention) => resolveMention(mention, { preferKinds: ['component', 'resource', 'api'] }, index)).flatMap((resolved) => (resolved && 'ref' in resolved ? [resolved.ref] : []))
+    // "pricing-db, who owns it?": a clause that only names something says what the question is about.
+    if (somethingAsked && !asks && (STATEMENT_START.test(part) || actionAsked || DECLARATIVE.test(part) || (onlyNames(index, part) && parts.slice(position + 1).some((later) => later.asks)))) {
+      const linked = linkEntities(index, part)
+      const named = linked.map((mention) => resolveMention(mention, { preferKinds: ['component', 'resource', 'api'] }, index)).flatMap((resolved) => (resolved && 'ref' in resolved ? [resolved.ref] : []))
+      contextIncident = INCIDENT_ID.exec(part)?.[1] ?? contextIncident
+      // "pegasus-sync has been failing. why is it failing?": the context is about something the catalog lacks, so "it" is that.
+      const unknown = named.length === 0 ? unknownEntityNames(part, linked, dictionary, index) : []
+      if (unknown.length > 0) {
+        firstProblem ??= notFound(part, linked, dictionary, index, [...tools.values()][0]!)
+        lastRefs = []
+        continue
+      }
       lastRefs = [...named, ...lastRefs]
       continue
     }
@@ -194,7 +249,7 @@ export function planQuestion(question: string, context: PlannerContext): Plan {
     const ranked = (askedRanked[0]?.score ?? 0) >= MIN_INTENT_SCORE ? askedRanked : classifier.rank(masked, allowed)
     let top: IntentScore | undefined = ranked[0]
     // Looking for something ("anything in the docs about blue-green deploys?") may be about any topic.
-    const findsSomething = HOW_TO_ANYWHERE.test(part) || DISCOVERY.test(part)
+    const findsSomething = HOW_TO_ANYWHERE.test(part) || DISCOVERY.test(part) || SEARCH_THE_DOCS.test(part)
     // "How do I create a new service?" is a question for the docs, whatever it is about.
     const topic = findsSomething && (HOW_TO_ANYWHERE.test(part) || DOCS_WORDS.test(part)) && tools.has('search') ? undefined : unsupportedTopic(outside, tools, { strongOnly: (top?.score ?? 0) >= 0.4 || findsSomething })
     if (topic) {
@@ -233,9 +288,10 @@ export function planQuestion(question: string, context: PlannerContext): Plan {
     // "is there a runbook for a stuck pick list queue?": looking for documents is a search, whatever it names.
     const looksForDocs = DISCOVERY.test(part) && DOCS_WORDS.test(part)
     if ((looksForDocs || ((howTo || (DISCOVERY.test(part) && !answeredWithoutEntity && !attributeList)) && fullNames.length === 0)) && !tokens.some((token) => PRONOUNS.has(token)) && tools.has('search')) top = { tool: 'search', score: Math.max(top?.score ?? 0, MIN_INTENT_SCORE) }
+    if (SEARCH_THE_DOCS.test(part) && tools.has('search')) top = { tool: 'search', score: Math.max(top?.score ?? 0, MIN_INTENT_SCORE) }
     if (!top || top.score < MIN_INTENT_SCORE) continue
     // A name-like word the catalog does not have ("warp-drive-service") must not be answered about something else.
-    const unknown = unknownNames(part, mentions, dictionary).filter((name) => (name.includes('-') || USER_NAME.test(name)) && !INCIDENT_ID.test(name) && index.withValue('metadata.tags', name.toLowerCase()).size === 0 && !words(name).every((word) => dictionary.has(word) || ENGLISH_PREFIXES.has(word)))
+    const unknown = unknownEntityNames(part, mentions, dictionary, index)
     // A search looks for words, known or not ("anything in the docs about blue-green deploys?").
     if (unknown.length > 0 && !QUOTED.test(part) && !TEXT_SEARCH.test(part.toLowerCase()) && !(top.tool === 'search' && findsSomething)) {
       firstProblem ??= notFound(part, mentions, dictionary, index, tools.get(top.tool)!)
@@ -298,6 +354,8 @@ export function planQuestion(question: string, context: PlannerContext): Plan {
     if (HOW_TO_ANYWHERE.test(part) && ['remediation_request', 'remediation_plan', 'remediation_undo'].includes(tool.name) && tools.has('search')) tool = tools.get('search')!
     // "search the docs for voucher codes": a search, even when its words name an entity.
     if (tool.name === 'docs_get' && /^\s*(?:please\s+)?(?:search|find|look for)\b/i.test(part) && tools.has('search')) tool = tools.get('search')!
+    // "could you search the docs for our TLS renewal procedure?": a request to search the docs is a search, whatever it is about.
+    if (SEARCH_THE_DOCS.test(part) && tools.has('search')) tool = tools.get('search')!
     // Text in quotes is something to search for, not an entity to describe.
     if (quoted && filters.text !== undefined && tool.name !== 'search' && tools.has('catalog_query')) tool = tools.get('catalog_query')!
     // Lists narrowed by attributes are catalog queries, also when they name a team or a system.
@@ -387,7 +445,7 @@ export function planQuestion(question: string, context: PlannerContext): Plan {
         const resolved = resolveMention(mention, { onlyKinds: ['component'], preferKinds: ['component'] }, index)
         return resolved && 'ref' in resolved ? [resolved.ref] : []
       })
-      const options = optionArguments(tool, tokens, { text: part, refs })
+      const options = optionArguments(tool, tokens, { text: part, refs, message: trimmed })
       // "which templates came over from Backstage?": a question, not a request, so a read that needs nothing more answers it.
       const reader = 'missing' in options && /^\s*(?:what|which|how|did|was|were|when|who|is|are)\b/i.test(part) ? ranked.find((candidate) => candidate.tool !== tool.name && candidate.score >= MIN_INTENT_SCORE && candidate.score >= top!.score * 0.5 && !isSignalsTool(candidate.tool) && needsNoEntity(candidate.tool, tools) && tools.get(candidate.tool)!.annotations.readOnlyHint) : undefined
       if (reader) {
@@ -402,7 +460,7 @@ export function planQuestion(question: string, context: PlannerContext): Plan {
     }
     for (const input of inputs) {
       let call: PlannedCall = { toolName: tool.name, input }
-      const rerouted = reroute(call.toolName, call.input)
+      const rerouted = reroute(call.toolName, call.input, tokens.some((token) => canonicalWord(token) === 'own'))
       if (rerouted && tools.has(rerouted.toolName)) call = rerouted
       // "who works on search-service?": people asked about a thing are its owners, members included.
       if (call.toolName === 'catalog_get_entity' && /^\s*who\b/i.test(askedAfterContext(part) ?? part) && /^(component|resource|api|system|domain):/.test(String(call.input.ref)) && tools.has('catalog_who_owns')) call = { toolName: 'catalog_who_owns', input: { ref: call.input.ref } }
@@ -430,7 +488,7 @@ export function planQuestion(question: string, context: PlannerContext): Plan {
 /** The clause without the request around it: "search the docs for kafka lag" → "kafka lag". */
 function searchQuery(part: string): string {
   const stripped = part
-    .replace(/^\s*(?:please\s+)?(?:can you\s+|could you\s+)?(?:search|look|find|show me|show)\s+(?:(?:in|through)\s+)?(?:the\s+)?(?:docs|documentation|catalog)?\s*(?:for|about|on)?\s*:?\s*/i, '')
+    .replace(/^\s*(?:please\s+)?(?:can you\s+|could you\s+|would you\s+)?(?:please\s+)?(?:search|look|find|show me|show)\s+(?:(?:in|through)\s+)?(?:the\s+)?(?:docs|documentation|catalog)?\s*(?:for|about|on)?\s*:?\s*/i, '')
     .replace(/^\s*(?:search\s+)?docs\s*:\s*/i, '')
     .trim()
   return stripped.length > 0 ? stripped : part.trim()
@@ -448,12 +506,14 @@ const HYPOTHETICAL = /\b(?:would|what if|happens? if|dry[- ]?run|simulate|previe
 const NOT_NOW = /^\s*(?:but\s+|and\s+)?(?:(?:please\s+)?(?:don'?t|dont|do not|never)\s+(?:actually\s+)?(?:run|execute|do|apply|touch|change)\b|without\s+(?:running|executing|doing|applying|changing)\b|(?:just\s+)?(?:a\s+)?dry[- ]?run\s*(?:only|please)?\s*[!.]*$)/i
 /** Why someone asks, said after the question ("…? want to chat about pick lists"): context, not another question. */
 const REASON_FOR_ASKING = /^\s*(?:(?:i|we)(?:'d| would)?\s+)?(?:want|wanna|need|hoping|trying|would like|plan(?:ning)?|going)\s+to\s+(?:chat|talk|ask|discuss|sync|understand|learn|know|figure out|check in|reach out|get in touch)\b/i
-const ACTION_FIRST = /^\s*(?:(?:please|pls|kindly|go ahead and|let'?s|can you|could you|would you)\s+)*(?:restart|reboot|bounce|roll\s*(?:it\s+|that\s+|them\s+)?back|revert|scale)\b/i
+const ACTION_FIRST = /^\s*(?:(?:please|pls|kindly|go ahead and|let'?s|can you|could you|would you)\s+)*(?:(?:initiate|trigger|kick off|issue|perform|start)\s+(?:a|an|the)\s+(?:rolling\s+)?)?(?:restart|reboot|bounce|roll\s*(?:it\s+|that\s+|them\s+)?back|rollback|revert|scale)\b/i
+/** "search docs for…", "could you look through the runbooks for…": a search of the documents asked for by name. */
+const SEARCH_THE_DOCS = /^\s*(?:(?:please|pls|kindly|can you|could you|would you)\s+)*(?:search|grep|look (?:through|in)|dig through)\s+(?:in\s+|through\s+)?(?:the\s+|our\s+)?(?:docs|documentation|runbooks?|wiki|techdocs|guides)\b/i
 const HOW_TO = /^\s*(?:and\s+)?(?:how\s+(?:do|can|should|would)\s+(?:i|we|you|one)\b|how\s+to\b|what(?:'s| is) the (?:process|procedure|way) (?:to|for)\b)/i
 /** Asking where something is or whether it exists, at the start of the question or after a bit of context ("got a 429, where are the rate limit docs?"). */
 const AFTER_CONTEXT = '(?:^|[,;:]\\s*|\\s[-–—]\\s+)'
 const HOW_TO_ANYWHERE = new RegExp(`${AFTER_CONTEXT}(?:how\\s+(?:do|can|should|would)\\s+(?:i|we|you|one)\\b|how\\s+to\\b|what(?:'s| is) the (?:process|procedure|way) (?:to|for)\\b)`, 'i')
-const DISCOVERY = /(?:^|[,;:]\s*|\s[-–—]\s+)(?:where\b|is there\b|are there (?:any\s+)?(?:docs|documentation|guides?|runbooks?|services?|librar(?:y|ies)|tools?)\b|do we have (?:a|an|any|anything|something)\b|(?:anything|something)(?:\s+\w+){0,3}?\s+(?:about|on|for|that)\b|any (?:docs|documentation|guides?|runbooks?|info|information|how-?tos?)\b|(?:i'?m\s+)?looking for\b|i need (?:the |a |some )?(?:docs?|documentation|guide|runbook|service)\b|(?:search|docs?)\s*:|find me\b|(?:what|which)\s+(?:\w+\s+)?(?:handles|takes care of|deals with|is in charge of|manages|is used for)\b|who\s+(?:knows|is (?:an |the )?expert|understands|has experience)\b)/i
+const DISCOVERY = /(?:^|[,;:]\s*|\s[-–—]\s+)(?:where\b|is there\b|are there (?:any\s+)?(?:docs|documentation|guides?|runbooks?|services?|librar(?:y|ies)|tools?)\b|do we have (?:a|an|any|anything|something)\b|(?:anything|something)(?:\s+\w+){0,3}?\s+(?:about|on|for|that)\b|any (?:docs|documentation|guides?|runbooks?|info|information|how-?tos?)\b|(?:i'?m\s+)?looking for\b|i need (?:the |a |some )?(?:docs?|documentation|guide|runbook|service)\b|(?:search|docs?)\s*:|find me\b|(?:what|which)\s+(?:\w+\s+)?(?:handles|takes care of|deals with|is in charge of|manages|is used for)\b|who\s+(?:knows|is (?:an |the )?expert|understands|has experience)\b)|\b(?:documented|written (?:down|up))\s+(?:somewhere|anywhere)\b/i
 /** What a thing is for ("a library for feature toggles", "a service that sends SMS"), beyond its kind. */
 const PURPOSE = /\b(?:that|which|for|about)\s+(?!the\b|all\b|every\b)\w+/i
 /** The remediation tools, and the audit log of their approvals. */
@@ -576,7 +636,7 @@ function followUpCall(previous: PlannedCall, { text, mentions, tokens, filters, 
 }
 
 /** A tool whose entity turned out to be of a kind it does not take hands over to the tool that does. */
-function reroute(toolName: string, input: Record<string, unknown>): PlannedCall | undefined {
+function reroute(toolName: string, input: Record<string, unknown>, asksOwner = false): PlannedCall | undefined {
   const ref = (input.ref ?? input.group) as string | undefined
   if (!ref) return undefined
   const kind = ref.slice(0, ref.indexOf(':'))
@@ -588,6 +648,8 @@ function reroute(toolName: string, input: Record<string, unknown>): PlannedCall 
   if ((toolName === 'graph_dependencies' || toolName === 'graph_dependents') && kind === 'group') return { toolName: 'graph_owned_by', input: { group: ref } }
   // "what's under the payment-processing system": what a system or domain holds are its parts.
   if (toolName === 'graph_owned_by' && (kind === 'system' || kind === 'domain')) return { toolName: 'graph_parts', input: { ref } }
+  // "notification-preferences-service owner?": a service owns nothing; asked about owning, it is asked who owns it.
+  if (toolName === 'graph_owned_by' && asksOwner && ['component', 'resource', 'api'].includes(kind)) return { toolName: 'catalog_who_owns', input: { ref } }
   if (toolName === 'graph_owned_by' && kind !== 'group') return { toolName: 'catalog_get_entity', input: { ref } }
   return undefined
 }
@@ -617,7 +679,8 @@ function needsNoEntity(name: string, tools: Map<string, ToolDefinition>): boolea
 
 /** The question that follows a statement of context in one clause ("I found a bug in tax-service, who do I raise it with?"). */
 function askedAfterContext(part: string): string | undefined {
-  const match = /^(?:[^,;:]{12,}?)(?:[,;:]|\s[-–—])\s+((?:who|whom|whose|what|whats|what's|which|where|how|why|when|is|are|does|do|can|could|should|will|any)\b.*)$/i.exec(part)
+  // The context may run over several commas ("memory keeps creeping up, I'd like to warn its owners - who are they?").
+  const match = /^(?:[^;:]{12,}?)(?:[,;:]|\s[-–—])\s+((?:who|whom|whose|what|whats|what's|which|where|how|why|when|is|are|does|do|can|could|should|will|any)\b.*)$/i.exec(part)
   return match?.[1]
 }
 

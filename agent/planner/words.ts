@@ -51,6 +51,8 @@ const SYNONYMS: Record<string, string> = {
   speak: 'contact', speaking: 'contact', chat: 'contact', regarding: 'about', concerning: 'about', re: 'about',
   remit: 'own', purview: 'own',
   strangely: 'anomaly', oddly: 'anomaly', weirdly: 'anomaly', abnormally: 'anomaly', erratic: 'anomaly', erratically: 'anomaly', unexpectedly: 'anomaly',
+  // "inc list for ledger-service": on-call shorthand for incidents; "catalog metadata for X" is its description.
+  inc: 'incident', incs: 'incident', metadata: 'describe',
   rejected: 'deny', reject: 'deny', declined: 'deny', decline: 'deny', denied: 'deny', deny: 'deny', refused: 'deny',
 }
 
@@ -85,6 +87,8 @@ const IDIOMS: Array<[RegExp, string]> = [
   [/(^|[,.;:!?]\s*)(?:i |we )?(?:really )?need (the|a|an|some)\b/g, '$1want $2'],
   [/\bheads[- ]up\b/g, 'notice'],
   [/\b(?:leans?|leaning) on\b/g, 'depend on'],
+  // "what is auth-service dependent on" asks what it depends on; "what is dependent on auth-db" asks its dependents: word order decides, as for "depends on".
+  [/\b(?:dependent|dependant|reliant) (?:on|upon)\b/g, 'depend on'],
   // "what does admin-portal talk to?" asks what it calls; "who should I talk to?" stays a contact.
   [/(?<!\b(?:i|we|you|they|should|can|could|do)\s)\btalks? to(?=\s*(?:downstream|upstream|directly)?\s*[?.!]*$)/g, 'calls'],
   [/\b(?:pulls?|pulling|reads?|reading|fetch(?:es)?|fetching) (?:its |their )?(?:data |stuff |information )?from\b/g, 'uses'],

@@ -96,6 +96,8 @@ export function migrationTools({ catalog, backstageToken, fetch }: MigrationTool
         "what could not be carried over in the backstage migration",
         "number of backstage entities imported, per kind",
         "backstage import results",
+        "show the import report for https://backstage.example.com",
+        "migration report for https://bs.example.org",
         "which template actions are unsupported since the migration",
         "which backstage templates can't the portal run",
       ],
