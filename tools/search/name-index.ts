@@ -186,9 +186,9 @@ export class NameIndex {
       scores[id] += 100
     }
     const top = topScores(credited.subarray(0, creditedCount), limit, (id) => scores[id]! / Math.sqrt(this.wordsOf[id]?.length ?? 1), (id) => this.refs[id]!)
-    const matches = top.map((id) => ({
+    const matches = top.map(({ id, score }) => ({
       ref: this.refs[id]!,
-      score: scores[id]! / Math.sqrt(this.wordsOf[id]?.length ?? 1),
+      score,
       // How each word matched, for the few entities returned: the first expansion that gave the kept credit.
       matched: words.flatMap((_, position) => {
         const kept = this.bestByWord[position]![id]!
@@ -257,7 +257,7 @@ const RANK_SCALE = 1000
  * The `limit` best-scoring entities, best first, ties by ref (compared by code unit: a locale-aware comparison is
  * slow over thousands of candidates, and refs are ASCII). Kept in a small sorted array, not by sorting them all.
  */
-function topScores(ids: Int32Array, limit: number, scoreOf: (id: number) => number, refOf: (id: number) => string): number[] {
+function topScores(ids: Int32Array, limit: number, scoreOf: (id: number) => number, refOf: (id: number) => string): Array<{ id: number; score: number }> {
   const top: Array<{ id: number; score: number }> = []
   const before = (score: number, id: number, than: { id: number; score: number }) => score > than.score || (score === than.score && refOf(id) < refOf(than.id))
   for (const id of ids) {
@@ -268,7 +268,7 @@ function topScores(ids: Int32Array, limit: number, scoreOf: (id: number) => numb
     top.splice(position, 0, { id, score })
     if (top.length > limit) top.pop()
   }
-  return top.map((entry) => entry.id)
+  return top
 }
 const rank = (how: 'exact' | 'prefix' | 'typo') => (how === 'exact' ? 2 : how === 'prefix' ? 1 : 0)
 

@@ -420,21 +420,19 @@ function matchesFilters(document: StoredDocument, filters: SearchFilters): boole
 }
 
 function facetsOf(documents: StoredDocument[]): SearchResponse['facets'] {
-  // One pass over the documents, counting every facet at once.
-  const counts = { kind: new Map<string, number>(), type: new Map<string, number>(), owner: new Map<string, number>(), system: new Map<string, number>(), lifecycle: new Map<string, number>(), tag: new Map<string, number>() }
-  const add = (map: Map<string, number>, value: string | null) => {
-    if (value) map.set(value, (map.get(value) ?? 0) + 1)
+  const count = (values: Array<string | null>) => {
+    const counts = new Map<string, number>()
+    for (const value of values) if (value) counts.set(value, (counts.get(value) ?? 0) + 1)
+    return [...counts].map(([value, count]) => ({ value, count })).sort((a, b) => b.count - a.count || a.value.localeCompare(b.value)).slice(0, 20)
   }
-  for (const document of documents) {
-    add(counts.kind, document.kind)
-    add(counts.type, document.type)
-    add(counts.owner, document.owner)
-    add(counts.system, document.system)
-    add(counts.lifecycle, document.lifecycle)
-    for (const tag of document.tags) add(counts.tag, tag)
+  return {
+    kind: count(documents.map((document) => document.kind)),
+    type: count(documents.map((document) => document.type)),
+    owner: count(documents.map((document) => document.owner)),
+    system: count(documents.map((document) => document.system)),
+    lifecycle: count(documents.map((document) => document.lifecycle)),
+    tag: count(documents.flatMap((document) => document.tags)),
   }
-  const top = (map: Map<string, number>) => [...map].map(([value, count]) => ({ value, count })).sort((a, b) => b.count - a.count || a.value.localeCompare(b.value)).slice(0, 20)
-  return { kind: top(counts.kind), type: top(counts.type), owner: top(counts.owner), system: top(counts.system), lifecycle: top(counts.lifecycle), tag: top(counts.tag) }
 }
 
 function explain(ranks: Record<string, number>, named: Array<{ word: string; as: string; how: string }>, marked: string[], similarity: number | undefined): string {
