@@ -1,6 +1,6 @@
 import { PGlite } from '@electric-sql/pglite'
 import { vector } from '@electric-sql/pglite-pgvector'
-import type { Queryable, QueryResult, Store } from './store.ts'
+import { SESSION_SETTINGS, type Queryable, type QueryResult, type Store } from './store.ts'
 
 export interface PgliteStoreOptions {
   /** A directory to persist to; omitted means in memory. */
@@ -29,6 +29,7 @@ export class PgliteStore implements Store {
 
   static async open({ dataDir, loadDataDir }: PgliteStoreOptions = {}): Promise<PgliteStore> {
     const database = await PGlite.create({ dataDir, loadDataDir, extensions: { vector } })
+    await database.exec(SESSION_SETTINGS)
     return new PgliteStore(database)
   }
 

@@ -1,5 +1,5 @@
 import pg from 'pg'
-import type { Queryable, QueryResult, Store } from './store.ts'
+import { SESSION_SETTINGS, type Queryable, type QueryResult, type Store } from './store.ts'
 
 export interface PostgresStoreOptions {
   connectionString: string
@@ -16,6 +16,8 @@ export class PostgresStore implements Store {
     this.pool = new pg.Pool({ connectionString, max: maxConnections })
     // An idle client that loses its connection must not crash the process; the next query reconnects.
     this.pool.on('error', () => {})
+    // Queued on the new connection ahead of the query it was opened for.
+    this.pool.on('connect', (client) => void client.query(SESSION_SETTINGS).catch(() => {}))
   }
 
   async query<Row = Record<string, unknown>>(sql: string, params: unknown[] = []): Promise<QueryResult<Row>> {

@@ -68,6 +68,12 @@ describe.each(testEngines)('store contract on %s', (engine) => {
     expect(await migrate(test.store)).toEqual([])
   })
 
+  it('scans tables from their first row in every session, so that a limited scan reads the same rows each time', async () => {
+    // Three transactions at once take three connections of a pool.
+    const settings = await Promise.all([1, 2, 3].map(() => test.store.transaction(async (transaction) => (await transaction.query<{ synchronize_seqscans: string }>('show synchronize_seqscans')).rows[0]!.synchronize_seqscans)))
+    expect(settings).toEqual(['off', 'off', 'off'])
+  })
+
   it('has pgvector: distances and an HNSW index', async () => {
     await test.store.exec('create table contract_vectors (id integer primary key, embedding vector(3))')
     await test.store.exec('create index on contract_vectors using hnsw (embedding vector_cosine_ops)')

@@ -24,3 +24,11 @@ export interface Store extends Queryable {
   transaction<T>(work: (transaction: Queryable) => Promise<T>): Promise<T>
   close(): Promise<void>
 }
+
+/**
+ * Settings every session of either engine runs with. Synchronized sequential scans start where the last scan of
+ * the table stopped, so a statement that reads "the first N matches" of a large table (search scores at most
+ * SCORED_MATCHES documents per word) would read different rows each time: the same search twice gave different
+ * results and totals. Without them every scan starts at the first block.
+ */
+export const SESSION_SETTINGS = 'set synchronize_seqscans = off'
