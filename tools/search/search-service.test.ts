@@ -53,7 +53,7 @@ describe.each(testEngines)('SearchService on %s', (engine) => {
 
   it('indexes every entity and each docs section, all embedded', async () => {
     const status = await search.status()
-    expect(status).toMatchObject({ entities: 9, embedder: 'local:all-MiniLM-L6-v2:q8' })
+    expect(status).toMatchObject({ entities: 9, embedder: 'local:all-MiniLM-L6-v2:int8' })
     expect(status.documents).toBe(status.embedded)
     const sections = await search.indexedDocs('component:default/ledger')
     expect(sections.map((section) => section.title).sort()).toEqual(['ledger: Ledger', 'ledger: Local development', 'ledger: On-call and runbook'])
