@@ -13,6 +13,7 @@ const MODEL = { graph: 7, opsetImport: 8 }
 const GRAPH = { node: 1, initializer: 5, output: 12 }
 const NODE = { input: 1, output: 2, name: 3, opType: 4, attribute: 5, domain: 7 }
 const TENSOR = { dims: 1, dataType: 2, name: 8 }
+const VALUE_INFO = { name: 1 }
 const ATTRIBUTE = { name: 1, i: 3 }
 const OPSET = { domain: 1, version: 2 }
 const FLOAT = 1
@@ -21,7 +22,7 @@ const CONTRIB_DOMAIN = 'com.microsoft'
 
 /**
  * @typedef {{ no: number, wire: number, value: bigint | Uint8Array }} Field  One protobuf field, as read.
- * @typedef {{ field: Field, inputs: string[], outputs: string[], opType: string, domain: string, attributes: Field[][] }} Node
+ * @typedef {{ field: Field, name: string, inputs: string[], outputs: string[], opType: string, domain: string, attributes: Field[][] }} Node
  */
 
 /**
@@ -34,86 +35,75 @@ export function quantizeMatMuls(bytes) {
   const graphAt = model.findIndex((field) => field.no === MODEL.graph)
   if (graphAt < 0) throw new Error('not an ONNX model: it has no graph')
   const graph = decodeMessage(/** @type {Uint8Array} */ (model[graphAt].value))
-  const nodes = graph.filter((field) => field.no === GRAPH.node).map(readNode)
-  const initializers = new Map(
-    graph
-      .filter((field) => field.no === GRAPH.initializer)
-      .map((field) => {
-        const tensor = decodeMessage(/** @type {Uint8Array} */ (field.value))
-        return [text(tensor.find((part) => part.no === TENSOR.name)?.value), tensor]
-      }),
-  )
-  const producer = new Map(nodes.flatMap((node) => node.outputs.map((output) => [output, node])))
-  const graphOutputs = new Set(graph.filter((field) => field.no === GRAPH.output).map((field) => text(decodeMessage(/** @type {Uint8Array} */ (field.value)).find((part) => part.no === 1)?.value)))
+  const nodes = new Map(graph.filter((field) => field.no === GRAPH.node).map((field) => [field, readNode(field)]))
+  const initializers = new Map(graph.filter((field) => field.no === GRAPH.initializer).map((field) => [nameOf(field), decodeMessage(/** @type {Uint8Array} */ (field.value))]))
+  const producer = new Map([...nodes.values()].flatMap((node) => node.outputs.map((output) => [output, node])))
+  const graphOutputs = new Set(graph.filter((field) => field.no === GRAPH.output).map(nameOf))
 
-  /** @type {Map<Node, Field>} */
-  const replaced = new Map()
-  /** @type {Set<Node>} */
-  const touched = new Set()
+  /** @type {Map<Node, Node>} the rewritten MatMuls, by the node each replaces */
+  const rewritten = new Map()
+  /** @type {Set<Node>} the Casts and Muls behind them */
+  const dequantizing = new Set()
   /** @type {Map<string, Field>} */
   const scales = new Map()
-  for (const matMul of nodes) {
+  for (const matMul of nodes.values()) {
     if (matMul.opType !== 'MatMul' || matMul.domain !== '' || matMul.inputs.length !== 2) continue
     const weights = dequantizedWeights(matMul.inputs[1], producer, initializers)
     if (!weights) continue
-    const scaleName = `${weights.scale}_per_column`
-    if (!scales.has(scaleName)) scales.set(scaleName, { no: GRAPH.initializer, wire: 2, value: encodeMessage(perColumn(initializers.get(weights.scale), weights.columns, scaleName)) })
-    replaced.set(
-      matMul,
-      message(GRAPH.node, [
-        ...[matMul.inputs[0], weights.int8, scaleName].map((input) => string(NODE.input, input)),
-        string(NODE.output, matMul.outputs[0]),
-        string(NODE.name, `${text(readNodeName(matMul))}_int8`),
-        string(NODE.opType, 'DynamicQuantizeMatMul'),
-        string(NODE.domain, CONTRIB_DOMAIN),
-      ]),
-    )
-    touched.add(weights.mul).add(weights.cast)
+    const scale = `${weights.scale}_per_column`
+    if (!scales.has(scale)) scales.set(scale, message(GRAPH.initializer, perColumn(initializers.get(weights.scale), weights.columns, scale)))
+    const inputs = [matMul.inputs[0], weights.int8, scale]
+    const field = message(GRAPH.node, [
+      ...inputs.map((input) => string(NODE.input, input)),
+      string(NODE.output, matMul.outputs[0]),
+      string(NODE.name, `${matMul.name || matMul.outputs[0]}_int8`),
+      string(NODE.opType, 'DynamicQuantizeMatMul'),
+      string(NODE.domain, CONTRIB_DOMAIN),
+    ])
+    rewritten.set(matMul, { ...matMul, field, inputs, opType: 'DynamicQuantizeMatMul', domain: CONTRIB_DOMAIN })
+    dequantizing.add(weights.mul).add(weights.cast)
   }
-  if (replaced.size === 0) return { model: bytes, rewritten: 0 }
+  if (rewritten.size === 0) return { model: bytes, rewritten: 0 }
 
-  // The Casts and Muls that only fed rewritten MatMuls are left with no reader: drop them (a Mul first, then the
-  // Cast it read), keeping any still read elsewhere.
-  const inputsOf = (node) => (replaced.has(node) ? [node.inputs[0], readNodeInt8(replaced.get(node))] : node.inputs)
-  const removable = new Set()
-  for (let dropped = true; dropped; ) {
-    dropped = false
-    const read = new Set(nodes.filter((node) => !removable.has(node)).flatMap(inputsOf))
-    for (const node of touched) {
-      if (removable.has(node) || node.outputs.some((output) => read.has(output) || graphOutputs.has(output))) continue
-      removable.add(node)
-      dropped = true
+  // The Casts and Muls that only fed rewritten MatMuls are left with no reader: drop them (a Mul, then the Cast it
+  // read), and the float scales only they read. Any still read elsewhere stays.
+  const current = () => [...nodes.values()].map((node) => rewritten.get(node) ?? node).filter((node) => !dropped.has(node))
+  const dropped = new Set()
+  for (let more = true; more; ) {
+    more = false
+    const read = new Set(current().flatMap((node) => node.inputs))
+    for (const node of dequantizing) {
+      if (dropped.has(node) || node.outputs.some((output) => read.has(output) || graphOutputs.has(output))) continue
+      dropped.add(node)
+      more = true
     }
   }
-
-  // Likewise the scales the removed Muls read (the rewritten nodes read their per-column copies).
-  const stillRead = new Set(nodes.filter((node) => !removable.has(node)).flatMap(inputsOf))
-  const unread = new Set([...removable].flatMap((node) => node.inputs).filter((input) => !stillRead.has(input) && !graphOutputs.has(input)))
+  const read = new Set(current().flatMap((node) => node.inputs))
+  const unread = new Set([...dropped].flatMap((node) => node.inputs).filter((input) => !read.has(input) && !graphOutputs.has(input)))
 
   /** @type {Field[]} */
   const newGraph = []
-  let scalesWritten = false
   for (const field of graph) {
-    if (field.no === GRAPH.node) {
-      const node = nodes.find((candidate) => candidate.field === field)
-      if (node && removable.has(node)) continue
-      newGraph.push((node && replaced.get(node)) ?? field)
+    const node = nodes.get(field)
+    if (node) {
+      if (!dropped.has(node)) newGraph.push((rewritten.get(node) ?? node).field)
       continue
     }
-    if (field.no === GRAPH.initializer && unread.has(text(decodeMessage(/** @type {Uint8Array} */ (field.value)).find((part) => part.no === TENSOR.name)?.value))) continue
-    if (field.no === GRAPH.initializer && !scalesWritten) {
+    if (field.no === GRAPH.initializer) {
+      // The per-column scales go first among the initializers.
       newGraph.push(...scales.values())
-      scalesWritten = true
+      scales.clear()
+      if (unread.has(nameOf(field))) continue
     }
     newGraph.push(field)
   }
-  model[graphAt] = { no: MODEL.graph, wire: 2, value: encodeMessage(newGraph) }
-  const imports = model.filter((field) => field.no === MODEL.opsetImport).map((field) => text(decodeMessage(/** @type {Uint8Array} */ (field.value)).find((part) => part.no === OPSET.domain)?.value))
-  if (!imports.includes(CONTRIB_DOMAIN)) {
+  model[graphAt] = message(MODEL.graph, newGraph)
+  const imported = model.filter((field) => field.no === MODEL.opsetImport).map((field) => text(decodeMessage(/** @type {Uint8Array} */ (field.value)).find((part) => part.no === OPSET.domain)?.value))
+  if (!imported.includes(CONTRIB_DOMAIN)) {
     const last = model.findLastIndex((field) => field.no === MODEL.opsetImport)
     model.splice(last + 1, 0, message(MODEL.opsetImport, [string(OPSET.domain, CONTRIB_DOMAIN), { no: OPSET.version, wire: 0, value: 1n }]))
   }
-  return { model: encodeMessage(model), rewritten: replaced.size }
+  return { model: encodeMessage(model), rewritten: rewritten.size }
 }
 
 /**
@@ -161,6 +151,7 @@ function readNode(field) {
   const all = (no) => parts.filter((part) => part.no === no)
   return {
     field,
+    name: text(all(NODE.name)[0]?.value),
     inputs: all(NODE.input).map((part) => text(part.value)),
     outputs: all(NODE.output).map((part) => text(part.value)),
     opType: text(all(NODE.opType)[0]?.value),
@@ -169,14 +160,10 @@ function readNode(field) {
   }
 }
 
-/** @param {Node} node */
-function readNodeName(node) {
-  return decodeMessage(/** @type {Uint8Array} */ (node.field.value)).find((part) => part.no === NODE.name)?.value ?? new TextEncoder().encode(node.outputs[0])
-}
-
-/** The int8 weights a rewritten node reads (its second input). @param {Field} field */
-function readNodeInt8(field) {
-  return text(decodeMessage(/** @type {Uint8Array} */ (field.value)).filter((part) => part.no === NODE.input)[1]?.value)
+/** The name of an initializer (TensorProto) or a graph input or output (ValueInfoProto): field 1 or 8. @param {Field} field */
+function nameOf(field) {
+  const parts = decodeMessage(/** @type {Uint8Array} */ (field.value))
+  return text(parts.find((part) => part.no === (field.no === GRAPH.initializer ? TENSOR.name : VALUE_INFO.name))?.value)
 }
 
 /** @param {Field[]} tensor */
