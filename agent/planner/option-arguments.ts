@@ -1,5 +1,5 @@
 import type { ToolDefinition } from '../../tools/define-tool.ts'
-import { numberWord } from './words.ts'
+import { numberWord, words } from './words.ts'
 
 /** Other words people use for a tool's option values ("bounce the pods" is a restart). */
 const OPTION_SYNONYMS: Record<string, string[]> = {
@@ -27,6 +27,37 @@ function countFrom(tokens: string[]): number | undefined {
     if (value !== undefined && tokens[position - 1] === 'to') return value
   }
   return undefined
+}
+
+const NUMBER = '(\\d+|one|two|three|four|five|six|seven|eight|nine|ten)'
+const TIME_UNIT = '(?:s|m|h|d|w|secs?|seconds?|mins?|minutes?|hrs?|hours?|days?|weeks?|months?)\\b'
+/** "top 5 at-risk svcs", "the 3 riskiest", "first ten", "at most 20": how many a listing shows ("last 7 days" is a time). */
+const LIMIT = [
+  new RegExp(`\\b(?:top|first|last|latest|newest|recent|max|at most|limit(?: it)?(?: to)?|only)\\s+${NUMBER}\\b(?!\\s*${TIME_UNIT})`, 'i'),
+  new RegExp(`\\b${NUMBER}\\s+(?:most|riskiest|latest|newest|recent|last|biggest|worst|top)\\b`, 'i'),
+]
+/** "entries after seq 120", "from sequence number 40 on": where a paged listing continues. */
+const AFTER_SEQUENCE = /\b(?:after|since|from|past|beyond)\s+(?:seq(?:uence)?\.?(?:\s+(?:no\.?|number|#))?|entry|#)\s*#?(\d+)\b/i
+
+/** Whether a value is one the tool's own schema takes ("top 500" is more than a listing may show). */
+function fits(schema: SchemaNode | undefined, value: number): boolean {
+  return (schema as { safeParse?: (value: unknown) => { success: boolean } } | undefined)?.safeParse?.(value).success ?? false
+}
+
+/** Counts a question gives for a tool's numeric inputs: `limit` and `afterSeq`, wherever a tool has them. */
+export function numberArguments(tool: ToolDefinition, text: string): Record<string, number> {
+  const shape = (tool.input as unknown as { shape?: Record<string, SchemaNode> }).shape ?? {}
+  const values: Record<string, number> = {}
+  if ('limit' in shape) {
+    const match = LIMIT.map((pattern) => pattern.exec(text)).find(Boolean)
+    const count = match ? numberWord(match[1]!.toLowerCase()) : undefined
+    if (count !== undefined && fits(shape.limit, count)) values.limit = count
+  }
+  if ('afterSeq' in shape) {
+    const match = AFTER_SEQUENCE.exec(text)
+    if (match && fits(shape.afterSeq, Number(match[1]))) values.afterSeq = Number(match[1])
+  }
+  return values
 }
 
 /**
@@ -64,7 +95,9 @@ export function optionArguments(tool: ToolDefinition, tokens: string[], { text, 
     // An optional entity narrows a listing ("is the restart of cart-service done?").
     if (field === 'entity' && optional && refs[0]) values[field] = refs[0]
     if (schema.def?.type === 'enum' && !optional && schema.options) {
-      const chosen = schema.options.find((option) => (OPTION_SYNONYMS[option] ?? [option]).some((word) => phrase.includes(` ${word} `)))
+      const choose = (text: string) => schema.options!.find((option) => (OPTION_SYNONYMS[option] ?? [option]).some((word) => text.includes(` ${word} `)))
+      // "thinking of restarting cart-service. show me the dry-run plan": the choice may be said in the context before the ask.
+      const chosen = choose(phrase) ?? choose(` ${words(message).join(' ')} `)
       if (!chosen) return { missing: `${tool.title} needs a ${field}: one of ${schema.options.join(', ')}. Which one do you want?` }
       values[field] = chosen
     }
@@ -73,5 +106,5 @@ export function optionArguments(tool: ToolDefinition, tokens: string[], { text, 
       if (count !== undefined) values[field] = count
     }
   }
-  return { values }
+  return { values: { ...values, ...numberArguments(tool, text) } }
 }
