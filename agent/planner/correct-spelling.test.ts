@@ -13,6 +13,10 @@ describe('correctSpelling', () => {
     expect(correctSpelling(['rstart'], [], new Set([...dictionary, 'start']))).toEqual(['restart'])
   })
 
+  it('takes two swapped letters as one slip', () => {
+    expect(correctSpelling(['lsit'], [], new Set([...dictionary, 'list']))).toEqual(['list'])
+  })
+
   it('leaves everyday English words alone even when they are one letter from a known word', () => {
     expect(correctSpelling(['even', 'review'], [], new Set([...dictionary, 'event', 'reviews']))).toEqual(['even', 'review'])
   })

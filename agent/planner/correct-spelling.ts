@@ -19,6 +19,13 @@ export function correctSpelling(tokens: string[], mentions: Mention[], dictionar
   return tokens.map((token, position) => {
     if (COMMON_TYPOS[token]) return COMMON_TYPOS[token]!
     if (inMention.has(position) || dictionary.has(token) || ENGLISH_WORDS.has(token) || token.length < 4 || /\d/.test(token) || isInflectionOf(token, dictionary)) return token
+    // "lsit", "teh": two letters swapped is one slip, not two edits.
+    const swaps = new Set<string>()
+    for (let at = 0; at + 1 < token.length; at++) {
+      const swapped = `${token.slice(0, at)}${token[at + 1]}${token[at]}${token.slice(at + 2)}`
+      if (dictionary.has(swapped)) swaps.add(swapped)
+    }
+    if (swaps.size === 1) return [...swaps][0]!
     const limit = token.length >= 8 ? 2 : 1
     let best: string[] = []
     let bestDistance = limit + 1

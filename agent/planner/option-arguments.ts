@@ -73,7 +73,8 @@ export function optionArguments(tool: ToolDefinition, tokens: string[], { text, 
     const { schema, optional } = unwrap(raw)
     // "undo apr_…": a stored request's id, as the portal writes them.
     if (field === 'requestId') {
-      const id = /\bapr_[a-z0-9]{6,}\b/i.exec(text)?.[0]
+      // "status of apr_… + its audit trail": the id may be said once for several asks.
+      const id = (/\bapr_[a-z0-9]{6,}\b/i.exec(text) ?? /\bapr_[a-z0-9]{6,}\b/i.exec(message))?.[0]
       if (id) values[field] = id.toLowerCase()
     }
     // "migrate from https://backstage.acme.io": an address the question gives; a required one it lacks is asked for.
@@ -89,7 +90,7 @@ export function optionArguments(tool: ToolDefinition, tokens: string[], { text, 
       if (source) values[field] = source
     }
     // "as a dry run only": check everything, change nothing.
-    if (field === 'dryRun' && /\bdry[- ]?run\b|\bwithout (?:storing|saving|writing|changing) anything\b/i.test(text)) values[field] = true
+    if (field === 'dryRun' && /\bdry[- ]?run\b|\bwithout (?:storing|saving|writing|changing|committing|persisting)\b/i.test(text)) values[field] = true
     // "what does team-x own directly", "don't count subgroups": only what the group itself owns.
     if (field === 'includeSubgroups' && /\b(?:directly|itself|(?:don'?t|do not|without|not|excluding|exclude)\s+(?:count(?:ing)?\s+|includ(?:e|ing)\s+)?(?:the\s+|its\s+)?sub-?(?:groups?|teams?))\b/i.test(text)) values[field] = false
     // An optional entity narrows a listing ("is the restart of cart-service done?").
@@ -102,7 +103,7 @@ export function optionArguments(tool: ToolDefinition, tokens: string[], { text, 
       values[field] = chosen
     }
     if (schema.def?.type === 'number' && field === 'replicas') {
-      const count = countFrom(tokens)
+      const count = countFrom(tokens) ?? countFrom(words(message))
       if (count !== undefined) values[field] = count
     }
   }

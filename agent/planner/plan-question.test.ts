@@ -206,6 +206,15 @@ describe('planQuestion on a small organisation', () => {
       expect(plan('can u do rollbacks? what else can u do remediation-wise', [], withActions)).toEqual({ type: 'calls', calls: [{ toolName: 'remediation_playbooks', input: {} }] })
     })
 
+    it('reads the cause asked for in other words than "why", relations said as "to do with", and who is "she"', () => {
+      const rca = tool('rca_analyze', 'Finds the likely root cause of trouble on a service.', ['why is checkout-api slow?'], z.object({ ref: z.string() }))
+      const withRca = [...all(), rca]
+      expect(plan('what went wrong with fraud-check?', [], withRca)).toMatchObject({ type: 'calls', calls: [{ toolName: 'rca_analyze', input: { ref: 'component:default/fraud-check' } }] })
+      expect(plan('fraud-check failing to score, rca pls', [], withRca)).toMatchObject({ type: 'calls', calls: [{ toolName: 'rca_analyze', input: { ref: 'component:default/fraud-check' } }] })
+      expect(plan('why would web have anything to do with payments-db?', [], withRca)).toEqual({ type: 'calls', calls: [{ toolName: 'graph_path', input: { from: 'component:default/web', to: 'resource:default/payments-db' } }] })
+      expect(plan('Got a review request from ada on my first PR. Which team is she on?', [], all())).toEqual({ type: 'calls', calls: [{ toolName: 'catalog_get_entity', input: { ref: 'user:default/ada' } }] })
+    })
+
     it('says that searching logs and reviewing code are not covered, rather than reading the service named', () => {
       expect(plan('grep web logs for NullPointerException in the last hour', [], all())).toMatchObject({ type: 'reply', text: expect.stringMatching(/searching logs/) })
       expect(plan('can you review my PR diff for style issues?', [], all())).toMatchObject({ type: 'reply', text: expect.stringMatching(/code review/) })

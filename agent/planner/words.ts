@@ -53,11 +53,13 @@ const SYNONYMS: Record<string, string> = {
   strangely: 'anomaly', oddly: 'anomaly', weirdly: 'anomaly', abnormally: 'anomaly', erratic: 'anomaly', erratically: 'anomaly', unexpectedly: 'anomaly',
   // "inc list for ledger-service": on-call shorthand for incidents; "catalog metadata for X" is its description.
   inc: 'incident', incs: 'incident', metadata: 'describe',
+  // "what else feels it", "the impact of losing X", "the riskiest services".
+  feel: 'impact', feels: 'impact', felt: 'impact', losing: 'outage', lose: 'outage', loss: 'outage', riskiest: 'risk',
   rejected: 'deny', reject: 'deny', declined: 'deny', decline: 'deny', denied: 'deny', deny: 'deny', refused: 'deny',
 }
 
 /** Chat shorthand, expanded before anything else reads the words ("deps of the cart svc rn"). */
-const SHORTHAND: Record<string, string> = { svc: 'service', svcs: 'services', srv: 'service', rn: 'now', r: 'are', u: 'you', ur: 'your', w: 'with', k8s: 'kubernetes', creds: 'credentials', prod: 'production', dep: 'dependency', dbs: 'databases' }
+const SHORTHAND: Record<string, string> = { svc: 'service', svcs: 'services', srv: 'service', rn: 'now', r: 'are', u: 'you', ur: 'your', w: 'with', k8s: 'kubernetes', creds: 'credentials', prod: 'production', dep: 'dependency', dbs: 'databases', gw: 'gateway', sys: 'system' }
 
 /** Idioms folded into the word the tools' examples use ("falls over" is fails, "looks after" is owns). */
 const IDIOMS: Array<[RegExp, string]> = [
@@ -99,6 +101,12 @@ const IDIOMS: Array<[RegExp, string]> = [
   // "who do we report it to", "who do I raise a bug with": whom to contact. "route requests to" is a call.
   [/\b(?:report|raise|escalate|flag)\s+(?:it|this|that|them|(?:a|an|the)\s+(?:bug|issue|problem|incident)|bugs|issues|problems)\s+(?:to|with)\b/g, 'contact'],
   [/\b(?:routes?|routing|forwards?|forwarding|proxies|proxy)\s+(?:requests?\s+|traffic\s+|calls\s+)?to\b/g, 'calls'],
+  // "which services talk to X": who calls it ("what does X talk to" is handled above, by word order).
+  [/\b(which|what)\s+(\w+\s+)?(?:talk|talks|speak|speaks|connect|connects)\s+to\b/g, '$1 $2call'],
+  // "services that end up depending on themselves": a dependency cycle.
+  [/\bdepend(?:s|ing|ent)?\s+on\s+(?:themselves|itself)\b/g, 'circular dependency'],
+  // "why would checkout-api have anything to do with fraud-db": how the two are connected.
+  [/\b(?:have|has|had)\s+(?:anything|something|much)\s+to\s+do\s+with\b/g, 'connected to'],
   // "remediation-wise", "cost-wise": about that topic.
   [/\b([a-z]+)-wise\b/g, 'about $1'],
   // Chat that says nothing of what is asked.
