@@ -381,7 +381,7 @@ export function planQuestion(question: string, context: PlannerContext): Plan {
     const hypothetical = HYPOTHETICAL.test(part) || forbidsAction
     // "what would a rollback on shipping-service touch?": an action weighed for a named service is its plan, whatever verb asks.
     // "Thinking about scaling the api gateway. What would happen?": the action and the service may be named in the context.
-    const actionWeighed = ACTION_NAMED.test(spelled) ? mentions.some((mention) => mention.candidates.some((candidate) => candidate.ref.startsWith('component:'))) : mentions.length === 0 && ACTION_NAMED.test(trimmed) && contextRefs.some((ref) => ref.startsWith('component:'))
+    const actionWeighed = ACTION_NAMED.test(spelled) ? mentions.some((mention) => mention.candidates.some((candidate) => candidate.ref.startsWith('component:'))) : mentions.length === 0 && /^\s*(?:and\s+|so\s+)?what\b/i.test(part) && ACTION_NAMED.test(trimmed) && contextRefs.some((ref) => ref.startsWith('component:'))
     if (hypothetical && actionWeighed && !/^\s*who\b/i.test(part) && !REMEDIATION_TOOLS.has(tool.name) && tools.has('remediation_plan')) tool = tools.get('remediation_plan')!
     if (ACTION_FIRST.test(spelled) && !hypothetical && tools.has('remediation_request') && tool.name !== 'remediation_undo') tool = tools.get('remediation_request')!
     if (tool.name === 'remediation_request' && hypothetical && tools.has('remediation_plan')) tool = tools.get('remediation_plan')!
