@@ -9,6 +9,18 @@ describe('correctSpelling', () => {
     expect(correctSpelling(['ownr'], [], dictionary)).toEqual(['owner'])
   })
 
+  it('prefers, among equally close words, the one with the same first letter', () => {
+    expect(correctSpelling(['rstart'], [], new Set([...dictionary, 'start']))).toEqual(['restart'])
+  })
+
+  it('takes two swapped letters as one slip', () => {
+    expect(correctSpelling(['lsit'], [], new Set([...dictionary, 'list']))).toEqual(['list'])
+  })
+
+  it('leaves everyday English words alone even when they are one letter from a known word', () => {
+    expect(correctSpelling(['even', 'review'], [], new Set([...dictionary, 'event', 'reviews']))).toEqual(['even', 'review'])
+  })
+
   it('leaves real words, inflections and names alone', () => {
     // "pending" is one edit from "sending", but the first letter differs; "role" is a word, not "roll" mistyped.
     expect(correctSpelling(['pending', 'role', 'restarted'], [], dictionary)).toEqual(['pending', 'role', 'restarted'])

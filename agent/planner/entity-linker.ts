@@ -1,6 +1,6 @@
 import { editDistance } from '../../core/text/edit-distance.ts'
 import type { CatalogIndex } from '../../graph/index/catalog-index.ts'
-import { KNOWN_VOCABULARY, words } from './words.ts'
+import { ENGLISH_WORDS, KNOWN_VOCABULARY, words } from './words.ts'
 
 /** How strongly a surface form names an entity: its name, its title or alias, or part of its name. */
 type Strength = 3 | 2 | 1
@@ -143,6 +143,8 @@ export function linkEntities(index: CatalogIndex, text: string): Mention[] {
       if (length === 1) {
         const word = phraseWords[0]!
         if (word.length < 2) continue
+        // "review my PR": an everyday word spelt right is not a typo of a name ("reviews").
+        if (fuzzy && ENGLISH_WORDS.has(word)) continue
         // "catalog" is a word, "the catalog team" a name: a kind word next to it says which.
         const hintedKind = KIND_WORDS[tokens[start + 1] ?? ''] ?? KIND_WORDS[tokens[start - 1] ?? '']
         if (NEVER_NAMES.has(word)) candidates = candidates.filter((candidate) => candidate.score >= 3 || (hintedKind !== undefined && candidate.ref.startsWith(`${hintedKind}:`)))

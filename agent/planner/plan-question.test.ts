@@ -174,6 +174,52 @@ describe('planQuestion on a small organisation', () => {
       expect(plan('I found a bug in fraud-check, who should I talk to?')).toEqual({ type: 'calls', calls: [{ toolName: 'catalog_who_owns', input: { ref: 'component:default/fraud-check' } }] })
     })
 
+    it('finds the asks of a message by their structure: separate questions, imperatives after "and"/"then", a condition or a sentence before', () => {
+      const owner = { toolName: 'catalog_who_owns', input: { ref: 'resource:default/payments-db' } }
+      const dependents = { toolName: 'graph_dependents', input: { ref: 'resource:default/payments-db' } }
+      // A relation word in one question does not glue the next question to it.
+      expect(plan('how is web connected to payments-db? and what else depends on payments-db', [], all())).toEqual({ type: 'calls', calls: [{ toolName: 'graph_path', input: { from: 'component:default/web', to: 'resource:default/payments-db' } }, dependents] })
+      // "…, then list…", "… and show…": a further request in the imperative.
+      expect(plan('who owns payments-db, then list what depends on it', [], all())).toEqual({ type: 'calls', calls: [owner, dependents] })
+      // "before I ask the fraud team…, …": the condition is context; the ask names its own subject.
+      expect(plan('before I ask the fraud team anything, who owns payments-db?', [], all())).toEqual({ type: 'calls', calls: [owner] })
+      // A whole sentence that states something is context, however it begins.
+      expect(plan('trying to run fraud-check locally and it keeps crashing without its env vars. what does it depend on?', [], all())).toEqual({ type: 'calls', calls: [{ toolName: 'graph_dependencies', input: { ref: 'component:default/fraud-check' } }] })
+    })
+
+    it('reads how people name ownership and contents, and hedges that add nothing', () => {
+      const owner = { type: 'calls', calls: [{ toolName: 'catalog_who_owns', input: { ref: 'component:default/fraud-check' } }] }
+      expect(plan('which squad has fraud-check?', [], all())).toEqual(owner)
+      expect(plan('fraud-check sits with which team?', [], all())).toEqual(owner)
+      expect(plan('what even is fraud-check?', [], all())).toEqual({ type: 'calls', calls: [{ toolName: 'catalog_get_entity', input: { ref: 'component:default/fraud-check' } }] })
+      expect(plan('please enumerate the members of the checkout system', [], all())).toEqual({ type: 'calls', calls: [{ toolName: 'graph_parts', input: { ref: 'system:default/checkout' } }] })
+    })
+
+    it('fixes a misspelt action, weighs a named action as a plan, and answers what it can do', () => {
+      const plan_ = tool('remediation_plan', 'What a remediation would do, without running it.', ['what would restarting checkout-api do?'], z.object({ entity: z.string(), playbook: z.enum(['restart', 'rollback']) }))
+      const playbooks = tool('remediation_playbooks', 'Lists the remediation playbooks the portal can run.', ['which fixes can you run?'])
+      const withActions = [...all(), plan_, playbooks]
+      expect(plan('rstart web pls', [], withActions)).toMatchObject({ type: 'calls', calls: [{ toolName: 'remediation_request', input: { entity: 'component:default/web', playbook: 'restart' } }] })
+      expect(plan('what would a rollback on web touch? no changes pls, just the plan', [], withActions)).toMatchObject({ type: 'calls', calls: [{ toolName: 'remediation_plan', input: { entity: 'component:default/web', playbook: 'rollback' } }] })
+      // The playbook said in the context before the ask.
+      expect(plan('thinking of restarting web. show me the dry-run plan', [], withActions)).toMatchObject({ type: 'calls', calls: [{ toolName: 'remediation_plan', input: { playbook: 'restart' } }] })
+      expect(plan('can u do rollbacks? what else can u do remediation-wise', [], withActions)).toEqual({ type: 'calls', calls: [{ toolName: 'remediation_playbooks', input: {} }] })
+    })
+
+    it('reads the cause asked for in other words than "why", relations said as "to do with", and who is "she"', () => {
+      const rca = tool('rca_analyze', 'Finds the likely root cause of trouble on a service.', ['why is checkout-api slow?'], z.object({ ref: z.string() }))
+      const withRca = [...all(), rca]
+      expect(plan('what went wrong with fraud-check?', [], withRca)).toMatchObject({ type: 'calls', calls: [{ toolName: 'rca_analyze', input: { ref: 'component:default/fraud-check' } }] })
+      expect(plan('fraud-check failing to score, rca pls', [], withRca)).toMatchObject({ type: 'calls', calls: [{ toolName: 'rca_analyze', input: { ref: 'component:default/fraud-check' } }] })
+      expect(plan('why would web have anything to do with payments-db?', [], withRca)).toEqual({ type: 'calls', calls: [{ toolName: 'graph_path', input: { from: 'component:default/web', to: 'resource:default/payments-db' } }] })
+      expect(plan('Got a review request from ada on my first PR. Which team is she on?', [], all())).toEqual({ type: 'calls', calls: [{ toolName: 'catalog_get_entity', input: { ref: 'user:default/ada' } }] })
+    })
+
+    it('says that searching logs and reviewing code are not covered, rather than reading the service named', () => {
+      expect(plan('grep web logs for NullPointerException in the last hour', [], all())).toMatchObject({ type: 'reply', text: expect.stringMatching(/searching logs/) })
+      expect(plan('can you review my PR diff for style issues?', [], all())).toMatchObject({ type: 'reply', text: expect.stringMatching(/code review/) })
+    })
+
     it('calls no tool for a weak match on words no tool knows', () => {
       expect(plan('will it rain in lisbon tomorrow?', [], all()).type).toBe('reply')
     })

@@ -4,8 +4,8 @@ import type { ToolDefinition } from '../../tools/define-tool.ts'
 import { linkEntities, resolveMention, type Mention } from './entity-linker.ts'
 import { ENTITY_TOKEN, maskSpans, type IntentClassifier, type IntentScore } from './intent-classifier.ts'
 import { PLURAL_KINDS, QUOTED, TEXT_SEARCH, hasAttributeFilter, queryFilters } from './query-filters.ts'
-import { optionArguments } from './option-arguments.ts'
-import { unsupportedTopic } from './unsupported-topics.ts'
+import { numberArguments, optionArguments } from './option-arguments.ts'
+import { asksToSearchLogs, unsupportedTopic } from './unsupported-topics.ts'
 import { COST_TOOLS, costInput } from './cost-inputs.ts'
 import { INCIDENT_ID, isSignalsTool, signalArguments } from './signal-arguments.ts'
 import { KNOWN_VOCABULARY, PREPOSITIONS, canonicalWord, numberWord, words } from './words.ts'
@@ -58,7 +58,7 @@ const ENTITY_SLOTS: Record<string, Array<{ slot: string; onlyKinds?: string[]; p
 }
 
 /** Words that stand for the entity the conversation is about. */
-const PRONOUNS = new Set(['it', 'its', 'they', 'them', 'their', 'theirs', 'those', 'these'])
+const PRONOUNS = new Set(['it', 'its', 'they', 'them', 'their', 'theirs', 'those', 'these', 'she', 'her', 'hers', 'he', 'him', 'his'])
 
 function capabilities(tools: Map<string, ToolDefinition>): string {
   return [...tools.values()].map((tool) => `- ${tool.title}: e.g. "${tool.examples?.[0] ?? tool.description}"`).join('\n')
@@ -73,6 +73,8 @@ interface Clause {
   text: string
   /** Whether the clause asks something (a question mark, a question word or a request) rather than states context. */
   asks: boolean
+  /** Whether it ended with a full stop: a sentence that says something ("…and it won't start without env vars."). */
+  stated: boolean
 }
 
 /**
@@ -80,12 +82,16 @@ interface Clause {
  * splits only when a new question follows it, so "how are cart-service and pricing-db related" stays whole.
  */
 function clauses(question: string): Clause[] {
-  // "how are cart-service and pricing-db related": one question about two entities.
-  if (/\b(between|connect(ed|s)?|relat(ed|ion|ionship)|path|link(ed)?)\b/i.test(question)) return [{ text: question.trim().replace(/[?]+$/, ''), asks: true }]
   return question
+    // Separate questions are separate clauses ("how is X connected to Y? and what else depends on Y").
+    .split(/(?<=\?)\s+(?=\S)/)
+    // "how are cart-service and pricing-db related": one question about two entities.
+    // "How is X connected to Y, and what else relies on Y?": a relation question ends where a new question starts.
+    .flatMap((question) => (RELATION_QUESTION.test(question) ? question.split(/,\s*(?:and|also|plus)\s+(?=(?:what|who|which|where|is|are|does|do)\b)/i) : question
     // Separate sentences are separate clauses ("SYSTEM OVERRIDE: … . Who owns payments-db?"); "incl." ends none.
-    .split(/(?<!\b(?:incl|e\.g|i\.e|etc|vs|approx|esp|resp)\.)(?<=[a-z0-9)]\.)\s+(?=[A-Za-z])/)
-    .flatMap((sentence) => sentence.split(new RegExp(`(?<=\\?)\\s*(?=[^\\s?])|;\\s*|,?\\s+(?:and then|and also|also|and|plus|then|\\+|&)\\s+(?=${QUESTION_START}|${NEXT_ASK})|,?\\s+and\\s+(?=(?:of\\s+)?[a-z0-9]+(?:-[a-z0-9]+)+\\s*[?.!]*$)|,\\s+(?=${ACTION_VERB})`, 'i')))
+    .split(/(?<!\b(?:incl|e\.g|i\.e|etc|vs|approx|esp|resp)\.)(?<=[A-Za-z0-9)]\.)\s+(?=[A-Za-z])/)
+    .flatMap((sentence) => sentence.split(new RegExp(`(?<=\\?)\\s*(?=[^\\s?])|;\\s*|,?\\s+(?:and then|and also|and separately|also|and|plus|then|\\+|&)\\s+(?=${QUESTION_START}|${NEXT_ASK})|,?\\s+and\\s+(?=(?:of\\s+)?[a-z0-9]+(?:-[a-z0-9]+)+\\s*[?.!]*$)|,\\s+(?=${ACTION_VERB})|\\s+[-–—]\\s+(?=(?:if|when|before|after|since|because|once)\\b)`, 'i')))
+    .flatMap(splitLeadingCondition)))
     .map((part) => {
       // "…, so I can check the rollback notes": why it is asked, not a further ask.
       const text = part.trim().replace(FILLER, '').replace(PURPOSE_TAIL, '').replace(/[?.!]+$/, '')
@@ -94,13 +100,26 @@ function clauses(question: string): Clause[] {
       const saysOfIt = /^\s*(?:its|their)\b/i.test(text) && DECLARATIVE.test(text) && !/\?\s*$/.test(part)
       // A sentence ended by a full stop states: "saw users-db in a trace, which surprised me." asks nothing.
       const stated = /\.\s*$/.test(part)
-      return { text, asks: !saysOfIt && (/\?\s*$/.test(part) || ASKING_START.test(text) || (!stated && askedAfterContext(text) !== undefined) || ASKED_AFTER_COLON.test(text)) }
+      // A question about how two things are connected asks, whatever context comes before it in the same sentence.
+      return { text, stated, asks: RELATION_QUESTION.test(text) || !saysOfIt && (/\?\s*$/.test(part) || ASKING_START.test(text) || (!stated && askedAfterContext(text) !== undefined) || ASKED_AFTER_COLON.test(text)) }
     })
     .filter((part) => part.text.length > 0)
 }
 
+/** A request in the imperative ("show me inc-8-3", "run an rca on it", "plan a restart of X"): it asks as a question does. */
+const IMPERATIVE = '(?:let (?:me|us) know|show|list|give|tell|find|check|pull|open|fetch|grab|get|run|plan|explain|describe|summari[sz]e|search|look|trace|diagnose|investigate|analy[sz]e|preview|restart|reboot|bounce|roll|rollback|revert|scale|undo)\\b'
 /** After "and": a further ask that is not a question word ("…, and has it had incidents", "…, and pull up its docs"). */
-const NEXT_ASK = '(?:has|have|had|was|were|did|will|why|when|pull|open|fetch|grab|search|look)\\b'
+const NEXT_ASK = `(?:has|have|had|was|were|did|will|why|when|${IMPERATIVE})\\b`
+/** "how are cart-service and pricing-db related": one question about two entities, whatever joins them. */
+const RELATION_QUESTION = /\b(between|connect(ed|s)?|relat(ed|ion|ionship)|path|link(ed)?|(?:anything|something) to do with)\b/i
+/** A condition or a time said before the ask ("before I ask the payments folks, show me the plan…", "if payments-db dies, what breaks?"). */
+const LEADING_CONDITION = new RegExp(`^(\\s*(?:before|after|if|when|whenever|since|because|while|once|as soon as|now that|given that|in case)\\b[^,]{3,}?),\\s+((?:${QUESTION_START}|${IMPERATIVE}|why|when|who'?s|what'?s)[\\s\\S]*)$`, 'i')
+
+/** Splits a condition said first from the ask after it: the condition is context, what it names is what the ask is about. */
+function splitLeadingCondition(part: string): string[] {
+  const match = LEADING_CONDITION.exec(part)
+  return match ? [`${match[1]!}.`, match[2]!] : [part]
+}
 /** "so I can check the notes", "so that we know": the reason for an ask. */
 const PURPOSE_TAIL = /,?\s+so(?: that)? (?:i|we|you|they|someone) (?:can|could|may|might|will|know)\b.*$/i
 /** "saw users-db queries in a trace", "payments db has been sluggish", "if the bus goes down": a clause that says how things are. */
@@ -109,7 +128,7 @@ const DECLARATIVE = /^\s*(?:(?:saw|seen|seeing|noticed|noticing|got|getting|foun
 /** "…, roll it back", "…, restart it please": an action asked for after a statement of what went wrong. */
 const ACTION_VERB = '(?:please\\s+)?(?:restart|reboot|bounce|roll\\s*(?:it\\s+|that\\s+)?back|rollback|revert|scale|undo)\\b'
 /** How a clause that asks begins: a question word, or a request the tools can act on. */
-const ASKING_START = new RegExp(`^\\s*(?:${QUESTION_START}|(?:why|when|who'?s|what'?s|please|pls|describe|explain|open|pull|fetch|search|look|trace|restart|reboot|bounce|roll|rollback|revert|scale|undo|reverse|import|migrate|validate|lint|predict|forecast|diagnose|investigate|troubleshoot|debug|enumerate|detect|run)\\b)`, 'i')
+const ASKING_START = new RegExp(`^\\s*(?:${QUESTION_START}|${IMPERATIVE}|(?:why|when|who'?s|what'?s|please|pls|(?:i'?d like|i would like|i want) to (?:know|see|request|get|have|check|find|view|look|understand)|kindly|reverse|import|migrate|validate|lint|predict|forecast|troubleshoot|debug|enumerate|detect)\\b)`, 'i')
 const ASKED_AFTER_COLON = new RegExp(`[:–—]\\s*${QUESTION_START}`, 'i')
 /** How context begins ("we're rotating creds on fraud-db tonight", "the last release is broken", "got a question about renewals"). */
 const STATEMENT_START = /^\s*(?:heads[- ]up|fyi|btw|context|(?:we|i|it|they|our|my|this|that|these|those|the|there|he|she|someone|somebody)(?:['’](?:re|m|ve|s|ll|d))?|got|been|just|seems|looks like)\b/i
@@ -142,7 +161,7 @@ function onlyNames(index: CatalogIndex, text: string): boolean {
 function unknownNames(question: string, mentions: Mention[], dictionary: ReadonlySet<string>): string[] {
   const linked = new Set(mentions.flatMap((mention) => mention.text.split(' ')))
   // "warp-drive-service", and people's user names ("zaphod.beeblebrox").
-  const hyphenated = question.replace(/\bhttps?:\/\/\S+|\S+@\S+/gi, ' ').match(/[A-Za-z0-9][A-Za-z0-9_]*(?:[-.][A-Za-z0-9_]+)+/g) ?? []
+  const hyphenated = question.replace(/\bhttps?:\/\/\S+|\S+@\S+/gi, ' ').replace(/-wise\b/gi, '').match(/[A-Za-z0-9][A-Za-z0-9_]*(?:[-.][A-Za-z0-9_]+)+/g) ?? []
   const names = hyphenated.filter((name) => !words(name).every((word) => linked.has(word)))
   if (names.length > 0) return names
   // "who owns zebra?": the last word that is neither vocabulary nor a stop word.
@@ -210,21 +229,28 @@ export function planQuestion(question: string, context: PlannerContext): Plan {
 
   // "what would restarting X do? don't run it": a clause that forbids the action makes the whole question hypothetical.
   const parts = clauses(trimmed)
-  const forbidsAction = parts.some((part) => NOT_NOW.test(part.text))
+  const forbidsAction = parts.some((part) => NOT_NOW_ANYWHERE.test(part.text))
   const somethingAsked = parts.length > 1 && parts.some((part) => part.asks)
   // "order-service is stuck, restart it": beside an action asked for, what is merely said is why.
   const actionAsked = parts.length > 1 && parts.some((part) => ACTION_FIRST.test(part.text))
   // An incident named in the context ("the postmortem for inc-21-2 is due") is what a later "it" means.
   let contextIncident: string | undefined
-  for (const [position, { text: said, asks }] of parts.entries()) {
-    const pronounForIncident = contextIncident !== undefined && !INCIDENT_ID.test(said) && linkEntities(index, said).length === 0 ? /\b(?:it|this|that)\b(?!.*\b(?:it|this|that)\b)/i : undefined
-    const part = pronounForIncident ? said.replace(pronounForIncident, contextIncident!) : said
+  // The components, resources and APIs this message's context named ("asked for a scale-up on checkout-api … verified?").
+  let contextRefs: string[] = []
+  for (const [position, { text: said, asks, stated }] of parts.entries()) {
+    // "show me inc-8-3 and run an rca on it": an incident an earlier clause asked about is what "it" means, too.
+    const incident = contextIncident ?? calls.map((call) => call.input.id ?? call.input.incidentId).findLast((id): id is string => typeof id === 'string' && INCIDENT_ID.test(id))
+    const pronounForIncident = incident !== undefined && !INCIDENT_ID.test(said) && linkEntities(index, said).length === 0 ? /\b(?:it|this|that)\b(?!.*\b(?:it|this|that)\b)/i : undefined
+    const part = pronounForIncident ? said.replace(pronounForIncident, incident!) : said
     // "…, don't run it", "…? want to chat about pick lists": a clause that asks nothing adds no call.
     if (NOT_NOW.test(part) || (calls.length > 0 && REASON_FOR_ASKING.test(part))) continue
+    // "latency anomalies? all svcs", "…?? dbs queues apis": kinds said after an ask narrow it; they ask nothing new.
+    if (calls.length > 0 && !asks && words(part).every((word) => KIND_FRAGMENT.has(word))) continue
     // "we're rotating creds on fraud-db tonight. what could be impacted?": the statement is context; what it names is
     // what the question is about.
     // "pricing-db, who owns it?": a clause that only names something says what the question is about.
-    if (somethingAsked && !asks && (STATEMENT_START.test(part) || actionAsked || DECLARATIVE.test(part) || (onlyNames(index, part) && parts.slice(position + 1).some((later) => later.asks)))) {
+    // A whole sentence that asks nothing, before or after the one that asks, is what the ask is about.
+    if (somethingAsked && !asks && (STATEMENT_START.test(part) || actionAsked || DECLARATIVE.test(part) || (stated && words(part).length >= 5) || (onlyNames(index, part) && parts.slice(position + 1).some((later) => later.asks)))) {
       const linked = linkEntities(index, part)
       const named = linked.map((mention) => resolveMention(mention, { preferKinds: ['component', 'resource', 'api'] }, index)).flatMap((resolved) => (resolved && 'ref' in resolved ? [resolved.ref] : []))
       contextIncident = INCIDENT_ID.exec(part)?.[1] ?? contextIncident
@@ -236,10 +262,13 @@ export function planQuestion(question: string, context: PlannerContext): Plan {
         continue
       }
       lastRefs = [...named, ...lastRefs]
+      contextRefs = [...named, ...contextRefs]
       continue
     }
     const mentions = linkEntities(index, part)
     const tokens = demonstrativesAsPronouns(correctSpelling(words(part), mentions, dictionary))
+    // The clause as typed, its misspelt words fixed ("rstart auth-service"), for the rules that read its phrasing.
+    const spelled = respell(part, words(part), correctSpelling(words(part), mentions, dictionary))
     const spans = mentions.map((mention) => widenOverKindWord(tokens, mention))
     const masked = maskSpans(tokens, spans).map((token) => (PRONOUNS.has(token) ? ENTITY_TOKEN : token))
     const outside = masked.filter((token) => token !== ENTITY_TOKEN)
@@ -251,12 +280,20 @@ export function planQuestion(question: string, context: PlannerContext): Plan {
     // Looking for something ("anything in the docs about blue-green deploys?") may be about any topic.
     const findsSomething = HOW_TO_ANYWHERE.test(part) || DISCOVERY.test(part) || SEARCH_THE_DOCS.test(part)
     // "How do I create a new service?" is a question for the docs, whatever it is about.
-    const topic = findsSomething && (HOW_TO_ANYWHERE.test(part) || DOCS_WORDS.test(part)) && tools.has('search') ? undefined : unsupportedTopic(outside, tools, { strongOnly: (top?.score ?? 0) >= 0.4 || findsSomething })
+    const topic = asksToSearchLogs(part, tools) && !/\baudit\b/i.test(part) ? 'searching logs' : findsSomething && (HOW_TO_ANYWHERE.test(part) || DOCS_WORDS.test(part)) && tools.has('search') ? undefined : unsupportedTopic(outside, tools, { strongOnly: (top?.score ?? 0) >= 0.4 || findsSomething })
     if (topic) {
       firstProblem ??= reply(`I can't help with ${topic} yet: no tool in this portal covers it. I can answer:\n${capabilities(tools)}`)
       continue
     }
-    const filters = queryFilters(outside.join(' '), part, mentions, index)
+    // "can u do rollbacks?", "what else can you do remediation-wise": what the portal can do, not a request to do it.
+    if (CAPABILITY.test(spelled) && mentions.length === 0) {
+      if (REMEDIATION_WORDS.test(part) && tools.has('remediation_playbooks')) addCall(calls, { toolName: 'remediation_playbooks', input: {} })
+      else firstProblem ??= reply(`I answer questions about the software catalog by calling the platform's tools:\n${capabilities(tools)}`)
+      continue
+    }
+    // "new to the team … - what's in the Recommendations system?": the kinds and attributes asked for are in the ask, not its context.
+    const askedMentions = asked && ranked === askedRanked ? linkEntities(index, asked) : undefined
+    const filters = asked && askedMentions ? queryFilters(maskSpans(words(asked), askedMentions.map((mention) => widenOverKindWord(words(asked!), mention))).filter((token) => token !== ENTITY_TOKEN).join(' '), asked, askedMentions, index) : queryFilters(outside.join(' '), part, mentions, index)
     // Text in quotes, or "…that mention refunds": something to search for, not an entity to describe.
     const quoted = QUOTED.test(part) || TEXT_SEARCH.test(part.toLowerCase())
 
@@ -287,7 +324,9 @@ export function planQuestion(question: string, context: PlannerContext): Plan {
     const howTo = HOW_TO_ANYWHERE.test(part)
     // "is there a runbook for a stuck pick list queue?": looking for documents is a search, whatever it names.
     const looksForDocs = DISCOVERY.test(part) && DOCS_WORDS.test(part)
-    if ((looksForDocs || ((howTo || (DISCOVERY.test(part) && !answeredWithoutEntity && !attributeList)) && fullNames.length === 0)) && !tokens.some((token) => PRONOUNS.has(token)) && tools.has('search')) top = { tool: 'search', score: Math.max(top?.score ?? 0, MIN_INTENT_SCORE) }
+    // A search for documents is a search also when a pronoun says what they are about ("docs that explain how they flow").
+    const docsOfIt = /\b(?:its|their|his|her)\s+(?:\w+\s+)?(?:docs?|documentation|techdocs|runbooks?|readme|write-?ups?|wiki)\b/i.test(part)
+    if (((looksForDocs && !docsOfIt) || ((howTo || (DISCOVERY.test(part) && !answeredWithoutEntity && !attributeList)) && fullNames.length === 0 && !tokens.some((token) => PRONOUNS.has(token)))) && tools.has('search')) top = { tool: 'search', score: Math.max(top?.score ?? 0, MIN_INTENT_SCORE) }
     if (SEARCH_THE_DOCS.test(part) && tools.has('search')) top = { tool: 'search', score: Math.max(top?.score ?? 0, MIN_INTENT_SCORE) }
     if (!top || top.score < MIN_INTENT_SCORE) continue
     // A name-like word the catalog does not have ("warp-drive-service") must not be answered about something else.
@@ -324,7 +363,10 @@ export function planQuestion(question: string, context: PlannerContext): Plan {
       // A tool that cannot take an entity at all (the audit log, cycles) gives way too, when the name is said in full.
       // Never towards an action: "audit entries for the checkout-api rollback" stays a read.
       const takesNoEntity = !topSlot && !takesEntity(tools.get(top.tool)) && (mentions[0]!.candidates[0]?.score ?? 0) >= 3 && fitting !== undefined && !REMEDIATION_TOOLS.has(fitting.tool)
-      if (fitting && ((topSlot && !topSlot.onlyKinds?.includes(namedKind)) || takesNoEntity)) top = fitting
+      // A tool that describes any kind gives way only to the listing of what a team or system holds; a near-tie must not
+      // turn "tell me about checkout-api" into who owns it.
+      const givesWay = topSlot !== undefined && (topSlot.onlyKinds ? !topSlot.onlyKinds.includes(namedKind) : fitting !== undefined && ['graph_owned_by', 'graph_parts'].includes(fitting.tool))
+      if (fitting && (givesWay || takesNoEntity)) top = fitting
     }
     // "has the cart-db been behaving strangely?": the remediation tools answer only questions about remediations.
     if (REMEDIATION_TOOLS.has(top.tool) && !REMEDIATION_WORDS.test(part)) {
@@ -337,17 +379,23 @@ export function planQuestion(question: string, context: PlannerContext): Plan {
     // "Roll back the last deploy of X": a clause that starts with an action asks for that action, whatever else it names.
     // "What would restarting X do?", "dry run a rollback": a hypothetical action is planned, never run.
     const hypothetical = HYPOTHETICAL.test(part) || forbidsAction
-    if (ACTION_FIRST.test(part) && !hypothetical && tools.has('remediation_request') && tool.name !== 'remediation_undo') tool = tools.get('remediation_request')!
+    // "what would a rollback on shipping-service touch?": an action weighed for a named service is its plan, whatever verb asks.
+    // "Thinking about scaling the api gateway. What would happen?": the action and the service may be named in the context.
+    const actionWeighed = ACTION_NAMED.test(spelled) ? mentions.some((mention) => mention.candidates.some((candidate) => candidate.ref.startsWith('component:'))) : mentions.length === 0 && /^\s*(?:and\s+|so\s+)?what\b/i.test(part) && ACTION_NAMED.test(trimmed) && contextRefs.some((ref) => ref.startsWith('component:'))
+    if (hypothetical && actionWeighed && !/^\s*who\b/i.test(part) && !REMEDIATION_TOOLS.has(tool.name) && tools.has('remediation_plan')) tool = tools.get('remediation_plan')!
+    if (ACTION_FIRST.test(spelled) && !hypothetical && tools.has('remediation_request') && tool.name !== 'remediation_undo') tool = tools.get('remediation_request')!
     if (tool.name === 'remediation_request' && hypothetical && tools.has('remediation_plan')) tool = tools.get('remediation_plan')!
     // "Did the restart of cart-service go through?", "who signed off on the rollback?": asking after an action, not for one.
     // "restart of pricing-service - verified yet?" names an action without asking for it.
-    const asksForAction = ACTION_FIRST.test(part) && !/^\s*(?:the\s+)?\w+\s+(?:(?:status|state|progress)\s+)?(?:of|on|for)\b/i.test(part)
+    const asksForAction = ACTION_FIRST.test(spelled) && !/^\s*(?:the\s+)?\w+\s+(?:(?:status|state|progress)\s+)?(?:of|on|for)\b/i.test(part)
     if (REMEDIATION_TOOLS.has(tool.name) && !asksForAction && !hypothetical) {
       if (WHO_DECIDED.test(part) && tool.name !== 'audit_log' && tools.has('audit_log')) tool = tools.get('audit_log')!
       else if ((tool.name === 'audit_log' ? STILL_WAITING : ACTION_STATUS).test(part) && tools.has('remediation_status')) tool = tools.get('remediation_status')!
     }
     // "why is cart failing?": trouble now, asked about one service, is a root-cause analysis (not what its failure breaks).
-    if ((WHY_TROUBLE.test(part) || (/^\s*why\b/i.test(part) && TROUBLE.test(part))) && mentions.length === 1 && tools.has('rca_analyze')) tool = tools.get('rca_analyze')!
+    // "and why is it so slow", "what went wrong with X", "rca pls", "what's causing this": the cause of trouble is an RCA.
+    const oneSubject = mentions.length === 1 || (mentions.length === 0 && tokens.some((token) => PRONOUNS.has(token)) && lastRefs.some((ref) => /^(component|resource|api):/.test(ref)))
+    if ((WHY_TROUBLE.test(part) || (/^\s*(?:and\s+|also\s+|but\s+)?why\b/i.test(part) && TROUBLE.test(part)) || CAUSE_ASKED.test(part)) && oneSubject && !REMEDIATION_TOOLS.has(tool.name) && tools.has('rca_analyze')) tool = tools.get('rca_analyze')!
     // "is payments-api down?": its state now is whether it has an open incident.
     if (STATE_NOW.test(part) && mentions.length === 1 && tools.has('incidents_list')) tool = tools.get('incidents_list')!
     // "how do I restart cart-service?" asks how, and is never the action itself.
@@ -397,7 +445,9 @@ export function planQuestion(question: string, context: PlannerContext): Plan {
     else if (isSignalsTool(tool.name) && (ENTITY_SLOTS[tool.name]!.length === 0 || (tool.name === 'rca_analyze' && INCIDENT_ID.test(part)))) {
       // Incidents, anomalies and risk need no entity; an RCA of a named incident needs none either.
       const subject = tokens.some((token) => PRONOUNS.has(token)) ? lastRefs.find((ref) => /^(component|resource|api):/.test(ref)) : undefined
-      const input = signalArguments(tool.name, { text: part, tokens, mentions, index, now, subject })
+      // "Joined the inc-8-3 bridge late. What happened and what was the root cause?": the incident of the context.
+      const aboutIncident = (tool.name === 'incident_get' || tool.name === 'rca_analyze') && mentions.length === 0 && !INCIDENT_ID.test(part) && incident !== undefined
+      const input = signalArguments(tool.name, { text: aboutIncident ? `${part} ${incident}` : part, tokens, mentions, index, now, subject })
       if (tool.name === 'incident_get' && input.id === undefined) {
         firstProblem ??= reply('Which incident do you mean? Name its id, e.g. "show incident inc-8-3", or ask "any open incidents?".')
         continue
@@ -408,7 +458,7 @@ export function planQuestion(question: string, context: PlannerContext): Plan {
         firstProblem ??= reply(`"${unclear.mention.text}" could mean ${unclear.resolved.ambiguous.join(', ')}. Which one do you mean?`, unclear.resolved.ambiguous)
         continue
       }
-      inputs.push(input)
+      inputs.push({ ...input, ...numberArguments(tool, part) })
     } else {
       const filled = fillSlots(tool, { mentions, tokens, lastRefs, index })
       if ('problem' in filled) {
@@ -445,7 +495,7 @@ export function planQuestion(question: string, context: PlannerContext): Plan {
         const resolved = resolveMention(mention, { onlyKinds: ['component'], preferKinds: ['component'] }, index)
         return resolved && 'ref' in resolved ? [resolved.ref] : []
       })
-      const options = optionArguments(tool, tokens, { text: part, refs, message: trimmed })
+      const options = optionArguments(tool, tokens, { text: part, refs: refs.length > 0 ? refs : contextRefs.filter((ref) => ref.startsWith('component:')), message: trimmed })
       // "which templates came over from Backstage?": a question, not a request, so a read that needs nothing more answers it.
       const reader = 'missing' in options && /^\s*(?:what|which|how|did|was|were|when|who|is|are)\b/i.test(part) ? ranked.find((candidate) => candidate.tool !== tool.name && candidate.score >= MIN_INTENT_SCORE && candidate.score >= top!.score * 0.5 && !isSignalsTool(candidate.tool) && needsNoEntity(candidate.tool, tools) && tools.get(candidate.tool)!.annotations.readOnlyHint) : undefined
       if (reader) {
@@ -464,6 +514,8 @@ export function planQuestion(question: string, context: PlannerContext): Plan {
       if (rerouted && tools.has(rerouted.toolName)) call = rerouted
       // "who works on search-service?": people asked about a thing are its owners, members included.
       if (call.toolName === 'catalog_get_entity' && /^\s*who\b/i.test(askedAfterContext(part) ?? part) && /^(component|resource|api|system|domain):/.test(String(call.input.ref)) && tools.has('catalog_who_owns')) call = { toolName: 'catalog_who_owns', input: { ref: call.input.ref } }
+      // "enumerate the members of the Fulfillment system": what a system or domain is made of are its parts.
+      if (call.toolName === 'catalog_get_entity' && /^(system|domain):/.test(String(call.input.ref)) && CONTENTS.test(part) && tools.has('graph_parts')) call = { toolName: 'graph_parts', input: { ref: call.input.ref } }
       // "what services does team-checkout run": a team and a plural kind is what the team owns.
       const group = call.input.ref as string | undefined
       if (call.toolName === 'catalog_get_entity' && group?.startsWith('group:') && PLURAL_KINDS.test(outside.join(' ')) && tools.has('graph_owned_by')) call = { toolName: 'graph_owned_by', input: { group } }
@@ -485,6 +537,11 @@ export function planQuestion(question: string, context: PlannerContext): Plan {
   return reply(`I'm not sure what you're asking. I can answer:\n${capabilities(tools)}`)
 }
 
+/** The text with each misspelt word replaced by its correction, punctuation kept. */
+function respell(text: string, typed: string[], corrected: string[]): string {
+  return typed.reduce((current, word, position) => (corrected[position] !== word && /^[a-z]+$/.test(word) ? current.replace(new RegExp(`\\b${word}\\b`, 'i'), corrected[position]!) : current), text)
+}
+
 /** The clause without the request around it: "search the docs for kafka lag" → "kafka lag". */
 function searchQuery(part: string): string {
   const stripped = part
@@ -494,6 +551,17 @@ function searchQuery(part: string): string {
   return stripped.length > 0 ? stripped : part.trim()
 }
 
+/** Asking for the cause of trouble in words other than "why": "what went wrong with X", "rca pls", "the likely cause". */
+const CAUSE_ASKED = /\b(?:rca|root[- ]?causes?|what went wrong|what(?:['’]s| is| was) (?:causing|behind)|(?:likely|probable|possible) causes?|caus(?:e|es|ing) (?:this|it|that)|(?:slowness|latency|errors?|failures?|timeouts?)\b.*\bcoming from)\b/i
+
+/** Words of a clause that only names kinds ("all svcs", "dbs queues apis"). */
+const KIND_FRAGMENT = new Set(['all', 'every', 'any', 'the', 'and', 'or', 'of', 'them', 'service', 'services', 'apis', 'api', 'databases', 'database', 'db', 'queues', 'queue', 'caches', 'cache', 'resources', 'components', 'systems', 'teams', 'please', 'pls', 'too', 'also', 'only', 'etc'])
+
+/** Asking what the portal can do ("what else can you do", "can you do rollbacks?", "are you able to scale things?"). */
+const CAPABILITY = /\bwhat (?:else |other \w+ |kinds? of \w+ |sorts? of \w+ )?(?:can|could) (?:you|u|the portal|the bot|the assistant|this(?: thing)?|it) (?:\w+ )?(?:do|help with|handle|run|fix|repair)\b|^\s*(?:(?:so|and|also)\s+)?(?:can|could) (?:you|u|the portal) (?:do|perform|handle|run) (?:any\s+)?(?:restarts|rollbacks|reboots|scal\w+|remediations?|fixes|actions|playbooks|things)\b|\b(?:are|r) (?:you|u) able to (?:do|run) (?:restarts|rollbacks|remediations?|fixes|actions)\b/i
+
+/** Asking what a whole is made of: its members, contents or parts (not what it is "part of"). */
+const CONTENTS = /\b(?:members?|contents?|parts|pieces|components|constituents|made (?:up )?of|consists? of|comprises?|what(?:['’]?s| is| are) (?:in|inside)|inside)\b/i
 /** Words of trouble: a "why" with one of them asks for a root cause ("why was there an outage of cart-service yesterday"). */
 const TROUBLE = /\b(?:down|outages?|fail\w*|broke\w*|break(?:s|ing)?|crash\w*|slow\w*|errors?|erroring|timing out|time ?outs?|latency|degraded|flaky|flapping|unhealthy|5\d\ds?|incidents?)\b/i
 /** "is payments-api down?", "are the orders-db ok right now": the state of one thing now. */
@@ -503,17 +571,21 @@ const WHY_TROUBLE = /^\s*why\s+(?:is|are)\s+(?:the\s+)?[\w.-]+(?:\s+(?:service|a
 const USER_NAME = /^[a-z]{3,}(?:\.[a-z]{3,})+$/i
 const HYPOTHETICAL = /\b(?:would|what if|happens? if|dry[- ]?run|simulate|preview|involves?|entails?|without (?:running|executing|doing|applying|actually)|(?:is|are) (?:a |an |the )?\w+(?:\s+of\s+[\w.-]+)? allowed|the plan for)\b/i
 /** "don't run it", "do not execute", "without running anything": a clause that holds an action back. */
-const NOT_NOW = /^\s*(?:but\s+|and\s+)?(?:(?:please\s+)?(?:don'?t|dont|do not|never)\s+(?:actually\s+)?(?:run|execute|do|apply|touch|change)\b|without\s+(?:running|executing|doing|applying|changing)\b|(?:just\s+)?(?:a\s+)?dry[- ]?run\s*(?:only|please)?\s*[!.]*$)/i
+const NOT_NOW = /^\s*(?:but\s+|and\s+)?(?:(?:please\s+)?(?:don'?t|dont|do not|never)\s+(?:actually\s+)?(?:run|execute|do|apply|touch|change)\b|without\s+(?:running|executing|doing|applying|changing)\b|(?:just\s+)?(?:a\s+)?dry[- ]?run\s*(?:only|please)?\s*[!.]*$|no (?:changes|action|actions|execution)\b|(?:just|only)\s+(?:the|a)\s+plan\b|plan only\b)/i
+/** The same, also after a comma ("just show me, don't execute anything"): the whole question is hypothetical. */
+const NOT_NOW_ANYWHERE = /(?:^|[,;]\s*)\s*(?:but\s+|and\s+)?(?:(?:please\s+)?(?:don'?t|dont|do not|never)\s+(?:actually\s+)?(?:run|execute|do|apply|touch|change)\b|without\s+(?:running|executing|doing|applying|changing)\b|(?:just\s+)?(?:a\s+)?dry[- ]?run\s*(?:only|please)?\s*[!.]*$|no (?:changes|action|actions|execution)\b|(?:just|only)\s+(?:the|a)\s+plan\b|plan only\b)/i
+/** An action on a service named as a thing ("a rollback on X", "restarting X"), not asked for. */
+const ACTION_NAMED = /\b(?:restart(?:ing|s)?|reboot(?:ing|s)?|bounc(?:e|ing)|roll(?:ing)?[- ]?backs?|revert(?:ing)?|scal(?:e|ing)(?:[- ](?:up|down|out))?)\b/i
 /** Why someone asks, said after the question ("…? want to chat about pick lists"): context, not another question. */
-const REASON_FOR_ASKING = /^\s*(?:(?:i|we)(?:'d| would)?\s+)?(?:want|wanna|need|hoping|trying|would like|plan(?:ning)?|going)\s+to\s+(?:chat|talk|ask|discuss|sync|understand|learn|know|figure out|check in|reach out|get in touch)\b/i
-const ACTION_FIRST = /^\s*(?:(?:please|pls|kindly|go ahead and|let'?s|can you|could you|would you)\s+)*(?:(?:initiate|trigger|kick off|issue|perform|start)\s+(?:a|an|the)\s+(?:rolling\s+)?)?(?:restart|reboot|bounce|roll\s*(?:it\s+|that\s+|them\s+)?back|rollback|revert|scale)\b/i
+const REASON_FOR_ASKING = /^\s*(?:(?:(?:i|we)(?:'d| would)?\s+)?(?:want|wanna|need|hoping|trying|would like|plan(?:ning)?|going)\s+to\s+(?:chat|talk|ask|discuss|sync|understand|learn|know|figure out|check in|reach out|get in touch)\b|(?:(?:i'?m|we'?re)\s+)?(?:trying|hoping|aiming)\s+to\b|(?:(?:i|we)\s+)?need\s+(?:it|this|that|these|those|them|the \w+)\s+for\b)/i
+const ACTION_FIRST = /^\s*(?:(?:please|pls|kindly|go ahead and|let'?s|can you|could you|would you|i'?d like to|i would like to|i want to|we need to|i need to)\s+)*(?:(?:initiate|trigger|kick off|issue|perform|start|run|do|arrange|request|schedule|queue)\s+(?:a|an|the)\s+(?:rolling\s+)?)?(?:restart|reboot|bounce|roll\s*(?:it\s+|that\s+|them\s+)?back|rollback|revert|scale)\b/i
 /** "search docs for…", "could you look through the runbooks for…": a search of the documents asked for by name. */
 const SEARCH_THE_DOCS = /^\s*(?:(?:please|pls|kindly|can you|could you|would you)\s+)*(?:search|grep|look (?:through|in)|dig through)\s+(?:in\s+|through\s+)?(?:the\s+|our\s+)?(?:docs|documentation|runbooks?|wiki|techdocs|guides)\b/i
 const HOW_TO = /^\s*(?:and\s+)?(?:how\s+(?:do|can|should|would)\s+(?:i|we|you|one)\b|how\s+to\b|what(?:'s| is) the (?:process|procedure|way) (?:to|for)\b)/i
 /** Asking where something is or whether it exists, at the start of the question or after a bit of context ("got a 429, where are the rate limit docs?"). */
 const AFTER_CONTEXT = '(?:^|[,;:]\\s*|\\s[-–—]\\s+)'
 const HOW_TO_ANYWHERE = new RegExp(`${AFTER_CONTEXT}(?:how\\s+(?:do|can|should|would)\\s+(?:i|we|you|one)\\b|how\\s+to\\b|what(?:'s| is) the (?:process|procedure|way) (?:to|for)\\b)`, 'i')
-const DISCOVERY = /(?:^|[,;:]\s*|\s[-–—]\s+)(?:where\b|is there\b|are there (?:any\s+)?(?:docs|documentation|guides?|runbooks?|services?|librar(?:y|ies)|tools?)\b|do we have (?:a|an|any|anything|something)\b|(?:anything|something)(?:\s+\w+){0,3}?\s+(?:about|on|for|that)\b|any (?:docs|documentation|guides?|runbooks?|info|information|how-?tos?)\b|(?:i'?m\s+)?looking for\b|i need (?:the |a |some )?(?:docs?|documentation|guide|runbook|service)\b|(?:search|docs?)\s*:|find me\b|(?:what|which)\s+(?:\w+\s+)?(?:handles|takes care of|deals with|is in charge of|manages|is used for)\b|who\s+(?:knows|is (?:an |the )?expert|understands|has experience)\b)|\b(?:documented|written (?:down|up))\s+(?:somewhere|anywhere)\b/i
+const DISCOVERY = /(?:^(?:and\s+|also\s+)?|[,;:]\s*|\s[-–—]\s+)(?:where\b|is there\b(?!\s+(?:a|an|any)\s+(?:\w+\s+)?(?:team|owner|owning|owners|someone|somebody|person|contact|group|squad)\b)|(?:does|do) (?:one|anything|something|any|such a thing|it|that)(?: like (?:that|this|it))? exist\b|(?:is|are) (?:there )?any \w+ (?:available|around)\b|are there (?:any\s+)?(?:docs|documentation|guides?|runbooks?|services?|librar(?:y|ies)|tools?)\b|do we have (?:a|an|any|anything|something)\b|(?:anything|something)(?:\s+\w+){0,3}?\s+(?:about|on|for|that)\b|any (?:docs|documentation|guides?|runbooks?|info|information|how-?tos?)\b|(?:i'?m\s+)?looking for\b|i need (?:the |a |some )?(?:docs?|documentation|guide|runbook|service)\b|(?:search|docs?)\s*:|find me\b|(?:what|which)\s+(?:\w+\s+)?(?:handles|takes care of|deals with|is in charge of|manages|is used for)\b|who\s+(?:knows|is (?:an |the )?expert|understands|has experience)\b)|\b(?:documented|written (?:down|up))\s+(?:somewhere|anywhere)\b/i
 /** What a thing is for ("a library for feature toggles", "a service that sends SMS"), beyond its kind. */
 const PURPOSE = /\b(?:that|which|for|about)\s+(?!the\b|all\b|every\b)\w+/i
 /** The remediation tools, and the audit log of their approvals. */

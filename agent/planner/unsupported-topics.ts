@@ -24,11 +24,20 @@ const TOPICS: Record<string, { strong: string[]; weak: string[] }> = {
   'creating, deleting or granting access to things': { strong: ['create a', 'create the', 'delete the', 'delete a', 'provision a', 'provision the', 'grant access', 'admin rights', 'admin access', 'revoke access', 'give access'], weak: [] },
   'sending messages': { strong: ['send a message', 'send an email', 'post in slack', 'post on slack', 'message the'], weak: [] },
   'writing that is not about the platform': { strong: ['haiku', 'poem', 'joke', 'essay', 'lyrics', 'limerick', 'write me a', 'bash script', 'shell script', 'python script', 'write a script'], weak: [] },
+  'code review and pull requests': { strong: ['pr', 'prs', 'pull request', 'pull requests', 'merge request', 'merge requests', 'code review', 'diff', 'diffs', 'linting my code'], weak: [] },
   'documentation search': { strong: ['docs', 'documentation', 'runbook', 'readme'], weak: ['howto'] },
 }
 
 /** Every topic word, so that spelling correction leaves "spending" alone rather than making it "sending". */
 export const TOPIC_WORDS: ReadonlySet<string> = new Set(Object.values(TOPICS).flatMap(({ strong, weak }) => [...strong, ...weak]).filter((term) => !term.includes(' ')))
+
+/** "grep order-service logs for NullPointerException": searching log text, which no tool does (the timeline shows error logs). */
+const LOG_SEARCH = /\b(?:grep|search|query|scan|look(?:ing)? through|dig(?:ging)? through|filter|tail)\b[^?.!]*\blogs?\b|\blogs?\b[^?.!]*\b(?:containing|matching|mentioning|for the (?:string|text|message|error)|for ["'“]|with the (?:string|text))|\blog (?:lines|entries|messages)\b/i
+
+/** Whether the text asks to search log text and no registered tool does that. */
+export function asksToSearchLogs(text: string, tools: Map<string, ToolDefinition>): boolean {
+  return LOG_SEARCH.test(text) && ![...tools.keys()].some((name) => /\blogs?_search|search_logs?\b/.test(name))
+}
 
 /** The first topic the question asks about that no registered tool speaks of, if any. */
 export function unsupportedTopic(tokens: string[], tools: Map<string, ToolDefinition>, { strongOnly }: { strongOnly: boolean }): string | undefined {

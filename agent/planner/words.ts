@@ -53,16 +53,21 @@ const SYNONYMS: Record<string, string> = {
   strangely: 'anomaly', oddly: 'anomaly', weirdly: 'anomaly', abnormally: 'anomaly', erratic: 'anomaly', erratically: 'anomaly', unexpectedly: 'anomaly',
   // "inc list for ledger-service": on-call shorthand for incidents; "catalog metadata for X" is its description.
   inc: 'incident', incs: 'incident', metadata: 'describe',
+  // "what else feels it", "the impact of losing X", "the riskiest services".
+  feel: 'impact', feels: 'impact', felt: 'impact', losing: 'outage', lose: 'outage', loss: 'outage', riskiest: 'risk',
   rejected: 'deny', reject: 'deny', declined: 'deny', decline: 'deny', denied: 'deny', deny: 'deny', refused: 'deny',
 }
 
 /** Chat shorthand, expanded before anything else reads the words ("deps of the cart svc rn"). */
-const SHORTHAND: Record<string, string> = { svc: 'service', svcs: 'services', srv: 'service', rn: 'now', r: 'are', u: 'you', ur: 'your', w: 'with', k8s: 'kubernetes', creds: 'credentials', prod: 'production', dep: 'dependency', dbs: 'databases' }
+const SHORTHAND: Record<string, string> = { svc: 'service', svcs: 'services', srv: 'service', rn: 'now', r: 'are', u: 'you', ur: 'your', w: 'with', k8s: 'kubernetes', creds: 'credentials', prod: 'production', dep: 'dependency', dbs: 'databases', gw: 'gateway', sys: 'system' }
 
 /** Idioms folded into the word the tools' examples use ("falls over" is fails, "looks after" is owns). */
 const IDIOMS: Array<[RegExp, string]> = [
   [/\b(?:falls|fall|fell|falling) over\b/g, 'fails'],
   [/\b(?:looks|look|looking) after\b/g, 'owns'],
+  // "which squad has the Mobile BFF", "what team's got X", "X sits with which team": a team that has a thing owns it.
+  [/\b(which|what|whose)\s+(team|squad|group|crew|folks|people|department|org)(?:['’]s\s+got|\s+(?:has|have|holds?|got|gets|is behind|are behind|looks after|takes care of|is responsible))\b/g, '$1 $2 owns'],
+  [/\b(?:sits?|lives?|is|falls?)\s+(?:with|under)\s+(which|what)\s+(team|squad|group)\b/g, 'is owned by $1 $2'],
   [/\bon the hook for\b/g, 'responsible for'],
   [/\b(?:signed|sign|signs) off\b/g, 'approved'],
   [/\bkeep(?:ing)? an eye on\b/g, 'watch'],
@@ -96,11 +101,21 @@ const IDIOMS: Array<[RegExp, string]> = [
   // "who do we report it to", "who do I raise a bug with": whom to contact. "route requests to" is a call.
   [/\b(?:report|raise|escalate|flag)\s+(?:it|this|that|them|(?:a|an|the)\s+(?:bug|issue|problem|incident)|bugs|issues|problems)\s+(?:to|with)\b/g, 'contact'],
   [/\b(?:routes?|routing|forwards?|forwarding|proxies|proxy)\s+(?:requests?\s+|traffic\s+|calls\s+)?to\b/g, 'calls'],
+  // "which services talk to X": who calls it ("what does X talk to" is handled above, by word order).
+  [/\b(which|what)\s+(\w+\s+)?(?:talk|talks|speak|speaks|connect|connects)\s+to\b/g, '$1 $2call'],
+  // "services that end up depending on themselves": a dependency cycle.
+  [/\bdepend(?:s|ing|ent)?\s+on\s+(?:themselves|itself)\b/g, 'circular dependency'],
+  // "why would checkout-api have anything to do with fraud-db": how the two are connected.
+  [/\b(?:have|has|had)\s+(?:anything|something|much)\s+to\s+do\s+with\b/g, 'connected to'],
+  // "remediation-wise", "cost-wise": about that topic.
+  [/\b([a-z]+)-wise\b/g, 'about $1'],
   // Chat that says nothing of what is asked.
   [/\b(?:never heard of (?:it|that|this|them)|no idea what (?:it|that|this) is|if you know|thanks in advance)\b/g, ' '],
 ]
 
-const STOP = new Set(['the', 'a', 'an', 'is', 'are', 'was', 'were', 'be', 'to', 'of', 'for', 'me', 'i', 'you', 'please', 'can', 'could', 'would', 'should', 'do', 'does', 'did', 'it', 'its', 'this', 'that', 'there', 'any', 'some', 'my', 'our', 'we', 'hey', 'hi', 'pls', 'plz', 'thanks', 'thx', 'and', 'or', 'so', 'then', 'just', 'quick', 'question', 'q', 'tell', 'give', 'get', 'know', 'want', 'like', 'let', 'us', 'im', 'ive', 'were', 'weve', 'asap', 'tia', 'cheers', 'lol', 'btw', 'fyi', 'hiya', 'morning'])
+const STOP = new Set(['the', 'a', 'an', 'is', 'are', 'was', 'were', 'be', 'to', 'of', 'for', 'me', 'i', 'you', 'please', 'can', 'could', 'would', 'should', 'do', 'does', 'did', 'it', 'its', 'this', 'that', 'there', 'any', 'some', 'my', 'our', 'we', 'hey', 'hi', 'pls', 'plz', 'thanks', 'thx', 'and', 'or', 'so', 'then', 'just', 'quick', 'question', 'q', 'tell', 'give', 'get', 'know', 'want', 'like', 'let', 'us', 'im', 'ive', 'were', 'weve', 'asap', 'tia', 'cheers', 'lol', 'btw', 'fyi', 'hiya', 'morning',
+  // Hedges and intensifiers: "what even is X", "what exactly does X do" ask what the plain question asks.
+  'even', 'actually', 'really', 'exactly', 'basically', 'honestly', 'literally', 'again'])
 
 /** A text in lower case with its idioms folded ("falls over" is "fails"), as questions and examples are both read. */
 export function foldIdioms(text: string): string {
@@ -149,3 +164,15 @@ export function numberWord(word: string): number | undefined {
 
 /** Short misspellings too close to other words for edit distance to fix safely. */
 export const COMMON_TYPOS: Record<string, string> = { abt: 'about', whta: 'what', wut: 'what', hw: 'how', wat: 'what', waht: 'what', teh: 'the', hwo: 'who', whos: 'who', wich: 'which', whcih: 'which', dose: 'does', dependecies: 'dependencies', ownes: 'owns', onws: 'owns' }
+
+/**
+ * Everyday English words that are never typos, however close they come to a word the tools use ("even" is not
+ * "event", "review" is not "reviews", "start" is not "restart"): spelling correction leaves them as they are.
+ */
+export const ENGLISH_WORDS: ReadonlySet<string> = new Set(`
+  able also away back been best both came come does done down each even ever fact feel felt find fine from gave give goes gone good half hand hard have head hear help here high hold home hope idea into just keep kept kind knew know last late left less like line live long look lose lost made make many mean meet mind more most move much must name near need next nice none note okay once only open over part past plan play pull push read real rest ride same save seem seen sent show side sign some soon sort stay step such sure take talk tell than that them then they thing this thus till time told took true turn type unit upon used very view want week well went were what when whom will wish with word work year your
+  about above after again agree ahead allow along among apply argue aside avoid aware based basic began begin being below bring broke build built carry catch cause clear close could count cover cross doing doubt early earth eight either empty enjoy enter equal error event every exact extra fault field final first force found front given going great group guess happy heard heavy hello issue itself known large later learn least leave level light limit local lower maybe means might minor month moved never night noted often order other ought owner place plain point prior quick quite raise range rather reach ready right rough round seems seven shall short since small sorry sound speak spend stand start state still stuff taken thank their there these thing think those three throw today total touch tough trace tried truly under until usual value watch where which while whole whose would write wrong yours
+  across action actual almost always amount answer anyone anyway appear around asking before behind belong better beyond bother change choose closer coming common couple course create decide detail direct during either enough entire except expect fairly figure follow former friend having hoping inside intend itself latest likely little mostly myself nearly needed normal notice number others people period person please pretty proper rather really reason recent remain remind report review search second should simply single sister sooner source spring status strong sudden system thanks though thread toward trying unless update useful versus wanted weekly within without worked wonder worked writer
+  actually against already another anything anywhere approve because between careful certain complete consider continue correct covering currently describe directly discover everyone evidence example explain finished followed happened however inferred instance interest involved maintain meantime mentioned nothing obvious possible previous probably question recently remember response separate somebody somehow someone something sometimes somewhere suddenly suppose thinking thorough together tomorrow whatever whenever whether yesterday
+`.split(/\s+/).filter(Boolean))
+
