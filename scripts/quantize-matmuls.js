@@ -67,8 +67,8 @@ export function quantizeMatMuls(bytes) {
 
   // The Casts and Muls that only fed rewritten MatMuls are left with no reader: drop them (a Mul, then the Cast it
   // read), and the float scales only they read. Any still read elsewhere stays.
-  const current = () => [...nodes.values()].map((node) => rewritten.get(node) ?? node).filter((node) => !dropped.has(node))
   const dropped = new Set()
+  const current = () => [...nodes.values()].map((node) => rewritten.get(node) ?? node).filter((node) => !dropped.has(node))
   for (let more = true; more; ) {
     more = false
     const read = new Set(current().flatMap((node) => node.inputs))
