@@ -13,11 +13,11 @@ export class PostgresStore implements Store {
   private readonly pool: pg.Pool
 
   constructor({ connectionString, maxConnections = 10 }: PostgresStoreOptions) {
-    this.pool = new pg.Pool({ connectionString, max: maxConnections })
+    // A new connection is handed out once its session settings are applied: a query sent while they still ran
+    // would be queued on a busy client, which pg deprecates. A connection whose settings fail is not used.
+    this.pool = new pg.Pool({ connectionString, max: maxConnections, onConnect: (client) => client.query(SESSION_SETTINGS) })
     // An idle client that loses its connection must not crash the process; the next query reconnects.
     this.pool.on('error', () => {})
-    // Queued on the new connection ahead of the query it was opened for.
-    this.pool.on('connect', (client) => void client.query(SESSION_SETTINGS).catch(() => {}))
   }
 
   async query<Row = Record<string, unknown>>(sql: string, params: unknown[] = []): Promise<QueryResult<Row>> {

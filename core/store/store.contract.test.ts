@@ -1,10 +1,12 @@
 import { mkdtemp, rm } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import pg from 'pg'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { openTestStore, testEngines, type TestStore } from '../testing/test-store.ts'
 import { migrate, migrations } from './migrations.ts'
 import { openStore } from './open-store.ts'
+import { PostgresStore } from './postgres-store.ts'
 
 describe.each(testEngines)('store contract on %s', (engine) => {
   let test: TestStore
@@ -72,6 +74,28 @@ describe.each(testEngines)('store contract on %s', (engine) => {
     // Three transactions at once take three connections of a pool.
     const settings = await Promise.all([1, 2, 3].map(() => test.store.transaction(async (transaction) => (await transaction.query<{ synchronize_seqscans: string }>('show synchronize_seqscans')).rows[0]!.synchronize_seqscans)))
     expect(settings).toEqual(['off', 'off', 'off'])
+  })
+
+  it.runIf(engine === 'postgres')('hands out a new connection only once its session settings are applied, never busy', async () => {
+    // pg queues a query sent to a client still running one, a use it deprecates (and pg 9 removes); a pool that
+    // handed a connection over while its settings ran did that on every new connection.
+    const busy: string[] = []
+    const query = pg.Client.prototype.query
+    const spy = vi.spyOn(pg.Client.prototype, 'query').mockImplementation(function (this: pg.Client & { _queryQueue: unknown[] }, ...args: Parameters<typeof query>) {
+      if (this._queryQueue.length > 0) busy.push(String(typeof args[0] === 'string' ? args[0] : (args[0] as { text?: string }).text))
+      return (query as (...args: unknown[]) => unknown).apply(this, args)
+    } as typeof query)
+    const store = new PostgresStore({ connectionString: test.databaseUrl! })
+    try {
+      // New connections for plain queries and for transactions.
+      await Promise.all([1, 2, 3].map(() => store.query('select 1')))
+      await Promise.all([1, 2, 3, 4].map(() => store.transaction((transaction) => transaction.query('select 1'))))
+      expect(await store.query<{ synchronize_seqscans: string }>('show synchronize_seqscans')).toEqual({ rows: [{ synchronize_seqscans: 'off' }] })
+    } finally {
+      spy.mockRestore()
+      await store.close()
+    }
+    expect(busy).toEqual([])
   })
 
   it('has pgvector: distances and an HNSW index', async () => {
