@@ -24,6 +24,21 @@ describe('LocalEmbedder', () => {
     expect(await Promise.race([embedded, later])).toBe('embedded')
   })
 
+  it('answers a query while a batch of documents is being embedded, not after it', async () => {
+    // One forward pass of 64 long texts takes far longer than a query's few word pieces.
+    const batched = new LocalEmbedder({ modelDir: inject('embeddingModelDir'), batchSize: 64 })
+    try {
+      await Promise.all([batched.embed(['warm up']), batched.embed(['warm up', 'both threads'])])
+      const finished: string[] = []
+      const documents = batched.embed(Array.from({ length: 64 }, (_, position) => `document ${position}: ${'the payments service settles card transactions nightly '.repeat(12)}`)).then(() => finished.push('documents'))
+      const query = batched.embed(['who owns checkout-api?']).then(() => finished.push('query'))
+      await Promise.all([documents, query])
+      expect(finished).toEqual(['query', 'documents'])
+    } finally {
+      await batched.close()
+    }
+  })
+
   it('says where it looked when the model cannot be loaded, and tries again on the next call', async () => {
     const missing = new LocalEmbedder({ modelDir: '/nonexistent/all-MiniLM-L6-v2' })
     const notLoaded = /could not be loaded from \/nonexistent\/all-MiniLM-L6-v2.*fetch-embedding-model/

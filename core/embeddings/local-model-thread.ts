@@ -12,6 +12,8 @@ import { parentPort, workerData } from 'node:worker_threads'
 export interface ModelThreadOptions {
   modelDir?: string
   hubModel: string
+  /** ONNX Runtime's threads per forward pass; its default is one per core. */
+  intraOpThreads?: number
 }
 
 /** A request: texts to embed as one forward pass. */
@@ -25,7 +27,7 @@ export type ModelThreadReply = { id: number; width: number; data: Float32Array }
 
 type Extractor = (texts: string[], options: { pooling: 'mean'; normalize: boolean }) => Promise<{ dims: number[]; data: Float32Array }>
 
-async function loadExtractor({ modelDir, hubModel }: ModelThreadOptions): Promise<Extractor> {
+async function loadExtractor({ modelDir, hubModel, intraOpThreads }: ModelThreadOptions): Promise<Extractor> {
   const { env, pipeline } = await import('@huggingface/transformers')
   let model = hubModel
   if (modelDir) {
@@ -37,7 +39,8 @@ async function loadExtractor({ modelDir, hubModel }: ModelThreadOptions): Promis
   // ONNX Runtime's threads spin while waiting for work by default: they would take the cores the event loop
   // needs right after each query is embedded (work following an embedding ran 30% slower here).
   const noSpinning = { allow_spinning: '0' }
-  return (await pipeline('feature-extraction', model, { dtype: 'q8', session_options: { extra: { session: { intra_op: noSpinning, inter_op: noSpinning } } } })) as unknown as Extractor
+  const threads = intraOpThreads === undefined ? {} : { intraOpNumThreads: intraOpThreads }
+  return (await pipeline('feature-extraction', model, { dtype: 'q8', session_options: { ...threads, extra: { session: { intra_op: noSpinning, inter_op: noSpinning } } } })) as unknown as Extractor
 }
 
 if (parentPort) {
