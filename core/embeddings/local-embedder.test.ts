@@ -1,4 +1,4 @@
-import { afterAll, describe, expect, inject, it } from 'vitest'
+import { afterAll, describe, expect, inject, it, vi } from 'vitest'
 import { LocalEmbedder } from './local-embedder.ts'
 
 describe('LocalEmbedder', () => {
@@ -36,6 +36,20 @@ describe('LocalEmbedder', () => {
       expect(finished).toEqual(['query', 'documents'])
     } finally {
       await batched.close()
+    }
+  })
+
+  it('stops the documents\' thread once it has been idle for a while, and starts it again for the next batch', async () => {
+    const idle = new LocalEmbedder({ modelDir: inject('embeddingModelDir'), documentsIdleMs: 200 })
+    try {
+      await idle.embed(['a query'])
+      await idle.embed(['a document', 'another document'])
+      expect(idle.threadsRunning()).toEqual(['query', 'documents'])
+      await vi.waitFor(() => expect(idle.threadsRunning()).toEqual(['query']), { timeout: 5000, interval: 50 })
+      expect(await idle.embed(['a third document', 'and a fourth'])).toHaveLength(2)
+      expect(idle.threadsRunning()).toEqual(['query', 'documents'])
+    } finally {
+      await idle.close()
     }
   })
 

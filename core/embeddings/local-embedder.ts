@@ -13,6 +13,11 @@ export interface LocalEmbedderOptions {
   batchSize?: number
   /** Tokens per text; longer texts are cut (all-MiniLM-L6-v2 was trained on up to 128 word pieces). */
   maxTokens?: number
+  /**
+   * How long the documents' thread is kept without work. Each thread holds a copy of the model and its runtime
+   * (about 250 MB here); documents come in bursts (indexing, catalog changes), queries all the time.
+   */
+  documentsIdleMs?: number
 }
 
 /** The model's worker thread and the requests it has not answered yet. */
@@ -21,6 +26,8 @@ interface ModelThread {
   pending: Map<number, { resolve: (reply: { width: number; data: Float32Array }) => void; reject: (error: Error) => void }>
   /** Why its model did not load, for the requests still waiting when it exits. */
   loadFailure?: PortalError
+  /** Stops an idle documents' thread. */
+  idleTimer?: NodeJS.Timeout
 }
 
 /**
@@ -45,14 +52,16 @@ export class LocalEmbedder implements Embedder {
   private readonly hubModel: string
   private readonly batchSize: number
   private readonly maxTokens: number
+  private readonly documentsIdleMs: number
   private readonly threads: Partial<Record<ThreadKind, ModelThread>> = {}
   private nextRequest = 0
 
-  constructor({ modelDir, hubModel = 'Xenova/all-MiniLM-L6-v2', batchSize = 16, maxTokens = 128 }: LocalEmbedderOptions = {}) {
+  constructor({ modelDir, hubModel = 'Xenova/all-MiniLM-L6-v2', batchSize = 16, maxTokens = 128, documentsIdleMs = 60_000 }: LocalEmbedderOptions = {}) {
     this.modelDir = modelDir ? path.resolve(modelDir) : undefined
     this.hubModel = hubModel
     this.batchSize = batchSize
     this.maxTokens = maxTokens
+    this.documentsIdleMs = documentsIdleMs
     // The vector space: stored vectors of another id are computed again. `int8` since the products run in int8
     // (scripts/quantize-matmuls.js); the vectors moved by about 1% from those of the float products.
     this.id = 'local:all-MiniLM-L6-v2:int8'
@@ -73,12 +82,20 @@ export class LocalEmbedder implements Embedder {
     return vectors
   }
 
+  /** The model threads running now. */
+  threadsRunning(): ThreadKind[] {
+    return (['query', 'documents'] as const).filter((kind) => this.threads[kind] !== undefined)
+  }
+
   /** Stops the model's threads; a later `embed` starts them again. */
   async close(): Promise<void> {
     const threads = Object.values(this.threads)
     delete this.threads.query
     delete this.threads.documents
-    await Promise.all(threads.map((thread) => thread.worker.terminate()))
+    await Promise.all(threads.map((thread) => {
+      clearTimeout(thread.idleTimer)
+      return thread.worker.terminate()
+    }))
   }
 
   /** Word pieces beyond the limit cost time and change nothing: the tokenizer would cut them anyway. */
@@ -90,6 +107,7 @@ export class LocalEmbedder implements Embedder {
   private run(texts: string[]): Promise<{ width: number; data: Float32Array }> {
     const thread = this.modelThread(texts.length === 1 ? 'query' : 'documents')
     const id = this.nextRequest++
+    clearTimeout(thread.idleTimer)
     return new Promise((resolve, reject) => {
       thread.pending.set(id, { resolve, reject })
       // The thread keeps the process alive only while it has work.
@@ -113,7 +131,16 @@ export class LocalEmbedder implements Embedder {
       const request = pending.get(reply.id)
       if (!request) return
       pending.delete(reply.id)
-      if (pending.size === 0) worker.unref()
+      if (pending.size === 0) {
+        worker.unref()
+        if (kind === 'documents') {
+          thread.idleTimer = setTimeout(() => {
+            retire()
+            void worker.terminate()
+          }, this.documentsIdleMs)
+          thread.idleTimer.unref()
+        }
+      }
       if (!('error' in reply)) return request.resolve(reply)
       if (reply.loading) {
         retire()
