@@ -32,8 +32,8 @@ interface ModelThread {
 
 /**
  * Which thread runs a forward pass. One text (a search query) runs on its own thread, in a single-threaded session:
- * on a few word pieces ONNX Runtime's thread pool costs more than it saves (p50 5.0 ms alone against 6.7 ms with two
- * threads, measured here, and far less under load, when the second thread competes with the database), and a query
+ * on a few word pieces ONNX Runtime's thread pool costs more than it saves (p50 5.0 ms against 6.7 ms with two
+ * threads on a quiet machine, and more under load, when the second thread competes with the database), and a query
  * never waits behind a batch of documents. Batches run on the other thread with a thread per core (96 documents
  * per second against 74 on one).
  */
@@ -42,8 +42,8 @@ type ThreadKind = 'query' | 'documents'
 /**
  * all-MiniLM-L6-v2 (384 dimensions, int8 ONNX weights) run with `@huggingface/transformers`, in worker threads of
  * this process (`local-model-thread.ts`) so that the event loop keeps serving while it works. The model loads in
- * each thread on its first use. With `modelDir` it is read from that directory and the hub is never asked (CI and machines without
- * the hub); otherwise transformers.js fetches it from the hub once and caches it.
+ * each thread on its first use. With `modelDir` it is read from that directory and the hub is never asked (CI and
+ * machines without the hub); otherwise transformers.js fetches it from the hub once and caches it.
  */
 export class LocalEmbedder implements Embedder {
   readonly id: string
