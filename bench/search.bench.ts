@@ -78,7 +78,7 @@ async function searchOn(store: Store, { platform, embedder, vectors }: { platfor
   // The checkpoint writes out what the build and the vacuum dirtied, which the checkpointer would otherwise do
   // during the timed queries. The test server runs with fsync off, so its checkpoint leaves the files' pages to the
   // kernel, which would write a gigabyte back while queries are timed (p99 more than doubled here): `sync` flushes
-  // them first, as a checkpoint with fsync on does.
+  // them first, as a checkpoint with fsync on does (a system without `sync` measures without the flush).
   started = performance.now()
   await store.query('checkpoint')
   await promisify(execFile)('sync').catch(() => undefined)

@@ -37,7 +37,8 @@ interface ModelThread {
  * never waits behind a batch of documents. Batches run on the other thread with a thread per core (96 documents
  * per second against 74 on one).
  */
-type ThreadKind = 'query' | 'documents'
+const THREAD_KINDS = ['query', 'documents'] as const
+type ThreadKind = (typeof THREAD_KINDS)[number]
 
 /**
  * all-MiniLM-L6-v2 (384 dimensions, int8 ONNX weights) run with `@huggingface/transformers`, in worker threads of
@@ -84,14 +85,13 @@ export class LocalEmbedder implements Embedder {
 
   /** The model threads running now. */
   threadsRunning(): ThreadKind[] {
-    return (['query', 'documents'] as const).filter((kind) => this.threads[kind] !== undefined)
+    return THREAD_KINDS.filter((kind) => this.threads[kind] !== undefined)
   }
 
   /** Stops the model's threads; a later `embed` starts them again. */
   async close(): Promise<void> {
     const threads = Object.values(this.threads)
-    delete this.threads.query
-    delete this.threads.documents
+    for (const kind of THREAD_KINDS) delete this.threads[kind]
     await Promise.all(threads.map((thread) => {
       clearTimeout(thread.idleTimer)
       return thread.worker.terminate()
