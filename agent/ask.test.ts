@@ -59,6 +59,39 @@ describe('ask with the offline planner', () => {
     expect(result.answer).toMatch(/owned by .*group:default\/team-payments/)
   })
 
+  it('reads a pasted log as data: the entity it names is the subject, and only YAML is validated', async () => {
+    const fromService = await ask(platform, { question: 'seeing a flood of these from pricing-service:\n```\nWARN  redis: connection pool exhausted (pool_size=50)\nERROR GetPrice deadline exceeded\n```\nwhat\'s the cause?' })
+    expect(fromService.toolCalls).toEqual([{ name: 'rca_analyze', input: { ref: 'component:default/pricing-service' } }])
+    const inLog = await ask(platform, { question: '```\n{"level":"error","svc":"notification-preferences-service","msg":"too many clients already"}\n```\nhundreds of these per minute. root cause?' })
+    expect(inLog.toolCalls).toEqual([{ name: 'rca_analyze', input: { ref: 'component:default/notification-preferences-service' } }])
+    // A pod's name stands for its deployment's service.
+    const pod = await ask(platform, { question: 'pod returns-service-6d9b7c-4xq2p is crashlooping, what is causing it?' })
+    expect(pod.toolCalls).toEqual([{ name: 'rca_analyze', input: { ref: 'component:default/returns-service' } }])
+    const yaml = await ask(platform, { question: 'is this valid?\n```\napiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: x\n```' })
+    expect(yaml.toolCalls.map((call) => call.name)).toEqual(['catalog_validate'])
+  })
+
+  it('takes a name that begins like a request ("search-indexer") as a name', async () => {
+    const result = await ask(platform, { question: 'search-indexer pods keep dying. what is causing it?' })
+    expect(result.toolCalls).toEqual([{ name: 'rca_analyze', input: { ref: 'component:default/search-indexer' } }])
+  })
+
+  it('never calls a tool without the input it requires', async () => {
+    // incident_get needs an incident id; with none named, another tool answers or the planner asks.
+    const vague = await ask(platform, { question: 'what happened today' })
+    expect(vague.toolCalls.filter((call) => call.name === 'incident_get')).toEqual([])
+    // The request id said beside the reason for undoing it.
+    const undo = await ask(platform, { question: 'undo apr_5e1b7c93d0a24f68b9c4, the scale-down made latency worse' })
+    expect(undo.toolCalls).toEqual([{ name: 'remediation_undo', input: { requestId: 'apr_5e1b7c93d0a24f68b9c4' } }])
+  })
+
+  it('treats a topic as covered when a tool speaks of it, whichever of its words is said', async () => {
+    // No tool says "spike", but the RCA and anomaly tools speak of latency and errors.
+    const result = await ask(platform, { question: 'cart-service spike' })
+    expect(result.answer).not.toMatch(/can't help with/)
+    expect(result.toolCalls.length).toBe(1)
+  })
+
   it('follows up on the entity of the previous turn', async () => {
     const first = await ask(platform, { question: 'who owns the basket?' })
     expect(first.toolCalls).toEqual([{ name: 'catalog_who_owns', input: { ref: 'component:default/cart-service' } }])

@@ -127,11 +127,29 @@ const DECLARATIVE = /^\s*(?:(?:saw|seen|seeing|noticed|noticing|got|getting|foun
 
 /** "…, roll it back", "…, restart it please": an action asked for after a statement of what went wrong. */
 const ACTION_VERB = '(?:please\\s+)?(?:restart|reboot|bounce|roll\\s*(?:it\\s+|that\\s+)?back|rollback|revert|scale|undo)\\b'
-/** How a clause that asks begins: a question word, or a request the tools can act on. */
-const ASKING_START = new RegExp(`^\\s*(?:${QUESTION_START}|${IMPERATIVE}|(?:why|when|who'?s|what'?s|please|pls|(?:i'?d like|i would like|i want) to (?:know|see|request|get|have|check|find|view|look|understand)|kindly|reverse|import|migrate|validate|lint|predict|forecast|troubleshoot|debug|enumerate|detect)\\b)`, 'i')
+/** How a clause that asks begins: a question word, or a request the tools can act on ("search-indexer …" is a name). */
+const ASKING_START = new RegExp(`^\\s*(?:${QUESTION_START}|${IMPERATIVE}|(?:why|when|who'?s|what'?s|please|pls|(?:i'?d like|i would like|i want) to (?:know|see|request|get|have|check|find|view|look|understand)|kindly|reverse|import|migrate|validate|lint|predict|forecast|troubleshoot|debug|enumerate|detect)\\b)(?!-)`, 'i')
 const ASKED_AFTER_COLON = new RegExp(`[:–—]\\s*${QUESTION_START}`, 'i')
 /** How context begins ("we're rotating creds on fraud-db tonight", "the last release is broken", "got a question about renewals"). */
 const STATEMENT_START = /^\s*(?:heads[- ]up|fyi|btw|context|(?:we|i|it|they|our|my|this|that|these|those|the|there|he|she|someone|somebody)(?:['’](?:re|m|ve|s|ll|d))?|got|been|just|seems|looks like)\b/i
+
+/** A Kubernetes pod's name: its deployment's name, then the replica set's hash and the pod's own suffix. */
+const POD_NAME = /\b([a-z][a-z0-9]*(?:-[a-z0-9]+)*?)-[a-z0-9]{5,10}-[a-z0-9]{5}\b/g
+
+/**
+ * Pasted logs, alerts and stack traces are data, not words of the question: a fenced block becomes the names of the
+ * entities it mentions ("notification-preferences-service logged this."), and a pod's name the name of its service.
+ */
+function readPastes(text: string, index: CatalogIndex): string {
+  const withServices = text.replace(POD_NAME, (pod, name: string) => (index.has(`component:default/${name}`) ? name : pod))
+  return withServices.replace(/```[\w-]*[^\S\n]*\n([\s\S]*?)```/g, (_, body: string) => {
+    const named = [...new Set(linkEntities(index, body).filter((mention) => (mention.candidates[0]?.score ?? 0) >= 3).map((mention) => mention.text))]
+    return named.length > 0 ? `\nThis is from ${named.join(' and ')}.\n` : '\n'
+  })
+}
+
+/** The keys a catalog entity's YAML starts with. */
+const CATALOG_YAML = /^\s*(?:apiVersion|kind|metadata)\s*:/m
 
 /** YAML pasted without a fence: from its first `apiVersion:` or `kind:` line while lines look like YAML; the rest is the question. */
 function unfencedYaml(text: string): { yaml: string; rest: string } | undefined {
@@ -185,6 +203,16 @@ function depthFrom(tokens: string[]): number | undefined {
   return undefined
 }
 
+/** Words that carry a question without saying what it is about: question words and times. */
+const CARRIER_WORDS = new Set(['what', 'which', 'whats', 'who', 'how', 'where', 'when', 'show', 'list', 'today', 'tomorrow', 'yesterday', 'now', 'tonight', 'week', 'month', 'year', 'day'])
+
+/** Whether two words differ by two neighbouring letters swapped ("lsit", "list"). */
+function isSwap(typed: string, fixed: string): boolean {
+  if (typed.length !== fixed.length || typed === fixed) return false
+  const at = [...typed].findIndex((letter, position) => letter !== fixed[position])
+  return typed[at] === fixed[at + 1] && typed[at + 1] === fixed[at] && typed.slice(at + 2) === fixed.slice(at + 2)
+}
+
 function reply(text: string, citations: string[] = []): Plan {
   return { type: 'reply', text, citations }
 }
@@ -202,9 +230,10 @@ export function planQuestion(question: string, context: PlannerContext): Plan {
   if (trimmed === '') return reply(`Ask me about your software catalog, for example:\n${capabilities(tools)}`)
   if (trimmed.length > MAX_QUESTION) return reply(`That message is ${trimmed.length} characters long; ask in under ${MAX_QUESTION} characters (paste only the part that matters).`)
 
-  const fenced = /```(?:ya?ml)?\s*\n([\s\S]*?)```/.exec(trimmed)
+  // A fenced block is YAML to validate when its fence says so or it reads as a catalog entity; a pasted log or stack trace is not.
+  const fenced = [...trimmed.matchAll(/```([\w-]*)[^\S\n]*\n([\s\S]*?)```/g)].map((match) => ({ body: match[2]!, language: match[1]!.toLowerCase() })).find((block) => /^ya?ml$/.test(block.language) || (block.language === '' && CATALOG_YAML.test(block.body)))
   const unfenced = fenced ? undefined : unfencedYaml(trimmed)
-  const yaml = fenced?.[1] ?? unfenced?.yaml
+  const yaml = fenced?.body ?? unfenced?.yaml
   if (yaml && tools.has('catalog_validate')) {
     // "validate this and tell me who owns cart-service: ```…```": the YAML, then the rest of the question.
     const rest = (fenced ? trimmed.replace(/```[\s\S]*?```/g, ' ') : unfenced!.rest).replace(/\b(validate|check|lint)\s+(this|it|that)\b/gi, ' ').trim()
@@ -215,6 +244,7 @@ export function planQuestion(question: string, context: PlannerContext): Plan {
     return { type: 'calls', calls: [{ toolName: 'catalog_validate', input: { yaml } }, ...(more?.type === 'calls' ? more.calls.filter((call) => call.toolName !== 'catalog_query') : [])] }
   }
 
+  const message = readPastes(trimmed, index)
   if (/^(hi|hello|hey|help|what can you do|how do i use this|who are you)\b[\s!?.]*$/i.test(trimmed)) {
     return reply(`I answer questions about the software catalog by calling the platform's tools:\n${capabilities(tools)}`)
   }
@@ -228,7 +258,7 @@ export function planQuestion(question: string, context: PlannerContext): Plan {
   let firstProblem: Plan | undefined
 
   // "what would restarting X do? don't run it": a clause that forbids the action makes the whole question hypothetical.
-  const parts = clauses(trimmed)
+  const parts = clauses(message)
   const forbidsAction = parts.some((part) => NOT_NOW_ANYWHERE.test(part.text))
   const somethingAsked = parts.length > 1 && parts.some((part) => part.asks)
   // "order-service is stuck, restart it": beside an action asked for, what is merely said is why.
@@ -338,15 +368,20 @@ export function planQuestion(question: string, context: PlannerContext): Plan {
     }
 
     // "will it rain in lisbon tomorrow?": a weak match on one or two words of a question the tools know nothing of.
-    // Words as typed count, and typos of longer words ("databses"); a short word corrected into a known one ("rain") does not.
+    // Words as typed count, and typos of longer words ("databses") or swapped letters ("lsit"); a short word corrected
+    // into a known one ("rain") does not. A tag of the catalog ("kotlin") is the catalog's own word.
     const corrected = correctSpelling(words(part), mentions, dictionary)
     const content = words(part).flatMap((token, position) => {
       const word = canonicalWord(token)
       if (word === undefined || /^\d+$/.test(word) || PREPOSITIONS.has(word)) return []
-      return [{ word, known: classifier.vocabulary.has(word) || (token.length >= 6 && classifier.vocabulary.has(canonicalWord(corrected[position] ?? token) ?? '')) }]
+      const fixed = corrected[position] ?? token
+      const typoOfKnown = (token.length >= 6 || isSwap(token, fixed)) && classifier.vocabulary.has(canonicalWord(fixed) ?? '')
+      return [{ word, known: classifier.vocabulary.has(word) || typoOfKnown || index.withValue('metadata.tags', token).size > 0 }]
     })
-    const known = content.filter((item) => item.known).length
-    if (mentions.length === 0 && !previousCall && !findsSomething && top.score < 0.5 && content.length >= 3 && known * 2 < content.length) continue
+    // Question words and times ("what's … like today") say nothing of what is asked about.
+    const topical = content.filter((item) => !CARRIER_WORDS.has(item.word))
+    const known = topical.filter((item) => item.known).length
+    if (mentions.length === 0 && !previousCall && !findsSomething && top.score < 0.5 && ((topical.length >= 3 && known * 2 < topical.length) || (topical.length === 2 && known === 0))) continue
     // "point of contact for tax-api?": a tool that needs two entities is not asked about one.
     const slotsOf = (name: string) => ENTITY_SLOTS[name] ?? (tools.get(name) ? genericSlots(tools.get(name)!) : [])
     if (slotsOf(top.tool).length > 1 && mentions.length === 1 && !tokens.some((token) => PRONOUNS.has(token))) {
@@ -381,7 +416,7 @@ export function planQuestion(question: string, context: PlannerContext): Plan {
     const hypothetical = HYPOTHETICAL.test(part) || forbidsAction
     // "what would a rollback on shipping-service touch?": an action weighed for a named service is its plan, whatever verb asks.
     // "Thinking about scaling the api gateway. What would happen?": the action and the service may be named in the context.
-    const actionWeighed = ACTION_NAMED.test(spelled) ? mentions.some((mention) => mention.candidates.some((candidate) => candidate.ref.startsWith('component:'))) : mentions.length === 0 && /^\s*(?:and\s+|so\s+)?what\b/i.test(part) && ACTION_NAMED.test(trimmed) && contextRefs.some((ref) => ref.startsWith('component:'))
+    const actionWeighed = ACTION_NAMED.test(spelled) ? mentions.some((mention) => mention.candidates.some((candidate) => candidate.ref.startsWith('component:'))) : mentions.length === 0 && /^\s*(?:and\s+|so\s+)?what\b/i.test(part) && ACTION_NAMED.test(message) && contextRefs.some((ref) => ref.startsWith('component:'))
     if (hypothetical && actionWeighed && !/^\s*who\b/i.test(part) && !REMEDIATION_TOOLS.has(tool.name) && tools.has('remediation_plan')) tool = tools.get('remediation_plan')!
     if (ACTION_FIRST.test(spelled) && !hypothetical && tools.has('remediation_request') && tool.name !== 'remediation_undo') tool = tools.get('remediation_request')!
     if (tool.name === 'remediation_request' && hypothetical && tools.has('remediation_plan')) tool = tools.get('remediation_plan')!
@@ -395,7 +430,9 @@ export function planQuestion(question: string, context: PlannerContext): Plan {
     // "why is cart failing?": trouble now, asked about one service, is a root-cause analysis (not what its failure breaks).
     // "and why is it so slow", "what went wrong with X", "rca pls", "what's causing this": the cause of trouble is an RCA.
     const oneSubject = mentions.length === 1 || (mentions.length === 0 && tokens.some((token) => PRONOUNS.has(token)) && lastRefs.some((ref) => /^(component|resource|api):/.test(ref)))
-    if ((WHY_TROUBLE.test(part) || (/^\s*(?:and\s+|also\s+|but\s+)?why\b/i.test(part) && TROUBLE.test(part)) || CAUSE_ASKED.test(part)) && oneSubject && !REMEDIATION_TOOLS.has(tool.name) && tools.has('rca_analyze')) tool = tools.get('rca_analyze')!
+    // "search-indexer pods keep dying: what's causing it?": the cause asked for, not an action on the pods.
+    const causeOverAction = CAUSE_ASKED.test(part) && (tool.name === 'remediation_request' || tool.name === 'remediation_plan') && !ACTION_FIRST.test(spelled)
+    if ((WHY_TROUBLE.test(part) || (/^\s*(?:and\s+|also\s+|but\s+)?why\b/i.test(part) && TROUBLE.test(part)) || CAUSE_ASKED.test(part)) && oneSubject && (!REMEDIATION_TOOLS.has(tool.name) || causeOverAction) && tools.has('rca_analyze')) tool = tools.get('rca_analyze')!
     // "is payments-api down?": its state now is whether it has an open incident.
     if (STATE_NOW.test(part) && mentions.length === 1 && tools.has('incidents_list')) tool = tools.get('incidents_list')!
     // "how do I restart cart-service?" asks how, and is never the action itself.
@@ -474,9 +511,13 @@ export function planQuestion(question: string, context: PlannerContext): Plan {
           continue
         }
         // "any certificates about to expire that could cause an outage?": nothing named, so the best tool that needs no entity.
-        const entityFree = filled.problem === 'missing' && mentions.length === 0 && !tokens.some((token) => PRONOUNS.has(token)) ? ranked.find((candidate) => candidate.tool !== tool.name && candidate.score >= MIN_INTENT_SCORE && candidate.score >= top!.score * 0.5 && needsNoEntity(candidate.tool, tools)) : undefined
+        // One incident needs its id, which this clause does not have (a named one was settled above).
+        const entityFree = filled.problem === 'missing' && mentions.length === 0 && !tokens.some((token) => PRONOUNS.has(token)) ? ranked.find((candidate) => candidate.tool !== tool.name && candidate.tool !== 'incident_get' && candidate.score >= MIN_INTENT_SCORE && candidate.score >= top!.score * 0.5 && needsNoEntity(candidate.tool, tools)) : undefined
         if (entityFree && !isSignalsTool(entityFree.tool)) {
-          addCall(calls, { toolName: entityFree.tool, input: {} })
+          // "undo apr_…, the scale-down made it worse": its choices (a request id) come from the clause as for any tool.
+          const options = optionArguments(tools.get(entityFree.tool)!, tokens, { text: part, refs: [], message })
+          if ('missing' in options) firstProblem ??= reply(options.missing)
+          else addCall(calls, { toolName: entityFree.tool, input: options.values })
           continue
         }
         if (entityFree) {
@@ -495,7 +536,7 @@ export function planQuestion(question: string, context: PlannerContext): Plan {
         const resolved = resolveMention(mention, { onlyKinds: ['component'], preferKinds: ['component'] }, index)
         return resolved && 'ref' in resolved ? [resolved.ref] : []
       })
-      const options = optionArguments(tool, tokens, { text: part, refs: refs.length > 0 ? refs : contextRefs.filter((ref) => ref.startsWith('component:')), message: trimmed })
+      const options = optionArguments(tool, tokens, { text: part, refs: refs.length > 0 ? refs : contextRefs.filter((ref) => ref.startsWith('component:')), message })
       // "which templates came over from Backstage?": a question, not a request, so a read that needs nothing more answers it.
       const reader = 'missing' in options && /^\s*(?:what|which|how|did|was|were|when|who|is|are)\b/i.test(part) ? ranked.find((candidate) => candidate.tool !== tool.name && candidate.score >= MIN_INTENT_SCORE && candidate.score >= top!.score * 0.5 && !isSignalsTool(candidate.tool) && needsNoEntity(candidate.tool, tools) && tools.get(candidate.tool)!.annotations.readOnlyHint) : undefined
       if (reader) {

@@ -51,7 +51,10 @@ export function unsupportedTopic(tokens: string[], tools: Map<string, ToolDefini
   const covered = (term: string) => (term.includes(' ') ? toolPhrases.includes(` ${term} `) : toolText.has(term))
   for (const [topic, { strong, weak }] of Object.entries(TOPICS)) {
     const hits = [...strong, ...(strongOnly ? [] : weak)].filter(said)
-    if (hits.length > 0 && !hits.some(covered)) return topic
+    // A topic the tools speak of is covered whichever of its words was said: "5xx spike" asks for a root-cause
+    // analysis when the RCA tool speaks of latency and slowness, though no tool says "spike". Two strong words, as
+    // one can be another topic's ("error budget" is not spend).
+    if (hits.length > 0 && !hits.some(covered) && strong.filter(covered).length < 2) return topic
   }
   return undefined
 }

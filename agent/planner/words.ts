@@ -94,6 +94,8 @@ const IDIOMS: Array<[RegExp, string]> = [
   [/\b(?:leans?|leaning) on\b/g, 'depend on'],
   // "what is auth-service dependent on" asks what it depends on; "what is dependent on auth-db" asks its dependents: word order decides, as for "depends on".
   [/\b(?:dependent|dependant|reliant) (?:on|upon)\b/g, 'depend on'],
+  // "upstream deps of X": upstream alone may be its callers, but upstream dependencies are what it depends on.
+  [/\b(?:upstream|downstream) (deps|dependencies|dependency)\b/g, '$1'],
   // "what does admin-portal talk to?" asks what it calls; "who should I talk to?" stays a contact.
   [/(?<!\b(?:i|we|you|they|should|can|could|do)\s)\btalks? to(?=\s*(?:downstream|upstream|directly)?\s*[?.!]*$)/g, 'calls'],
   [/\b(?:pulls?|pulling|reads?|reading|fetch(?:es)?|fetching) (?:its |their )?(?:data |stuff |information )?from\b/g, 'uses'],
@@ -104,7 +106,11 @@ const IDIOMS: Array<[RegExp, string]> = [
   // "which services talk to X": who calls it ("what does X talk to" is handled above, by word order).
   [/\b(which|what)\s+(\w+\s+)?(?:talk|talks|speak|speaks|connect|connects)\s+to\b/g, '$1 $2call'],
   // "services that end up depending on themselves": a dependency cycle.
-  [/\bdepend(?:s|ing|ent)?\s+on\s+(?:themselves|itself)\b/g, 'circular dependency'],
+  // "services that transitively depend back on themselves", "mutual dependencies", "cyclically dependent": a dependency cycle.
+  [/\bdepend(?:s|ing|ent)?\s+(?:back\s+)?on\s+(?:themselves|itself)\b/g, 'circular dependency'],
+  [/\b(?:mutual(?:ly)?|cyclical(?:ly)?|cyclic(?:ally)?|circular(?:ly)?)\s+(?:dependen\w*|depend\w*)\b/g, 'circular dependency'],
+  // "who do I page for it": whoever is on call for it, its owners.
+  [/\bwho\s+(?:do|should|would|can)\s+(?:i|we)\s+page\b/g, 'who owns'],
   // "why would checkout-api have anything to do with fraud-db": how the two are connected.
   [/\b(?:have|has|had)\s+(?:anything|something|much)\s+to\s+do\s+with\b/g, 'connected to'],
   // "remediation-wise", "cost-wise": about that topic.
