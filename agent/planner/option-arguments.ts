@@ -3,9 +3,9 @@ import { numberWord, words } from './words.ts'
 
 /** Other words people use for a tool's option values ("bounce the pods" is a restart). */
 const OPTION_SYNONYMS: Record<string, string[]> = {
-  restart: ['restart', 'restarts', 'restarted', 'restarting', 'reboot', 'reboots', 'rebooting', 'bounce', 'bouncing', 'recycle', 'cycle'],
+  restart: ['restart', 'restarts', 'restarted', 'restarting', 'reboot', 'reboots', 'rebooted', 'rebooting', 'bounce', 'bounced', 'bouncing', 'recycle', 'cycle', 'kick the pods', 'kick it', 'kick them'],
   scale: ['scale', 'scaled', 'scaling', 'resize', 'replicas', 'instances'],
-  rollback: ['rollback', 'roll back', 'rolling back', 'rolled back', 'roll it back', 'roll that back', 'roll this back', 'roll them back', 'revert', 'reverting', 'undo the deploy', 'undo the last deploy', 'previous version', 'previous release'],
+  rollback: ['rollback', 'roll back', 'rolling back', 'rolled back', 'roll it back', 'roll that back', 'roll this back', 'roll them back', 'rolling it back', 'rolling that back', 'revert', 'reverting', 'undo the deploy', 'undo the last deploy', 'previous version', 'previous release'],
 }
 
 type SchemaNode = { def?: { type?: string; innerType?: SchemaNode; defaultValue?: unknown }; options?: readonly string[] }

@@ -418,7 +418,9 @@ export function planQuestion(question: string, context: PlannerContext): Plan {
     // "Thinking about scaling the api gateway. What would happen?": the action and the service may be named in the context.
     const actionWeighed = ACTION_NAMED.test(spelled) ? mentions.some((mention) => mention.candidates.some((candidate) => candidate.ref.startsWith('component:'))) : mentions.length === 0 && /^\s*(?:and\s+|so\s+)?what\b/i.test(part) && ACTION_NAMED.test(message) && contextRefs.some((ref) => ref.startsWith('component:'))
     if (hypothetical && actionWeighed && !/^\s*who\b/i.test(part) && !REMEDIATION_TOOLS.has(tool.name) && tools.has('remediation_plan')) tool = tools.get('remediation_plan')!
-    if (ACTION_FIRST.test(spelled) && !hypothetical && tools.has('remediation_request') && tool.name !== 'remediation_undo') tool = tools.get('remediation_request')!
+    // "email-sender is stuck draining the queue, can you restart it?": the action may be asked after the context.
+    const actionAfterContext = ACTION_FIRST.test(spelled) || (asked !== undefined && ACTION_FIRST.test(asked))
+    if (actionAfterContext && !hypothetical && tools.has('remediation_request') && tool.name !== 'remediation_undo') tool = tools.get('remediation_request')!
     if (tool.name === 'remediation_request' && hypothetical && tools.has('remediation_plan')) tool = tools.get('remediation_plan')!
     // "Did the restart of cart-service go through?", "who signed off on the rollback?": asking after an action, not for one.
     // "restart of pricing-service - verified yet?" names an action without asking for it.

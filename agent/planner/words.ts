@@ -109,6 +109,12 @@ const IDIOMS: Array<[RegExp, string]> = [
   // "services that transitively depend back on themselves", "mutual dependencies", "cyclically dependent": a dependency cycle.
   [/\bdepend(?:s|ing|ent)?\s+(?:back\s+)?on\s+(?:themselves|itself)\b/g, 'circular dependency'],
   [/\b(?:mutual(?:ly)?|cyclical(?:ly)?|cyclic(?:ally)?|circular(?:ly)?)\s+(?:dependen\w*|depend\w*)\b/g, 'circular dependency'],
+  // "run" and "work" are owning ("who runs X", "works on X") except where an action ran: "did the rollback work",
+  // "remediation runs", "has that run finished", "playbooks to run after approval".
+  [/\b(did|does|do|has|have|will)\b([^?.!,]{0,60}?)\bwork(?:ed)?\b(?!\s+(?:on|for|with))/g, '$1$2succeed'],
+  [/\b(remediation|playbook|automated|approved|recent|last)\s+runs?\b/g, '$1 executions'],
+  [/\b(that|the|this|my|our|each)\s+run\b(?!\s+(?:by|of))/g, '$1 execution'],
+  [/\b(?:to|can (?:i|we|you)|could (?:i|we|you))\s+run\b(?!\s+(?:it|the|this|that|by))/g, 'to execute'],
   // "who do I page for it": whoever is on call for it, its owners.
   [/\bwho\s+(?:do|should|would|can)\s+(?:i|we)\s+page\b/g, 'who owns'],
   // "why would checkout-api have anything to do with fraud-db": how the two are connected.
