@@ -353,7 +353,7 @@ export function planQuestion(question: string, context: PlannerContext): Plan {
     const attributeList = hasAttributeFilter(filters) && filters.text === undefined && !PURPOSE.test(part)
     const howTo = HOW_TO_ANYWHERE.test(part)
     // "is there a runbook for a stuck pick list queue?": looking for documents is a search, whatever it names.
-    const looksForDocs = DISCOVERY.test(part) && DOCS_WORDS.test(part)
+    const looksForDocs = DISCOVERY.test(part) && DOCS_WORDS.test(spelled)
     // A search for documents is a search also when a pronoun says what they are about ("docs that explain how they flow").
     const docsOfIt = /\b(?:its|their|his|her)\s+(?:\w+\s+)?(?:docs?|documentation|techdocs|runbooks?|readme|write-?ups?|wiki)\b/i.test(part)
     if (((looksForDocs && !docsOfIt) || ((howTo || (DISCOVERY.test(part) && !answeredWithoutEntity && !attributeList)) && fullNames.length === 0 && !tokens.some((token) => PRONOUNS.has(token)))) && tools.has('search')) top = { tool: 'search', score: Math.max(top?.score ?? 0, MIN_INTENT_SCORE) }
@@ -437,6 +437,13 @@ export function planQuestion(question: string, context: PlannerContext): Plan {
     if ((WHY_TROUBLE.test(part) || (/^\s*(?:and\s+|also\s+|but\s+)?why\b/i.test(part) && TROUBLE.test(part)) || CAUSE_ASKED.test(part)) && oneSubject && (!REMEDIATION_TOOLS.has(tool.name) || causeOverAction) && tools.has('rca_analyze')) tool = tools.get('rca_analyze')!
     // "is payments-api down?": its state now is whether it has an open incident.
     if (STATE_NOW.test(part) && mentions.length === 1 && tools.has('incidents_list')) tool = tools.get('incidents_list')!
+    // "Kindly run the Backstage import against https://…", "…, bring over everything": a request to import; "what came
+    // across from backstage?" asks what an import did.
+    const aboutMigration = tool.name === 'migration_report' || tool.name === 'migration_import_backstage' || (tool.name === 'catalog_query' && /\bbackstage\b/i.test(part) && MIGRATION_DONE.test(spelled))
+    if (aboutMigration && tools.has('migration_import_backstage') && tools.has('migration_report')) {
+      const requested = spelled.split(/[,;:.]\s+/).some((piece) => MIGRATION_REQUEST.test(piece))
+      tool = tools.get(requested && !MIGRATION_DONE.test(spelled) ? 'migration_import_backstage' : MIGRATION_DONE.test(spelled) ? 'migration_report' : tool.name)!
+    }
     // "how do I restart cart-service?" asks how, and is never the action itself.
     if (HOW_TO_ANYWHERE.test(part) && ['remediation_request', 'remediation_plan', 'remediation_undo'].includes(tool.name) && tools.has('search')) tool = tools.get('search')!
     // "search the docs for voucher codes": a search, even when its words name an entity.
@@ -605,6 +612,10 @@ const CAPABILITY = /\bwhat (?:else |other \w+ |kinds? of \w+ |sorts? of \w+ )?(?
 
 /** Asking what a whole is made of: its members, contents or parts (not what it is "part of"). */
 const CONTENTS = /\b(?:members?|contents?|parts|pieces|components|constituents|made (?:up )?of|consists? of|comprises?|what(?:['’]?s| is| are) (?:in|inside)|inside)\b/i
+/** A request to bring a Backstage catalog over, in the imperative. */
+const MIGRATION_REQUEST = /^\s*(?:(?:please|pls|kindly|can you|could you|would you|go ahead and|let'?s|i'?d like to|i want to|we need to|i need to|time to)\s+)*(?:import|migrate|bring|move|pull|copy|sync|run (?:the |a |an )?(?:backstage |catalog )?(?:import|migration)|(?:a |an )?(?:one-shot |full |complete )?(?:import|migration|move) (?:of|from)\b)/i
+/** Asking what an import did: past tense, or counting what arrived. */
+const MIGRATION_DONE = /\b(?:what|which|how many|did|was|were)\b[^?]*\b(?:did|came|come|brought|imported|migrated|arrived|got|made it|carried)\b|\bhow many\b/i
 /** Words of trouble: a "why" with one of them asks for a root cause ("why was there an outage of cart-service yesterday"). */
 const TROUBLE = /\b(?:down|outages?|fail\w*|broke\w*|break(?:s|ing)?|crash\w*|slow\w*|errors?|erroring|timing out|time ?outs?|latency|degraded|flaky|flapping|unhealthy|5\d\ds?|incidents?)\b/i
 /** "is payments-api down?", "are the orders-db ok right now": the state of one thing now. */
@@ -628,7 +639,7 @@ const HOW_TO = /^\s*(?:and\s+)?(?:how\s+(?:do|can|should|would)\s+(?:i|we|you|on
 /** Asking where something is or whether it exists, at the start of the question or after a bit of context ("got a 429, where are the rate limit docs?"). */
 const AFTER_CONTEXT = '(?:^|[,;:]\\s*|\\s[-–—]\\s+)'
 const HOW_TO_ANYWHERE = new RegExp(`${AFTER_CONTEXT}(?:how\\s+(?:do|can|should|would)\\s+(?:i|we|you|one)\\b|how\\s+to\\b|what(?:'s| is) the (?:process|procedure|way) (?:to|for)\\b)`, 'i')
-const DISCOVERY = /(?:^(?:and\s+|also\s+)?|[,;:]\s*|\s[-–—]\s+)(?:where\b|is there\b(?!\s+(?:a|an|any)\s+(?:\w+\s+)?(?:team|owner|owning|owners|someone|somebody|person|contact|group|squad)\b)|(?:does|do) (?:one|anything|something|any|such a thing|it|that)(?: like (?:that|this|it))? exist\b|(?:is|are) (?:there )?any \w+ (?:available|around)\b|are there (?:any\s+)?(?:docs|documentation|guides?|runbooks?|services?|librar(?:y|ies)|tools?)\b|do we have (?:a|an|any|anything|something)\b|(?:anything|something)(?:\s+\w+){0,3}?\s+(?:about|on|for|that)\b|any (?:docs|documentation|guides?|runbooks?|info|information|how-?tos?)\b|(?:i'?m\s+)?looking for\b|i need (?:the |a |some )?(?:docs?|documentation|guide|runbook|service)\b|(?:search|docs?)\s*:|find me\b|(?:what|which)\s+(?:\w+\s+)?(?:handles|takes care of|deals with|is in charge of|manages|is used for)\b|who\s+(?:knows|is (?:an |the )?expert|understands|has experience)\b)|\b(?:documented|written (?:down|up))\s+(?:somewhere|anywhere)\b/i
+const DISCOVERY = /(?:^(?:and\s+|also\s+)?|[,;:]\s*|\s[-–—]\s+)(?:where\b|is there\b(?!\s+(?:a|an|any)\s+(?:\w+\s+)?(?:team|owner|owning|owners|someone|somebody|person|contact|group|squad)\b)|(?:does|do) (?:one|anything|something|any|such a thing|it|that)(?: like (?:that|this|it))? exist\b|(?:is|are) (?:there )?any \w+ (?:available|around)\b|are there (?:any\s+)?(?:docs|documentation|guides?|runbooks?|services?|librar(?:y|ies)|tools?)\b|do we have (?:a|an|any|anything|something)\b|(?:anything|something)(?:\s+\w+){0,3}?\s+(?:about|on|for|that)\b|any (?:docs|documentation|guides?|runbooks?|info|information|how-?tos?)\b|(?:i'?m\s+)?looking for\b|i need (?:the |a |some )?(?:docs?|documentation|guide|runbook|service)\b|(?:search|docs?)\s*:|find me\b|(?:what|which)\s+(?:\w+\s+)?(?:handles|takes care of|deals with|is in charge of|manages|is used for)\b|who\s+(?:knows|is (?:an |the )?expert|understands|has experience)\b|(?:has|have|did)\s+(?:anyone|anybody|someone|somebody)\s+(?:written|documented|put together)\b|which\s+(?:of\s+(?:our|the)\s+)?(?:thing|things|one|service|services|component|components|app)\s+(?:actually\s+|really\s+)?(?:does|do|sends|handles|stores|keeps|processes)\b)|\b(?:documented|written (?:down|up))\s+(?:somewhere|anywhere)\b|\bwhat(?:['’]s| is| are)?\s+(?:the\s+|that\s+|this\s+)?(?:\w+\s+)?called\b/i
 /** What a thing is for ("a library for feature toggles", "a service that sends SMS"), beyond its kind. */
 const PURPOSE = /\b(?:that|which|for|about)\s+(?!the\b|all\b|every\b)\w+/i
 /** The remediation tools, and the audit log of their approvals. */
