@@ -358,6 +358,8 @@ export function planQuestion(question: string, context: PlannerContext): Plan {
     const docsOfIt = /\b(?:its|their|his|her)\s+(?:\w+\s+)?(?:docs?|documentation|techdocs|runbooks?|readme|write-?ups?|wiki)\b/i.test(part)
     if (((looksForDocs && !docsOfIt) || ((howTo || (DISCOVERY.test(part) && !answeredWithoutEntity && !attributeList)) && fullNames.length === 0 && !tokens.some((token) => PRONOUNS.has(token)))) && tools.has('search')) top = { tool: 'search', score: Math.max(top?.score ?? 0, MIN_INTENT_SCORE) }
     if (SEARCH_THE_DOCS.test(part) && tools.has('search')) top = { tool: 'search', score: Math.max(top?.score ?? 0, MIN_INTENT_SCORE) }
+    const spelledOut = spelledOutTool(spelled, { asked, mentions: mentions.length, actionInContext: contextRefs.length > 0 && ACTION_NAMED.test(message) })
+    if (spelledOut && tools.has(spelledOut)) top = { tool: spelledOut, score: Math.max(top?.score ?? 0, MIN_INTENT_SCORE) }
     if (!top || top.score < MIN_INTENT_SCORE) continue
     // A name-like word the catalog does not have ("warp-drive-service") must not be answered about something else.
     const unknown = unknownEntityNames(part, mentions, dictionary, index)
@@ -404,7 +406,7 @@ export function planQuestion(question: string, context: PlannerContext): Plan {
       if (fitting && (givesWay || takesNoEntity)) top = fitting
     }
     // "has the cart-db been behaving strangely?": the remediation tools answer only questions about remediations.
-    if (REMEDIATION_TOOLS.has(top.tool) && !REMEDIATION_WORDS.test(part)) {
+    if (REMEDIATION_TOOLS.has(top.tool) && !REMEDIATION_WORDS.test(spelled)) {
       const other = ranked.find((candidate) => !REMEDIATION_TOOLS.has(candidate.tool) && candidate.score >= MIN_INTENT_SCORE)
       if (other) top = other
     }
@@ -435,6 +437,9 @@ export function planQuestion(question: string, context: PlannerContext): Plan {
     // "search-indexer pods keep dying: what's causing it?": the cause asked for, not an action on the pods.
     const causeOverAction = CAUSE_ASKED.test(part) && (tool.name === 'remediation_request' || tool.name === 'remediation_plan') && !ACTION_FIRST.test(spelled)
     if ((WHY_TROUBLE.test(part) || (/^\s*(?:and\s+|also\s+|but\s+)?why\b/i.test(part) && TROUBLE.test(part)) || CAUSE_ASKED.test(part)) && oneSubject && (!REMEDIATION_TOOLS.has(tool.name) || causeOverAction) && tools.has('rca_analyze')) tool = tools.get('rca_analyze')!
+    // What the signals words say outright outweighs a near match of other words.
+    const signalsTool = refineSignalsTool(tool.name, spelled, mentions.length > 0 || oneSubject)
+    if (signalsTool && tools.has(signalsTool)) tool = tools.get(signalsTool)!
     // "is payments-api down?": its state now is whether it has an open incident.
     if (STATE_NOW.test(part) && mentions.length === 1 && tools.has('incidents_list')) tool = tools.get('incidents_list')!
     // "Kindly run the Backstage import against https://…", "…, bring over everything": a request to import; "what came
@@ -616,6 +621,42 @@ const CONTENTS = /\b(?:members?|contents?|parts|pieces|components|constituents|m
 const MIGRATION_REQUEST = /^\s*(?:(?:please|pls|kindly|can you|could you|would you|go ahead and|let'?s|i'?d like to|i want to|we need to|i need to|time to)\s+)*(?:import|migrate|bring|move|pull|copy|sync|run (?:the |a |an )?(?:backstage |catalog )?(?:import|migration)|(?:a |an )?(?:one-shot |full |complete )?(?:import|migration|move) (?:of|from)\b)/i
 /** Asking what an import did: past tense, or counting what arrived. */
 const MIGRATION_DONE = /\b(?:what|which|how many|did|was|were)\b[^?]*\b(?:did|came|come|brought|imported|migrated|arrived|got|made it|carried)\b|\bhow many\b/i
+/** How an action went: "verified", "done", "did it work". */
+const RESULT_ASKED = /\b(?:verified|verify|done|finished|complete[ds]?|succeed(?:ed)?|work(?:ed)?|fail(?:ed)?|go(?:ne)? through|went through|pass(?:ed)?|land(?:ed)?)\b/i
+/** Asking what was run or approved, across the board. */
+const WHAT_RAN = /\bwhat\s+(?:got|was|were|has been|have been)\s+(?:executed|run|approved|carried out)\b|\brecord of (?:approvals|actions|remediations)\b/i
+/** Words of the future: a prediction is asked in them ("likely to fail", "gonna turn into an outage", "at risk"). */
+const FUTURE = /\b(?:predict\w*|forecast\w*|risk\w*|likel(?:y|ihood)|chances?|odds|soon|upcoming|coming|next|will|gonna|going to|about to|tonight|tomorrow)\b/i
+const ANOMALY_WORDS = /\b(?:anomal\w*|unusual|abnormal\w*|outliers?|odd|weird|strange)\b/i
+const DEPLOY_HISTORY = /\b(?:deploy(?:ment)?s?|releases?|config(?:uration)? changes?)\s+(?:history|log|timeline)\b|\bwhat\s+(?:was|got|has been)\s+(?:deployed|released|changed)\b/i
+
+/**
+ * A remediation tool a clause names outright, however few of its words match an example: how an action went
+ * ("did the scale up of checkout-api get verified?", "we scaled X down this morning. has that run finished?"), the
+ * playbooks themselves ("which playbooks need approval?"), or what was run ("what got executed after approval").
+ */
+function spelledOutTool(text: string, { asked, mentions, actionInContext }: { asked?: string; mentions: number; actionInContext: boolean }): string | undefined {
+  if (ACTION_FIRST.test(text)) return undefined
+  if ((ACTION_NAMED.test(text) || actionInContext) && RESULT_ASKED.test(text) && /^\s*(?:and\s+)?(?:did|has|have|is|was|were)\b/i.test(asked ?? text)) return 'remediation_status'
+  if (mentions > 0) return undefined
+  if (/\bplaybooks\b/i.test(text)) return 'remediation_playbooks'
+  if (WHAT_RAN.test(text)) return 'audit_log'
+  return undefined
+}
+
+/**
+ * The signals tool the words call for: a prediction needs words of the future, anomalies are asked by name, a
+ * deploy history is a timeline, and incidents asked about outright are the incident list.
+ */
+function refineSignalsTool(chosen: string, text: string, aboutOne: boolean): string | undefined {
+  if (chosen === 'incidents_predict' && !FUTURE.test(text)) return /\bincidents?\b/i.test(text) ? 'incidents_list' : undefined
+  if (chosen !== 'incidents_predict' && /\b(?:predict\w*|forecast\w*)\b|\b(?:chances?|odds|likel(?:y|ihood))\b[^?]*\b(?:go(?:es)? down|fail\w*|outage|incidents?|break\w*)\b|\bgonna\s+(?:turn into|cause|become)\b/i.test(text)) return 'incidents_predict'
+  if (chosen === 'signals_timeline' && ANOMALY_WORDS.test(text) && !DEPLOY_HISTORY.test(text)) return 'anomalies_list'
+  if (aboutOne && DEPLOY_HISTORY.test(text) && ['incidents_list', 'catalog_get_entity', 'anomalies_list', 'audit_log'].includes(chosen)) return 'signals_timeline'
+  if ((chosen === 'docs_get' || chosen === 'catalog_get_entity') && /\bincidents\b/i.test(text) && !DOCS_WORDS.test(text)) return 'incidents_list'
+  return undefined
+}
+
 /** Words of trouble: a "why" with one of them asks for a root cause ("why was there an outage of cart-service yesterday"). */
 const TROUBLE = /\b(?:down|outages?|fail\w*|broke\w*|break(?:s|ing)?|crash\w*|slow\w*|errors?|erroring|timing out|time ?outs?|latency|degraded|flaky|flapping|unhealthy|5\d\ds?|incidents?)\b/i
 /** "is payments-api down?", "are the orders-db ok right now": the state of one thing now. */
@@ -629,7 +670,7 @@ const NOT_NOW = /^\s*(?:but\s+|and\s+)?(?:(?:please\s+)?(?:don'?t|dont|do not|ne
 /** The same, also after a comma ("just show me, don't execute anything"): the whole question is hypothetical. */
 const NOT_NOW_ANYWHERE = /(?:^|[,;]\s*)\s*(?:but\s+|and\s+)?(?:(?:please\s+)?(?:don'?t|dont|do not|never)\s+(?:actually\s+)?(?:run|execute|do|apply|touch|change)\b|without\s+(?:running|executing|doing|applying|changing)\b|(?:just\s+)?(?:a\s+)?dry[- ]?run\s*(?:only|please)?\s*[!.]*$|no (?:changes|action|actions|execution)\b|(?:just|only)\s+(?:the|a)\s+plan\b|plan only\b)/i
 /** An action on a service named as a thing ("a rollback on X", "restarting X"), not asked for. */
-const ACTION_NAMED = /\b(?:restart(?:ing|s)?|reboot(?:ing|s)?|bounc(?:e|ing)|roll(?:ing)?[- ]?backs?|revert(?:ing)?|scal(?:e|ing)(?:[- ](?:up|down|out))?)\b/i
+const ACTION_NAMED = /\b(?:restart(?:ing|s|ed)?|reboot(?:ing|s|ed)?|bounc(?:e|ing|ed)|roll(?:ing)?[- ]?backs?|rolled (?:it |\w+ )?back|revert(?:ing|ed)?|scal(?:e|ing|ed)(?:[- ](?:up|down|out))?)\b/i
 /** Why someone asks, said after the question ("…? want to chat about pick lists"): context, not another question. */
 const REASON_FOR_ASKING = /^\s*(?:(?:(?:i|we)(?:'d| would)?\s+)?(?:want|wanna|need|hoping|trying|would like|plan(?:ning)?|going)\s+to\s+(?:chat|talk|ask|discuss|sync|understand|learn|know|figure out|check in|reach out|get in touch)\b|(?:(?:i'?m|we'?re)\s+)?(?:trying|hoping|aiming)\s+to\b|(?:(?:i|we)\s+)?need\s+(?:it|this|that|these|those|them|the \w+)\s+for\b)/i
 const ACTION_FIRST = /^\s*(?:(?:please|pls|kindly|go ahead and|let'?s|can you|could you|would you|i'?d like to|i would like to|i want to|we need to|i need to)\s+)*(?:(?:initiate|trigger|kick off|issue|perform|start|run|do|arrange|request|schedule|queue)\s+(?:a|an|the)\s+(?:rolling\s+)?)?(?:restart|reboot|bounce|roll\s*(?:it\s+|that\s+|them\s+)?back|rollback|revert|scale)\b/i
