@@ -101,7 +101,9 @@ function clauses(question: string): Clause[] {
       // A sentence ended by a full stop states: "saw users-db in a trace, which surprised me." asks nothing.
       const stated = /\.\s*$/.test(part)
       // A question about how two things are connected asks, whatever context comes before it in the same sentence.
-      return { text, stated, asks: RELATION_QUESTION.test(text) || !saysOfIt && (/\?\s*$/.test(part) || ASKING_START.test(text) || (!stated && askedAfterContext(text) !== undefined) || ASKED_AFTER_COLON.test(text)) }
+      // "and are there any open incidents", "Separately, give me a dry run": a connective before the ask.
+      const head = text.replace(/^\s*(?:(?:and|also|plus|then|separately|additionally|oh and|and also)\b[,\s]*)+/i, '')
+      return { text, stated, asks: RELATION_QUESTION.test(text) || !saysOfIt && (/\?\s*$/.test(part) || ASKING_START.test(head) || (!stated && askedAfterContext(head) !== undefined) || ASKED_AFTER_COLON.test(text)) }
     })
     .filter((part) => part.text.length > 0)
 }
@@ -562,6 +564,9 @@ export function planQuestion(question: string, context: PlannerContext): Plan {
         continue
       }
       for (const input of inputs) Object.assign(input, options.values)
+      // "status of apr_1 and apr_2?": one call for each request named.
+      const requestIds = [...new Set(part.match(/\bapr_[a-z0-9]{6,}\b/gi)?.map((id) => id.toLowerCase()) ?? [])]
+      if (typeof options.values.requestId === 'string' && requestIds.length > 1 && inputs.length === 1) inputs.splice(0, 1, ...requestIds.map((requestId) => ({ ...inputs[0], requestId })))
     }
     for (const input of inputs) {
       let call: PlannedCall = { toolName: tool.name, input }
@@ -708,7 +713,9 @@ function refsOf(input: Record<string, unknown>): string[] {
 
 /** Adds a call; a second clause about the same tool and entities refines the first ("…? direct deps only"). */
 function addCall(calls: PlannedCall[], call: PlannedCall): void {
-  const sameTarget = calls.find((existing) => existing.toolName === call.toolName && JSON.stringify(refsOf(existing.input)) === JSON.stringify(refsOf(call.input)))
+  // What a call is about: its entities, and the request or incident it names.
+  const target = (input: Record<string, unknown>) => JSON.stringify([refsOf(input), input.requestId, input.id, input.incidentId])
+  const sameTarget = calls.find((existing) => existing.toolName === call.toolName && target(existing.input) === target(call.input))
   if (sameTarget) Object.assign(sameTarget.input, call.input)
   else calls.push(call)
 }
