@@ -92,6 +92,30 @@ describe('ask with the offline planner', () => {
     expect(result.toolCalls.length).toBe(1)
   })
 
+  it('reads what an action did, and who approved it, as questions about the action', async () => {
+    const calls = async (question: string) => (await ask(platform, { question })).toolCalls
+    // "work" and "run" are owning words ("who runs X"), except where an action ran.
+    expect(await calls('did the rollback on the fraud detection service work or did it fail?')).toEqual([{ name: 'remediation_status', input: { entity: 'component:default/fraud-detection-service' } }])
+    expect(await calls('did the scale up of checkout-api get verified?')).toEqual([{ name: 'remediation_status', input: { entity: 'component:default/checkout-api' } }])
+    expect(await calls('who runs cart-service?')).toEqual([{ name: 'catalog_who_owns', input: { ref: 'component:default/cart-service' } }])
+    expect((await calls('who said yes to the restart of the mobile bff last night')).map((call) => call.name)).toEqual(['audit_log'])
+    expect(await calls('status of apr_0a1b2c3d4e5f60718293 and apr_9f8e7d6c5b4a39281706?')).toEqual([
+      { name: 'remediation_status', input: { requestId: 'apr_0a1b2c3d4e5f60718293' } },
+      { name: 'remediation_status', input: { requestId: 'apr_9f8e7d6c5b4a39281706' } },
+    ])
+  })
+
+  it('splits asks joined by "and", "also" or "Separately", and reads a bare "can you pull it?" as asking for what came before', async () => {
+    const names = async (question: string) => (await ask(platform, { question })).toolCalls.map((call) => call.name)
+    expect(await names('whats in the billing system? and are there any open incidents at all rn')).toEqual(['graph_parts', 'incidents_list'])
+    expect(await names('Is checkout-api at risk of an incident tonight? Separately, give me a dry run of scaling it to 8 replicas.')).toEqual(['incidents_predict', 'remediation_plan'])
+    expect(await names('Compliance needs the complete trail of approval decisions and production actions. Can you pull it?')).toEqual(['audit_log'])
+    // Several kinds named are all of a system's parts, not the last kind said.
+    expect((await ask(platform, { question: 'I need the full list of components, APIs and resources that belong to the Billing system.' })).toolCalls).toEqual([{ name: 'graph_parts', input: { ref: 'system:default/billing' } }])
+    // Of two names as strong, the longer: "billing" alone is ambiguous, "the billing service" is not.
+    expect((await ask(platform, { question: 'Finance here. The month-end billing run is tonight - is the billing service at risk of falling over?' })).toolCalls).toEqual([{ name: 'incidents_predict', input: { ref: 'component:default/billing-service' } }])
+  })
+
   it('follows up on the entity of the previous turn', async () => {
     const first = await ask(platform, { question: 'who owns the basket?' })
     expect(first.toolCalls).toEqual([{ name: 'catalog_who_owns', input: { ref: 'component:default/cart-service' } }])

@@ -117,6 +117,23 @@ const RELATION_QUESTION = /\b(between|connect(ed|s)?|relat(ed|ion|ionship)|path|
 /** A condition or a time said before the ask ("before I ask the payments folks, show me the plan…", "if payments-db dies, what breaks?"). */
 const LEADING_CONDITION = new RegExp(`^(\\s*(?:before|after|if|when|whenever|since|because|while|once|as soon as|now that|given that|in case)\\b[^,]{3,}?),\\s+((?:${QUESTION_START}|${IMPERATIVE}|why|when|who'?s|what'?s)[\\s\\S]*)$`, 'i')
 
+/** "Can you pull it?", "could you get me that": a request that says nothing but "it". */
+const BARE_REQUEST = /^\s*(?:(?:can|could|would) you\s+|please\s+|pls\s+)*(?:pull|get|show|give|send|fetch|find|share|grab|list|dig out|look up)\s+(?:me\s+|us\s+)?(?:it|that|this|those|them)(?:\s+(?:up|out|for me|for us|please|pls))*\s*$/i
+
+/**
+ * "Compliance needs the complete trail of approval decisions. Can you pull it?": a bare request for "it" asks for
+ * what the sentence before it described, when that sentence names no entity for "it" to be.
+ */
+function askedThroughContext(parts: Clause[], index: CatalogIndex): Clause[] {
+  return parts.flatMap((part, position) => {
+    const next = parts[position + 1]
+    if (next && !part.asks && BARE_REQUEST.test(next.text) && linkEntities(index, part.text).length === 0) return [{ ...part, asks: true }]
+    const previous = parts[position - 1]
+    if (previous && !previous.asks && BARE_REQUEST.test(part.text) && linkEntities(index, previous.text).length === 0) return []
+    return [part]
+  })
+}
+
 /** Splits a condition said first from the ask after it: the condition is context, what it names is what the ask is about. */
 function splitLeadingCondition(part: string): string[] {
   const match = LEADING_CONDITION.exec(part)
@@ -132,8 +149,8 @@ const ACTION_VERB = '(?:please\\s+)?(?:restart|reboot|bounce|roll\\s*(?:it\\s+|t
 /** How a clause that asks begins: a question word, or a request the tools can act on ("search-indexer …" is a name). */
 const ASKING_START = new RegExp(`^\\s*(?:${QUESTION_START}|${IMPERATIVE}|(?:why|when|who'?s|what'?s|please|pls|(?:i'?d like|i would like|i want) to (?:know|see|request|get|have|check|find|view|look|understand)|kindly|reverse|import|migrate|validate|lint|predict|forecast|troubleshoot|debug|enumerate|detect)\\b)(?!-)`, 'i')
 const ASKED_AFTER_COLON = new RegExp(`[:–—]\\s*${QUESTION_START}`, 'i')
-/** How context begins ("we're rotating creds on fraud-db tonight", "the last release is broken", "got a question about renewals"). */
-const STATEMENT_START = /^\s*(?:heads[- ]up|fyi|btw|context|(?:we|i|it|they|our|my|this|that|these|those|the|there|he|she|someone|somebody)(?:['’](?:re|m|ve|s|ll|d))?|got|been|just|seems|looks like)\b/i
+/** How context begins ("we're rotating creds on fraud-db tonight", "the last release is broken", "got a question about renewals", "Finance here"). */
+const STATEMENT_START = /^\s*(?:[\w-]+(?:\s+[\w-]+)?\s+here\s*$|heads[- ]up|fyi|btw|context|(?:we|i|it|they|our|my|this|that|these|those|the|there|he|she|someone|somebody)(?:['’](?:re|m|ve|s|ll|d))?|got|been|just|seems|looks like)\b/i
 
 /** A Kubernetes pod's name: its deployment's name, then the replica set's hash and the pod's own suffix. */
 const POD_NAME = /\b([a-z][a-z0-9]*(?:-[a-z0-9]+)*?)-[a-z0-9]{5,10}-[a-z0-9]{5}\b/g
@@ -260,7 +277,7 @@ export function planQuestion(question: string, context: PlannerContext): Plan {
   let firstProblem: Plan | undefined
 
   // "what would restarting X do? don't run it": a clause that forbids the action makes the whole question hypothetical.
-  const parts = clauses(message)
+  const parts = askedThroughContext(clauses(message), index)
   const forbidsAction = parts.some((part) => NOT_NOW_ANYWHERE.test(part.text))
   const somethingAsked = parts.length > 1 && parts.some((part) => part.asks)
   // "order-service is stuck, restart it": beside an action asked for, what is merely said is why.
@@ -360,7 +377,7 @@ export function planQuestion(question: string, context: PlannerContext): Plan {
     const docsOfIt = /\b(?:its|their|his|her)\s+(?:\w+\s+)?(?:docs?|documentation|techdocs|runbooks?|readme|write-?ups?|wiki)\b/i.test(part)
     if (((looksForDocs && !docsOfIt) || ((howTo || (DISCOVERY.test(part) && !answeredWithoutEntity && !attributeList)) && fullNames.length === 0 && !tokens.some((token) => PRONOUNS.has(token)))) && tools.has('search')) top = { tool: 'search', score: Math.max(top?.score ?? 0, MIN_INTENT_SCORE) }
     if (SEARCH_THE_DOCS.test(part) && tools.has('search')) top = { tool: 'search', score: Math.max(top?.score ?? 0, MIN_INTENT_SCORE) }
-    const spelledOut = spelledOutTool(spelled, { asked, mentions: mentions.length, actionInContext: contextRefs.length > 0 && ACTION_NAMED.test(message) })
+    const spelledOut = spelledOutTool(spelled, { asked, message, mentions: mentions.length, actionInContext: contextRefs.length > 0 && ACTION_NAMED.test(message) })
     if (spelledOut && tools.has(spelledOut)) top = { tool: spelledOut, score: Math.max(top?.score ?? 0, MIN_INTENT_SCORE) }
     if (!top || top.score < MIN_INTENT_SCORE) continue
     // A name-like word the catalog does not have ("warp-drive-service") must not be answered about something else.
@@ -385,7 +402,7 @@ export function planQuestion(question: string, context: PlannerContext): Plan {
     // Question words and times ("what's … like today") say nothing of what is asked about.
     const topical = content.filter((item) => !CARRIER_WORDS.has(item.word))
     const known = topical.filter((item) => item.known).length
-    if (mentions.length === 0 && !previousCall && !findsSomething && top.score < 0.5 && ((topical.length >= 3 && known * 2 < topical.length) || (topical.length === 2 && known === 0))) continue
+    if (mentions.length === 0 && !previousCall && !findsSomething && !spelledOut && top.score < 0.5 && ((topical.length >= 3 && known * 2 < topical.length) || (topical.length === 2 && known === 0))) continue
     // "point of contact for tax-api?": a tool that needs two entities is not asked about one.
     const slotsOf = (name: string) => ENTITY_SLOTS[name] ?? (tools.get(name) ? genericSlots(tools.get(name)!) : [])
     if (slotsOf(top.tool).length > 1 && mentions.length === 1 && !tokens.some((token) => PRONOUNS.has(token))) {
@@ -395,7 +412,7 @@ export function planQuestion(question: string, context: PlannerContext): Plan {
     // Near-ties go to the tool that takes the kind of entity named ("portfolio of the fulfillment team").
     const named = mentions[0] ? resolveMention(mentions[0], {}, index) : undefined
     const namedKind = named && 'ref' in named ? named.ref.slice(0, named.ref.indexOf(':')) : undefined
-    if (namedKind && !COST_TOOLS.has(top.tool)) {
+    if (namedKind && !COST_TOOLS.has(top.tool) && top.tool !== spelledOut) {
       const fitting = ranked.find((candidate) => candidate.score >= top!.score - Math.min(NEAR_TIE, top!.score * NEAR_TIE_SHARE) && ENTITY_SLOTS[candidate.tool]?.[0]?.onlyKinds?.includes(namedKind))
       // Only a top tool that wants an entity, and not of this kind, gives way (not the audit log, not incidents of any entity).
       const topSlot = ENTITY_SLOTS[top.tool]?.[0]
@@ -629,9 +646,15 @@ const MIGRATION_DONE = /\b(?:what|which|how many|did|was|were)\b[^?]*\b(?:did|ca
 /** How an action went: "verified", "done", "did it work". */
 const RESULT_ASKED = /\b(?:verified|verify|done|finished|complete[ds]?|succeed(?:ed)?|work(?:ed)?|fail(?:ed)?|go(?:ne)? through|went through|pass(?:ed)?|land(?:ed)?)\b/i
 /** Asking what was run or approved, across the board. */
-const WHAT_RAN = /\bwhat\s+(?:got|was|were|has been|have been)\s+(?:executed|run|approved|carried out)\b|\brecord of (?:approvals|actions|remediations)\b/i
+const WHAT_RAN = /\bwhat\s+(?:got|was|were|has been|have been)\s+(?:executed|run|approved|carried out)\b|\b(?:record|trail|history|log) of (?:(?:all |the )?approvals?|(?:approval )?decisions|actions|remediations)\b|\bapproval decisions\b/i
+/** Who approved an action (not who runs a service). */
+const WHO_APPROVED = /\bwho\b[^?]*\b(?:approved|said yes|signed off|okayed|ok'?d|gave the (?:ok|okay|go-ahead|green light)|denied|rejected)\b/i
+/** Undoing what a request did. */
+const UNDO_WORDS = /\b(?:undo|revert|reverse|roll\s*(?:it\s+|that\s+|this\s+)?back|rollback|put\b[^?.]*\bback)\b/i
 /** Words of the future: a prediction is asked in them ("likely to fail", "gonna turn into an outage", "at risk"). */
 const FUTURE = /\b(?:predict\w*|forecast\w*|risk\w*|likel(?:y|ihood)|chances?|odds|soon|upcoming|coming|next|will|gonna|going to|about to|tonight|tomorrow)\b/i
+/** Asking for a prediction outright. */
+const PREDICTION_ASKED = /\b(?:predict\w*|forecast\w*|at risk|risky|worried about)\b|\b(?:chances?|odds|likel(?:y|ihood))\b[^?]*\b(?:go(?:es)? down|fail\w*|outage|incidents?|break\w*)\b|\bgonna\s+(?:turn into|cause|become)\b/i
 const ANOMALY_WORDS = /\b(?:anomal\w*|unusual|abnormal\w*|outliers?|odd|weird|strange)\b/i
 const DEPLOY_HISTORY = /\b(?:deploy(?:ment)?s?|releases?|config(?:uration)? changes?)\s+(?:history|log|timeline)\b|\bwhat\s+(?:was|got|has been)\s+(?:deployed|released|changed)\b/i
 
@@ -640,7 +663,13 @@ const DEPLOY_HISTORY = /\b(?:deploy(?:ment)?s?|releases?|config(?:uration)? chan
  * ("did the scale up of checkout-api get verified?", "we scaled X down this morning. has that run finished?"), the
  * playbooks themselves ("which playbooks need approval?"), or what was run ("what got executed after approval").
  */
-function spelledOutTool(text: string, { asked, mentions, actionInContext }: { asked?: string; mentions: number; actionInContext: boolean }): string | undefined {
+function spelledOutTool(text: string, { asked, message, mentions, actionInContext }: { asked?: string; message: string; mentions: number; actionInContext: boolean }): string | undefined {
+  // "revert apr_…", "the scale-down (apr_…) made it worse. Please reverse it.": undoing a request named by its id.
+  if (/\bapr_[a-z0-9]{6,}\b/i.test(message) && UNDO_WORDS.test(text)) return 'remediation_undo'
+  // "is the billing service at risk of falling over?", "what's the chance X goes down": a prediction.
+  if (PREDICTION_ASKED.test(text)) return 'incidents_predict'
+  // "who said yes to the restart of the mobile bff": who decided is in the audit log, whatever was named.
+  if (WHO_APPROVED.test(text)) return 'audit_log'
   if (ACTION_FIRST.test(text)) return undefined
   if ((ACTION_NAMED.test(text) || actionInContext) && RESULT_ASKED.test(text) && /^\s*(?:and\s+)?(?:did|has|have|is|was|were)\b/i.test(asked ?? text)) return 'remediation_status'
   if (mentions > 0) return undefined
@@ -655,7 +684,6 @@ function spelledOutTool(text: string, { asked, mentions, actionInContext }: { as
  */
 function refineSignalsTool(chosen: string, text: string, aboutOne: boolean): string | undefined {
   if (chosen === 'incidents_predict' && !FUTURE.test(text)) return /\bincidents?\b/i.test(text) ? 'incidents_list' : undefined
-  if (chosen !== 'incidents_predict' && /\b(?:predict\w*|forecast\w*)\b|\b(?:chances?|odds|likel(?:y|ihood))\b[^?]*\b(?:go(?:es)? down|fail\w*|outage|incidents?|break\w*)\b|\bgonna\s+(?:turn into|cause|become)\b/i.test(text)) return 'incidents_predict'
   if (chosen === 'signals_timeline' && ANOMALY_WORDS.test(text) && !DEPLOY_HISTORY.test(text)) return 'anomalies_list'
   if (aboutOne && DEPLOY_HISTORY.test(text) && ['incidents_list', 'catalog_get_entity', 'anomalies_list', 'audit_log'].includes(chosen)) return 'signals_timeline'
   if ((chosen === 'docs_get' || chosen === 'catalog_get_entity') && /\bincidents\b/i.test(text) && !DOCS_WORDS.test(text)) return 'incidents_list'

@@ -27,12 +27,13 @@ export function queryFilters(text: string, original: string, mentions: Mention[]
   const input: Record<string, unknown> = {}
   const tagMatch = /\b(?:tagged(?: with)?|with (?:the )?tag|tag)\s+["']?([a-z0-9:+#-]+)/.exec(original.toLowerCase()) ?? /\b([a-z0-9+#-]+)[- ]tagged\b/.exec(original.toLowerCase())
   const apiType = API_TYPES.find((type) => new RegExp(`\\b${type}\\b`).test(lower))
-  for (const [pattern, filter] of KIND_WORDS) {
-    if (pattern.test(lower)) {
-      if (filter.kind) input.kind = filter.kind
-      if (filter.type) input.type = filter.type
-      break
-    }
+  const named = KIND_WORDS.filter(([pattern]) => pattern.test(lower)).map(([, filter]) => filter)
+  // "components, APIs and resources": several kinds of parts named are all of them, no one kind.
+  const partKinds = new Set(named.map((filter) => filter.kind).filter((kind) => kind === 'component' || kind === 'api' || kind === 'resource'))
+  const first = named[0]
+  if (first && partKinds.size <= 1) {
+    if (first.kind) input.kind = first.kind
+    if (first.type) input.type = first.type
   }
   if (apiType) {
     input.kind = 'api'

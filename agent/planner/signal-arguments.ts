@@ -27,8 +27,10 @@ export function signalArguments(toolName: string, { text, tokens, mentions, inde
   if (id && toolName === 'rca_analyze') input.incidentId = id
   const slot = OPTIONAL_ENTITY[toolName]
   if (slot && mentions.length > 0) {
-    // "incident risk for the cart service": the strongest name is the subject ("risk" is only an alias).
-    const strongest = mentions.reduce((best, mention) => (mention.candidates[0]!.score > best.candidates[0]!.score ? mention : best))
+    // "incident risk for the cart service": the strongest name is the subject ("risk" is only an alias); of two as
+    // strong, the longer ("the billing run … is the billing service at risk": the billing service).
+    const strength = (mention: Mention) => mention.candidates[0]!.score + (mention.end - mention.start) / 100
+    const strongest = mentions.reduce((best, mention) => (strength(mention) > strength(best) ? mention : best))
     const resolved = resolveMention(strongest, { preferKinds: ['component', 'resource', 'api'] }, index)
     if (resolved && 'ref' in resolved) input[slot] = resolved.ref
   }
