@@ -116,6 +116,17 @@ describe('ask with the offline planner', () => {
     expect((await ask(platform, { question: 'Finance here. The month-end billing run is tonight - is the billing service at risk of falling over?' })).toolCalls).toEqual([{ name: 'incidents_predict', input: { ref: 'component:default/billing-service' } }])
   })
 
+  it('takes "it" and "that one" after an answer about one request or one incident as that request or incident', async () => {
+    const after = (answer: string, question: string) => ask(platform, { question, thread: [{ role: 'user', text: 'earlier question' }, { role: 'assistant', text: answer }] })
+    const undo = await after('Done: email-sender (component:default/email-sender) was scaled to 10 replicas under approval request apr_1a2b3c4d5e6f7a8b9c0d.', 'ok revert it, we are past the peak')
+    expect(undo.toolCalls).toEqual([{ name: 'remediation_undo', input: { requestId: 'apr_1a2b3c4d5e6f7a8b9c0d' } }])
+    const incident = await after('returns-service (component:default/returns-service) has one open incident, inc-9-1.', 'show me that one')
+    expect(incident.toolCalls).toEqual([{ name: 'incident_get', input: { id: 'inc-9-1' } }])
+    // "who owns it?" after the same answer is about the service, not the incident.
+    const owner = await after('returns-service (component:default/returns-service) has one open incident, inc-9-1.', 'who owns it?')
+    expect(owner.toolCalls).toEqual([{ name: 'catalog_who_owns', input: { ref: 'component:default/returns-service' } }])
+  })
+
   it('follows up on the entity of the previous turn', async () => {
     const first = await ask(platform, { question: 'who owns the basket?' })
     expect(first.toolCalls).toEqual([{ name: 'catalog_who_owns', input: { ref: 'component:default/cart-service' } }])

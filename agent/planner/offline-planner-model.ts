@@ -24,6 +24,17 @@ function textOf(content: Array<{ type: string; text?: string }>): string {
   return content.map((part) => (part.type === 'text' ? (part.text ?? '') : '')).join('')
 }
 
+/** The one remediation request and the one incident the previous turn was about: its call's, or the only one its answer names. */
+function previousSubjects(call: PlannedCall | undefined, answer: string): { previousRequestId?: string; previousIncidentId?: string } {
+  const only = (pattern: RegExp) => {
+    const named = new Set(answer.match(pattern)?.map((id) => id.toLowerCase()))
+    return named.size === 1 ? [...named][0] : undefined
+  }
+  const requestId = typeof call?.input.requestId === 'string' ? call.input.requestId : only(/\bapr_[a-z0-9]{6,}\b/gi)
+  const incidentId = typeof call?.input.id === 'string' && call.toolName === 'incident_get' ? call.input.id : only(/\binc-[a-z0-9]+(?:-[a-z0-9]+)*\b/gi)
+  return { ...(requestId ? { previousRequestId: requestId } : {}), ...(incidentId ? { previousIncidentId: incidentId } : {}) }
+}
+
 const REF_PATTERN = /\b(component|api|resource|system|domain|group|user|template):[a-z0-9._-]+\/[a-z0-9._-]+/gi
 
 /**
@@ -89,7 +100,8 @@ export class OfflinePlannerModel implements LanguageModelV4 {
       if (first) return { content: [this.toolCall(first)], finish: 'tool-calls' }
       return { content: [{ type: 'text', text: 'What should I fix? Name the service, e.g. "fix cart-service", or ask "why is cart-service failing?" first.' }], finish: 'stop' }
     }
-    const plan = planQuestion(question, { index: this.index, classifier: this.classifier, tools: available, previousRefs: this.previousRefs(history), previousCall: this.previousCall(history, available) })
+    const previousCall = this.previousCall(history, available)
+    const plan = planQuestion(question, { index: this.index, classifier: this.classifier, tools: available, previousRefs: this.previousRefs(history), previousCall, ...previousSubjects(previousCall, previousAnswer ? textOf(previousAnswer.content as Array<{ type: string; text?: string }>) : '') })
     if (plan.type === 'reply') return { content: [{ type: 'text', text: plan.text }], finish: 'stop' }
     return {
       content: plan.calls.map((call) => this.toolCall(call)),

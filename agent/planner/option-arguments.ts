@@ -65,7 +65,7 @@ export function numberArguments(tool: ToolDefinition, text: string): Record<stri
  * values and their synonyms, and a `replicas` count from "to 6". A required choice the question
  * does not make is a question back, listing the choices, never a guess.
  */
-export function optionArguments(tool: ToolDefinition, tokens: string[], { text, refs, message = text }: { text: string; refs: string[]; message?: string }): { values: Record<string, unknown> } | { missing: string } {
+export function optionArguments(tool: ToolDefinition, tokens: string[], { text, refs, message = text, earlierRequestId }: { text: string; refs: string[]; message?: string; earlierRequestId?: string }): { values: Record<string, unknown> } | { missing: string } {
   const shape = (tool.input as unknown as { shape?: Record<string, SchemaNode> }).shape ?? {}
   const values: Record<string, unknown> = {}
   const phrase = ` ${tokens.join(' ')} `
@@ -74,7 +74,8 @@ export function optionArguments(tool: ToolDefinition, tokens: string[], { text, 
     // "undo apr_…": a stored request's id, as the portal writes them.
     if (field === 'requestId') {
       // "status of apr_… + its audit trail": the id may be said once for several asks.
-      const id = (/\bapr_[a-z0-9]{6,}\b/i.exec(text) ?? /\bapr_[a-z0-9]{6,}\b/i.exec(message))?.[0]
+      // "undo that one" after an answer about one request: that request (the caller passes it when nothing else is named).
+      const id = (/\bapr_[a-z0-9]{6,}\b/i.exec(text) ?? /\bapr_[a-z0-9]{6,}\b/i.exec(message))?.[0] ?? earlierRequestId
       if (id) values[field] = id.toLowerCase()
     }
     // "migrate from https://backstage.acme.io": an address the question gives; a required one it lacks is asked for.

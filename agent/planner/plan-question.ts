@@ -27,6 +27,10 @@ export interface PlannerContext {
   previousRefs: string[]
   /** The call that answered the previous question, for follow-ups like "same for cart-service". */
   previousCall?: PlannedCall
+  /** The one remediation request the previous answer was about ("undo that one", "is it approved yet?"). */
+  previousRequestId?: string
+  /** The one incident the previous answer named ("show me that one"). */
+  previousIncidentId?: string
   /** What "last week" is relative to; the current time unless given. */
   now?: Date
 }
@@ -116,6 +120,9 @@ const NEXT_ASK = `(?:has|have|had|was|were|did|will|why|when|${IMPERATIVE})\\b`
 const RELATION_QUESTION = /\b(between|connect(ed|s)?|relat(ed|ion|ionship)|path|link(ed)?|(?:anything|something) to do with)\b/i
 /** A condition or a time said before the ask ("before I ask the payments folks, show me the plan…", "if payments-db dies, what breaks?"). */
 const LEADING_CONDITION = new RegExp(`^(\\s*(?:before|after|if|when|whenever|since|because|while|once|as soon as|now that|given that|in case)\\b[^,]{3,}?),\\s+((?:${QUESTION_START}|${IMPERATIVE}|why|when|who'?s|what'?s)[\\s\\S]*)$`, 'i')
+
+/** Asking after one incident without naming it: "show me that one", "what happened in it?", "open that one up". */
+const INCIDENT_FOLLOW_UP = /\b(?:that one|this one|what happened|happened (?:in|during|with) (?:it|that|this)|show (?:me )?(?:it|that|this)\b|open (?:it|that|this)(?: one)? up|(?:its|the) (?:details|timeline)|root cause of (?:it|that|this)|why did (?:it|that|this) happen)\b/i
 
 /** "Can you pull it?", "could you get me that": a request that says nothing but "it". */
 const BARE_REQUEST = /^\s*(?:(?:can|could|would) you\s+|please\s+|pls\s+)*(?:pull|get|show|give|send|fetch|find|share|grab|list|dig out|look up)\s+(?:me\s+|us\s+)?(?:it|that|this|those|them)(?:\s+(?:up|out|for me|for us|please|pls))*\s*$/i
@@ -288,7 +295,9 @@ export function planQuestion(question: string, context: PlannerContext): Plan {
   let contextRefs: string[] = []
   for (const [position, { text: said, asks, stated }] of parts.entries()) {
     // "show me inc-8-3 and run an rca on it": an incident an earlier clause asked about is what "it" means, too.
-    const incident = contextIncident ?? calls.map((call) => call.input.id ?? call.input.incidentId).findLast((id): id is string => typeof id === 'string' && INCIDENT_ID.test(id))
+    // "show me that one" after an answer about one incident: that incident, when the clause asks after an incident.
+    const earlierIncident = context.previousIncidentId !== undefined && INCIDENT_FOLLOW_UP.test(said) ? context.previousIncidentId : undefined
+    const incident = contextIncident ?? calls.map((call) => call.input.id ?? call.input.incidentId).findLast((id): id is string => typeof id === 'string' && INCIDENT_ID.test(id)) ?? earlierIncident
     const pronounForIncident = incident !== undefined && !INCIDENT_ID.test(said) && linkEntities(index, said).length === 0 ? /\b(?:it|this|that)\b(?!.*\b(?:it|this|that)\b)/i : undefined
     const part = pronounForIncident ? said.replace(pronounForIncident, incident!) : said
     // "…, don't run it", "…? want to chat about pick lists": a clause that asks nothing adds no call.
@@ -377,7 +386,7 @@ export function planQuestion(question: string, context: PlannerContext): Plan {
     const docsOfIt = /\b(?:its|their|his|her)\s+(?:\w+\s+)?(?:docs?|documentation|techdocs|runbooks?|readme|write-?ups?|wiki)\b/i.test(part)
     if (((looksForDocs && !docsOfIt) || ((howTo || (DISCOVERY.test(part) && !answeredWithoutEntity && !attributeList)) && fullNames.length === 0 && !tokens.some((token) => PRONOUNS.has(token)))) && tools.has('search')) top = { tool: 'search', score: Math.max(top?.score ?? 0, MIN_INTENT_SCORE) }
     if (SEARCH_THE_DOCS.test(part) && tools.has('search')) top = { tool: 'search', score: Math.max(top?.score ?? 0, MIN_INTENT_SCORE) }
-    const spelledOut = spelledOutTool(spelled, { asked, message, mentions: mentions.length, actionInContext: contextRefs.length > 0 && ACTION_NAMED.test(message) })
+    const spelledOut = spelledOutTool(spelled, { asked, message, mentions: mentions.length, actionInContext: contextRefs.length > 0 && ACTION_NAMED.test(message), earlierRequest: context.previousRequestId !== undefined && /\b(?:it|that|this|them|those)\b/i.test(part) })
     if (spelledOut && tools.has(spelledOut)) top = { tool: spelledOut, score: Math.max(top?.score ?? 0, MIN_INTENT_SCORE) }
     if (!top || top.score < MIN_INTENT_SCORE) continue
     // A name-like word the catalog does not have ("warp-drive-service") must not be answered about something else.
@@ -548,7 +557,7 @@ export function planQuestion(question: string, context: PlannerContext): Plan {
         const entityFree = filled.problem === 'missing' && mentions.length === 0 && !tokens.some((token) => PRONOUNS.has(token)) ? ranked.find((candidate) => candidate.tool !== tool.name && candidate.tool !== 'incident_get' && candidate.score >= MIN_INTENT_SCORE && candidate.score >= top!.score * 0.5 && needsNoEntity(candidate.tool, tools)) : undefined
         if (entityFree && !isSignalsTool(entityFree.tool)) {
           // "undo apr_…, the scale-down made it worse": its choices (a request id) come from the clause as for any tool.
-          const options = optionArguments(tools.get(entityFree.tool)!, tokens, { text: part, refs: [], message })
+          const options = optionArguments(tools.get(entityFree.tool)!, tokens, { text: part, refs: [], message, earlierRequestId: context.previousRequestId })
           if ('missing' in options) firstProblem ??= reply(options.missing)
           else addCall(calls, { toolName: entityFree.tool, input: options.values })
           continue
@@ -569,7 +578,7 @@ export function planQuestion(question: string, context: PlannerContext): Plan {
         const resolved = resolveMention(mention, { onlyKinds: ['component'], preferKinds: ['component'] }, index)
         return resolved && 'ref' in resolved ? [resolved.ref] : []
       })
-      const options = optionArguments(tool, tokens, { text: part, refs: refs.length > 0 ? refs : contextRefs.filter((ref) => ref.startsWith('component:')), message })
+      const options = optionArguments(tool, tokens, { text: part, refs: refs.length > 0 ? refs : [...contextRefs, ...(tokens.some((token) => PRONOUNS.has(token)) ? lastRefs : [])].filter((ref) => ref.startsWith('component:')), message, earlierRequestId: mentions.length === 0 ? context.previousRequestId : undefined })
       // "which templates came over from Backstage?": a question, not a request, so a read that needs nothing more answers it.
       const reader = 'missing' in options && /^\s*(?:what|which|how|did|was|were|when|who|is|are)\b/i.test(part) ? ranked.find((candidate) => candidate.tool !== tool.name && candidate.score >= MIN_INTENT_SCORE && candidate.score >= top!.score * 0.5 && !isSignalsTool(candidate.tool) && needsNoEntity(candidate.tool, tools) && tools.get(candidate.tool)!.annotations.readOnlyHint) : undefined
       if (reader) {
@@ -663,9 +672,10 @@ const DEPLOY_HISTORY = /\b(?:deploy(?:ment)?s?|releases?|config(?:uration)? chan
  * ("did the scale up of checkout-api get verified?", "we scaled X down this morning. has that run finished?"), the
  * playbooks themselves ("which playbooks need approval?"), or what was run ("what got executed after approval").
  */
-function spelledOutTool(text: string, { asked, message, mentions, actionInContext }: { asked?: string; message: string; mentions: number; actionInContext: boolean }): string | undefined {
-  // "revert apr_…", "the scale-down (apr_…) made it worse. Please reverse it.": undoing a request named by its id.
-  if (/\bapr_[a-z0-9]{6,}\b/i.test(message) && UNDO_WORDS.test(text)) return 'remediation_undo'
+function spelledOutTool(text: string, { asked, message, mentions, actionInContext, earlierRequest }: { asked?: string; message: string; mentions: number; actionInContext: boolean; earlierRequest: boolean }): string | undefined {
+  // "revert apr_…", "the scale-down (apr_…) made it worse. Please reverse it.", "ok revert it" after an answer about
+  // one request: undoing that request.
+  if ((/\bapr_[a-z0-9]{6,}\b/i.test(message) || earlierRequest) && UNDO_WORDS.test(text)) return 'remediation_undo'
   // "is the billing service at risk of falling over?", "what's the chance X goes down": a prediction.
   if (PREDICTION_ASKED.test(text)) return 'incidents_predict'
   // "who said yes to the restart of the mobile bff": who decided is in the audit log, whatever was named.
