@@ -71,6 +71,15 @@ describe('ask with the offline planner', () => {
     expect(yaml.toolCalls.map((call) => call.name)).toEqual(['catalog_validate'])
   })
 
+  it('reads an alert pasted without a fence as data, but never a list of asks', async () => {
+    const alert = await ask(platform, { question: '[PagerDuty] CRITICAL: inventory-service p99 latency 4.2s (threshold 1s)\nany idea what is causing this?' })
+    expect(alert.toolCalls).toEqual([{ name: 'rca_analyze', input: { ref: 'component:default/inventory-service' } }])
+    const crashloop = await ask(platform, { question: '[FIRING:1] KubePodCrashLooping\nnamespace=fulfillment pod=returns-service-6d9b7c-4xq2p container=app\n\nwhat is causing this?' })
+    expect(crashloop.toolCalls).toEqual([{ name: 'rca_analyze', input: { ref: 'component:default/returns-service' } }])
+    const list = await ask(platform, { question: 'I need two things:\n1. who owns cart-service\n2. what depends on payments-db?' })
+    expect(list.toolCalls.map((call) => call.name)).toEqual(['catalog_who_owns', 'graph_dependents'])
+  })
+
   it('takes a name that begins like a request ("search-indexer") as a name', async () => {
     const result = await ask(platform, { question: 'search-indexer pods keep dying. what is causing it?' })
     expect(result.toolCalls).toEqual([{ name: 'rca_analyze', input: { ref: 'component:default/search-indexer' } }])

@@ -168,10 +168,26 @@ const POD_NAME = /\b([a-z][a-z0-9]*(?:-[a-z0-9]+)*?)-[a-z0-9]{5,10}-[a-z0-9]{5}\
  */
 function readPastes(text: string, index: CatalogIndex): string {
   const withServices = text.replace(POD_NAME, (pod, name: string) => (index.has(`component:default/${name}`) ? name : pod))
-  return withServices.replace(/```[\w-]*[^\S\n]*\n([\s\S]*?)```/g, (_, body: string) => {
-    const named = [...new Set(linkEntities(index, body).filter((mention) => (mention.candidates[0]?.score ?? 0) >= 3).map((mention) => mention.text))]
-    return named.length > 0 ? `\nThis is from ${named.join(' and ')}.\n` : '\n'
-  })
+  const unfenced = withServices.replace(/```[\w-]*[^\S\n]*\n([\s\S]*?)```/g, (_, body: string) => `\n${pastedFrom(body, index)}\n`)
+  // An alert or log pasted without a fence, then the question on its last line ("[PagerDuty] CRITICAL: … ⏎ why?").
+  const lines = unfenced.split('\n').map((line) => line.trim()).filter(Boolean)
+  const last = lines.at(-1) ?? ''
+  const pasted = lines.slice(0, -1).join('\n')
+  // Only machine text is a paste: an alert's or a log's marks, and no line of it that asks ("1. who owns cart-service").
+  const asksInside = lines.slice(0, -1).some((line) => ASKING_START.test(line.replace(/^(?:\d+[.)]|[-*•])\s*/, '')))
+  if (lines.length < 2 || pasted.includes('?') || asksInside || !MACHINE_TEXT.test(pasted) || !(/\?\s*$/.test(last) || ASKING_START.test(last))) return unfenced
+  return `${pastedFrom(pasted, index)}\n${last}`
+}
+
+/** Marks of an alert or a log line: brackets, key=value, pipes, levels, clock times. */
+const MACHINE_TEXT = /[=|{}[\]<>`]|\b(?:ERROR|WARN(?:ING)?|CRITICAL|FIRING|FATAL|alert|exception|timeout|host:|level)\b|\d{1,2}:\d{2}/
+
+/** What a paste is about, as a sentence: the services, resources and APIs it names in full (else whatever it names in full). */
+function pastedFrom(body: string, index: CatalogIndex): string {
+  const full = linkEntities(index, body).filter((mention) => (mention.candidates[0]?.score ?? 0) >= 3)
+  const parts = full.filter((mention) => /^(?:component|resource|api):/.test(mention.candidates[0]!.ref))
+  const named = [...new Set((parts.length > 0 ? parts : full).map((mention) => mention.text))]
+  return named.length > 0 ? `This is from ${named.join(' and ')}.` : ''
 }
 
 /** The keys a catalog entity's YAML starts with. */
@@ -638,7 +654,7 @@ function searchQuery(part: string): string {
 }
 
 /** Asking for the cause of trouble in words other than "why": "what went wrong with X", "rca pls", "the likely cause". */
-const CAUSE_ASKED = /\b(?:rca|root[- ]?causes?|what went wrong|what(?:['’]s| is| was) (?:causing|behind)|(?:likely|probable|possible) causes?|caus(?:e|es|ing) (?:this|it|that)|(?:slowness|latency|errors?|failures?|timeouts?)\b.*\bcoming from)\b/i
+const CAUSE_ASKED = /\b(?:rca|root[- ]?causes?|what went wrong|what(?:['’]s| is| was) (?:causing|behind|driving)|(?:likely|probable|possible) causes?|caus(?:e|es|ing) (?:this|it|that)|(?:slowness|latency|errors?|failures?|timeouts?)\b.*\bcoming from)\b/i
 
 /** Words of a clause that only names kinds ("all svcs", "dbs queues apis"). */
 const KIND_FRAGMENT = new Set(['all', 'every', 'any', 'the', 'and', 'or', 'of', 'them', 'service', 'services', 'apis', 'api', 'databases', 'database', 'db', 'queues', 'queue', 'caches', 'cache', 'resources', 'components', 'systems', 'teams', 'please', 'pls', 'too', 'also', 'only', 'etc'])
@@ -723,7 +739,7 @@ const HOW_TO = /^\s*(?:and\s+)?(?:how\s+(?:do|can|should|would)\s+(?:i|we|you|on
 /** Asking where something is or whether it exists, at the start of the question or after a bit of context ("got a 429, where are the rate limit docs?"). */
 const AFTER_CONTEXT = '(?:^|[,;:]\\s*|\\s[-–—]\\s+)'
 const HOW_TO_ANYWHERE = new RegExp(`${AFTER_CONTEXT}(?:how\\s+(?:do|can|should|would)\\s+(?:i|we|you|one)\\b|how\\s+to\\b|what(?:'s| is) the (?:process|procedure|way) (?:to|for)\\b)`, 'i')
-const DISCOVERY = /(?:^(?:and\s+|also\s+)?|[,;:]\s*|\s[-–—]\s+)(?:where\b|is there\b(?!\s+(?:a|an|any)\s+(?:\w+\s+)?(?:team|owner|owning|owners|someone|somebody|person|contact|group|squad)\b)|(?:does|do) (?:one|anything|something|any|such a thing|it|that)(?: like (?:that|this|it))? exist\b|(?:is|are) (?:there )?any \w+ (?:available|around)\b|are there (?:any\s+)?(?:docs|documentation|guides?|runbooks?|services?|librar(?:y|ies)|tools?)\b|do we have (?:a|an|any|anything|something)\b|(?:anything|something)(?:\s+\w+){0,3}?\s+(?:about|on|for|that)\b|any (?:docs|documentation|guides?|runbooks?|info|information|how-?tos?)\b|(?:i'?m\s+)?looking for\b|i need (?:the |a |some )?(?:docs?|documentation|guide|runbook|service)\b|(?:search|docs?)\s*:|find me\b|(?:what|which)\s+(?:\w+\s+)?(?:handles|takes care of|deals with|is in charge of|manages|is used for)\b|who\s+(?:knows|is (?:an |the )?expert|understands|has experience)\b|(?:has|have|did)\s+(?:anyone|anybody|someone|somebody)\s+(?:written|documented|put together)\b|which\s+(?:of\s+(?:our|the)\s+)?(?:thing|things|one|service|services|component|components|app)\s+(?:actually\s+|really\s+)?(?:does|do|sends|handles|stores|keeps|processes)\b)|\b(?:documented|written (?:down|up))\s+(?:somewhere|anywhere)\b|\bwhat(?:['’]s| is| are)?\s+(?:the\s+|that\s+|this\s+)?(?:\w+\s+)?called\b/i
+const DISCOVERY = /(?:^(?:and\s+|also\s+)?|[,;:]\s*|\s[-–—]\s+)(?:where\b|is there\b(?!\s+(?:a|an|any)\s+(?:\w+\s+)?(?:team|owner|owning|owners|someone|somebody|person|contact|group|squad)\b)|(?:does|do) (?:one|anything|something|any|such a thing|it|that)(?: like (?:that|this|it))? exist\b|(?:is|are) (?:there )?any \w+ (?:available|around)\b|are there (?:any\s+)?(?:docs|documentation|guides?|runbooks?|services?|librar(?:y|ies)|tools?)\b|do we have (?:a|an|any|anything|something)\b|(?:anything|something)(?:\s+\w+){0,3}?\s+(?:about|on|for|that)\b|any (?:docs|documentation|guides?|runbooks?|info|information|how-?tos?)\b|(?:i'?m\s+)?looking for\b|i need (?:the |a |some )?(?:docs?|documentation|guide|runbook|service)\b|(?:search|docs?)\s*:|find me\b|(?:what|which)\s+(?:\w+\s+)?(?:handles|takes care of|deals with|is in charge of|manages|is used for)\b|who\s+(?:knows|is (?:an |the )?expert|understands|has experience)\b|(?:has|have|did)\s+(?:anyone|anybody|someone|somebody)\s+(?:written|documented|put together)\b|which\s+(?:of\s+(?:our|the)\s+(?:services|components|apps)\s+(?:does|do)|(?:thing|things|one)\s+(?:actually\s+|really\s+)?(?:does|do)|(?:thing|things|one|service|services|component|components|app)\s+(?:actually\s+|really\s+)?(?:sends|handles|stores|keeps|processes))\b)|\b(?:documented|written (?:down|up))\s+(?:somewhere|anywhere)\b|\bwhat(?:['’]s| is| are)?\s+(?:the\s+|that\s+|this\s+)?(?:\w+\s+)?called\b/i
 /** What a thing is for ("a library for feature toggles", "a service that sends SMS"), beyond its kind. */
 const PURPOSE = /\b(?:that|which|for|about)\s+(?!the\b|all\b|every\b)\w+/i
 /** The remediation tools, and the audit log of their approvals. */
