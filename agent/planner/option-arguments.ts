@@ -97,7 +97,8 @@ export function optionArguments(tool: ToolDefinition, tokens: string[], { text, 
     // An optional entity narrows a listing ("is the restart of cart-service done?").
     if (field === 'entity' && optional && refs[0]) values[field] = refs[0]
     if (schema.def?.type === 'enum' && !optional && schema.options) {
-      const choose = (text: string) => schema.options!.find((option) => (OPTION_SYNONYMS[option] ?? [option]).some((word) => text.includes(` ${word} `)))
+      // "roll the storefront CMS back": a rollback whatever is named between the two words.
+      const choose = (text: string) => schema.options!.find((option) => (OPTION_SYNONYMS[option] ?? [option]).some((word) => text.includes(` ${word} `)) || (option === 'rollback' && /\broll\b(?:\s+\S+){1,5}\s+back\b/.test(text)))
       // "thinking of restarting cart-service. show me the dry-run plan": the choice may be said in the context before the ask.
       const chosen = choose(phrase) ?? choose(` ${words(message).join(' ')} `)
       if (!chosen) return { missing: `${tool.title} needs a ${field}: one of ${schema.options.join(', ')}. Which one do you want?` }

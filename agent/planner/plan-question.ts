@@ -124,6 +124,9 @@ const LEADING_CONDITION = new RegExp(`^(\\s*(?:before|after|if|when|whenever|sin
 /** Asking after one incident without naming it: "show me that one", "what happened in it?", "open that one up". */
 const INCIDENT_FOLLOW_UP = /\b(?:that one|this one|what happened|happened (?:in|during|with) (?:it|that|this)|show (?:me )?(?:it|that|this)\b|open (?:it|that|this)(?: one)? up|(?:its|the) (?:details|timeline)|root cause of (?:it|that|this)|why did (?:it|that|this) happen)\b/i
 
+/** Saying yes to a planned action: "ok go ahead and do it", "yes, run it", "proceed". */
+const GO_AHEAD = /^\s*(?:(?:ok(?:ay)?|yes|yep|yeah|sure|great|cool|alright|fine|looks good)[,!.]?\s+)*(?:please\s+)?(?:go ahead(?:\s+and\s+(?:do|run|apply|execute)\s+(?:it|that|this))?|do it|run it|apply it|execute it|proceed|make it so|ship it|let'?s do (?:it|that))\b/i
+
 /** "Can you pull it?", "could you get me that": a request that says nothing but "it". */
 const BARE_REQUEST = /^\s*(?:(?:can|could|would) you\s+|please\s+|pls\s+)*(?:pull|get|show|give|send|fetch|find|share|grab|list|dig out|look up)\s+(?:me\s+|us\s+)?(?:it|that|this|those|them)(?:\s+(?:up|out|for me|for us|please|pls))*\s*$/i
 
@@ -316,6 +319,8 @@ export function planQuestion(question: string, context: PlannerContext): Plan {
     const incident = contextIncident ?? calls.map((call) => call.input.id ?? call.input.incidentId).findLast((id): id is string => typeof id === 'string' && INCIDENT_ID.test(id)) ?? earlierIncident
     const pronounForIncident = incident !== undefined && !INCIDENT_ID.test(said) && linkEntities(index, said).length === 0 ? /\b(?:it|this|that)\b(?!.*\b(?:it|this|that)\b)/i : undefined
     const part = pronounForIncident ? said.replace(pronounForIncident, incident!) : said
+    // An incident named earlier in the message, or in the answer before, and nothing else named here.
+    const incidentOfContext = incident !== undefined && !INCIDENT_ID.test(part) && linkEntities(index, part).length === 0
     // "…, don't run it", "…? want to chat about pick lists": a clause that asks nothing adds no call.
     if (NOT_NOW.test(part) || (calls.length > 0 && REASON_FOR_ASKING.test(part))) continue
     // "latency anomalies? all svcs", "…?? dbs queues apis": kinds said after an ask narrow it; they ask nothing new.
@@ -371,6 +376,11 @@ export function planQuestion(question: string, context: PlannerContext): Plan {
     // Text in quotes, or "…that mention refunds": something to search for, not an entity to describe.
     const quoted = QUOTED.test(part) || TEXT_SEARCH.test(part.toLowerCase())
 
+    // "ok go ahead and do it" after a dry run: the planned action, asked for (it still waits for approval).
+    if (previousCall?.toolName === 'remediation_plan' && GO_AHEAD.test(part) && tools.has('remediation_request')) {
+      addCall(calls, { toolName: 'remediation_request', input: { ...previousCall.input } })
+      continue
+    }
     // A follow-up that asks the previous question again, changed: "same for cart-service", "only the direct
     // ones", "go 5 levels deep", "which of those are databases?", "and for the email queue?".
     const followUp = previousCall && (!top || top.score < MIN_INTENT_SCORE || STRONG_FOLLOW_UP.test(part.trim()) || (FOLLOW_UP.test(part.trim()) && top.score < 0.35))
@@ -524,6 +534,8 @@ export function planQuestion(question: string, context: PlannerContext): Plan {
       else if (Object.values(filters).every((value) => value === undefined) && mentions.length === 1 && tools.has('catalog_get_entity')) tool = tools.get('catalog_get_entity')!
     }
 
+    // "Joined the inc-8-3 bridge late. What happened?": what happened is the incident the message named.
+    if (incidentOfContext && /\bwhat\s+(?:happened|went on|went wrong)\b/i.test(part) && ['signals_timeline', 'incidents_list', 'catalog_get_entity'].includes(tool.name) && tools.has('incident_get')) tool = tools.get('incident_get')!
     if (COST_TOOLS.has(tool.name)) {
       // A scope, a window and a grouping rather than one entity: "what did team payments spend on compute last week".
       const previousCost = [...calls].reverse().find((call) => COST_TOOLS.has(call.toolName))
@@ -537,11 +549,11 @@ export function planQuestion(question: string, context: PlannerContext): Plan {
     if (tool.name === 'catalog_query') inputs.push(Object.fromEntries(Object.entries(filters).filter(([, value]) => value !== undefined)))
     // Search takes the words as they were asked; it ranks names, text and meaning itself.
     else if (tool.name === 'search') inputs.push({ query: searchQuery(part) })
-    else if (isSignalsTool(tool.name) && (ENTITY_SLOTS[tool.name]!.length === 0 || (tool.name === 'rca_analyze' && INCIDENT_ID.test(part)))) {
+    else if (isSignalsTool(tool.name) && (ENTITY_SLOTS[tool.name]!.length === 0 || (tool.name === 'rca_analyze' && (INCIDENT_ID.test(part) || incidentOfContext)))) {
       // Incidents, anomalies and risk need no entity; an RCA of a named incident needs none either.
       const subject = tokens.some((token) => PRONOUNS.has(token)) ? lastRefs.find((ref) => /^(component|resource|api):/.test(ref)) : undefined
       // "Joined the inc-8-3 bridge late. What happened and what was the root cause?": the incident of the context.
-      const aboutIncident = (tool.name === 'incident_get' || tool.name === 'rca_analyze') && mentions.length === 0 && !INCIDENT_ID.test(part) && incident !== undefined
+      const aboutIncident = (tool.name === 'incident_get' || tool.name === 'rca_analyze') && incidentOfContext
       const input = signalArguments(tool.name, { text: aboutIncident ? `${part} ${incident}` : part, tokens, mentions, index, now, subject })
       if (tool.name === 'incident_get' && input.id === undefined) {
         firstProblem ??= reply('Which incident do you mean? Name its id, e.g. "show incident inc-8-3", or ask "any open incidents?".')
@@ -554,6 +566,9 @@ export function planQuestion(question: string, context: PlannerContext): Plan {
         continue
       }
       inputs.push({ ...input, ...numberArguments(tool, part) })
+      // "any incidents on the refunds db or the payment webhooks queue?": one call for each name in a list.
+      const slot = input.entity !== undefined ? 'entity' : input.ref !== undefined && !('incidentId' in input) ? 'ref' : undefined
+      if (slot) for (const ref of listedRefs(mentions, tokens, index)) if (ref !== input[slot]) inputs.push({ ...input, [slot]: ref })
     } else {
       const filled = fillSlots(tool, { mentions, tokens, lastRefs, index })
       if ('problem' in filled) {
@@ -832,6 +847,17 @@ function fillSlots(tool: ToolDefinition, { mentions: said, tokens, lastRefs, ind
     }
   }
   return { input, extra }
+}
+
+/** The services, resources and APIs named as a list ("X and Y", "X or the Y"), in order; none for a single name. */
+function listedRefs(mentions: Mention[], tokens: string[], index: CatalogIndex): string[] {
+  if (mentions.length < 2) return []
+  const joined = mentions.slice(1).every((mention, position) => tokens.slice(mentions[position]!.end, mention.start).every((word) => ['and', 'or', 'the', 'plus', 'also', 'of', 'for', 'on'].includes(word)))
+  if (!joined) return []
+  return mentions.flatMap((mention) => {
+    const resolved = resolveMention(mention, { onlyKinds: ['component', 'resource', 'api'], preferKinds: ['component', 'resource', 'api'] }, index)
+    return resolved && 'ref' in resolved ? [resolved.ref] : []
+  })
 }
 
 /** The previous call, changed by what a follow-up says: a new entity, a depth, or list filters. */
