@@ -83,7 +83,7 @@ describe('ask with the offline planner', () => {
   it('reads an incident named earlier in the message, a list of names, a rollback said around its service, and a go-ahead', async () => {
     const names = async (question: string, thread?: Array<{ role: 'user' | 'assistant'; text: string }>) => (await ask(platform, { question, ...(thread ? { thread } : {}) })).toolCalls
     expect(await names('Joined the inc-8-3 bridge late. What happened and what was the root cause?')).toEqual([{ name: 'incident_get', input: { id: 'inc-8-3' } }, { name: 'rca_analyze', input: { incidentId: 'inc-8-3' } }])
-    expect((await names('any incidents on the refunds db or the payment webhooks queue?')).map((call) => call.input.entity).sort()).toEqual(['resource:default/payment-webhooks-queue', 'resource:default/refunds-db'])
+    expect((await names("any incidents on the refunds db or the payment webhooks queue?")).map((call) => (call.input as { entity?: string }).entity).sort()).toEqual(['resource:default/payment-webhooks-queue', 'resource:default/refunds-db'])
     expect(await names('roll the storefront CMS back to its last good release')).toMatchObject([{ name: 'remediation_request', input: { entity: 'component:default/storefront-cms', playbook: 'rollback' } }])
     const plan = [{ role: 'user' as const, text: 'what would scaling the shipping service to 6 replicas do?' }, { role: 'assistant' as const, text: 'Scaling shipping-service (component:default/shipping-service) to 6 replicas would patch its deployment.' }]
     expect(await names('ok go ahead and do it', plan)).toMatchObject([{ name: 'remediation_request', input: { entity: 'component:default/shipping-service', playbook: 'scale', replicas: 6 } }])

@@ -107,7 +107,7 @@ function clauses(question: string): Clause[] {
       // A question about how two things are connected asks, whatever context comes before it in the same sentence.
       // "and are there any open incidents", "Separately, give me a dry run": a connective before the ask.
       const head = text.replace(/^\s*(?:(?:and|also|plus|then|separately|additionally|oh and|and also)\b[,\s]*)+/i, '')
-      return { text, stated, asks: RELATION_QUESTION.test(text) || !saysOfIt && (/\?\s*$/.test(part) || ASKING_START.test(head) || (!stated && askedAfterContext(head) !== undefined) || ASKED_AFTER_COLON.test(text)) }
+      return { text, stated, asks: RELATION_QUESTION.test(text) || !saysOfIt && (/\?\s*$/.test(part) || ASKING_START.test(head) || WANTS.test(text) || (!stated && askedAfterContext(head) !== undefined) || ASKED_AFTER_COLON.test(text)) }
     })
     .filter((part) => part.text.length > 0)
 }
@@ -149,10 +149,12 @@ function splitLeadingCondition(part: string): string[] {
   const match = LEADING_CONDITION.exec(part)
   return match ? [`${match[1]!}.`, match[2]!] : [part]
 }
+/** "I want every consumer of it listed", "i need the list of services…", "I need to know…": a request said as a need. */
+const WANTS = /\b(?:i|we)(?:'d| would)? (?:really )?(?:need|want)\s+(?:to (?:know|see|find|check|understand|get|confirm)|(?:the |a |an )?(?:full |complete )?(?:list|overview|rundown|breakdown|summary|inventory)|every|all|everything)\b/i
 /** "so I can check the notes", "so that we know": the reason for an ask. */
 const PURPOSE_TAIL = /,?\s+so(?: that)? (?:i|we|you|they|someone) (?:can|could|may|might|will|know)\b.*$/i
 /** "saw users-db queries in a trace", "payments db has been sluggish", "if the bus goes down": a clause that says how things are. */
-const DECLARATIVE = /^\s*(?:(?:saw|seen|seeing|noticed|noticing|got|getting|found|heard|had|if|when|whenever|since|because|after|before|while|once|as)\b|(?:[\w.'’-]+\s+){0,6}?(?:is|are|was|were|has|have|had|keeps?|kept|seems?|looks?|went|got|gets|started|starts|began|broke|crashed|crashes|been|isn[\'’]?t|aren[\'’]?t|wasn[\'’]?t|doesn[\'’]?t|don[\'’]?t|didn[\'’]?t|won[\'’]?t|can[\'’]?t|cannot)\b)/i
+const DECLARATIVE = /^\s*(?:(?:saw|seen|seeing|noticed|noticing|got|getting|found|heard|had|if|when|whenever|since|because|after|before|while|once|as)\b|(?:[\w.'’-]+\s+){0,6}?(?:is|are|was|were|has|have|had|keeps?|kept|seems?|looks?|feels?|felt|sounds?|appears?|went|got|gets|started|starts|began|broke|crashed|crashes|been|isn[\'’]?t|aren[\'’]?t|wasn[\'’]?t|doesn[\'’]?t|don[\'’]?t|didn[\'’]?t|won[\'’]?t|can[\'’]?t|cannot)\b)/i
 
 /** "…, roll it back", "…, restart it please": an action asked for after a statement of what went wrong. */
 const ACTION_VERB = '(?:please\\s+)?(?:restart|reboot|bounce|roll\\s*(?:it\\s+|that\\s+)?back|rollback|revert|scale|undo)\\b'
