@@ -89,6 +89,13 @@ describe('ask with the offline planner', () => {
     expect(await names('ok go ahead and do it', plan)).toMatchObject([{ name: 'remediation_request', input: { entity: 'component:default/shipping-service', playbook: 'scale', replicas: 6 } }])
   })
 
+  it('reads "owned by X" as a team, and a search after "And" as its own question', async () => {
+    expect((await ask(platform, { question: 'show all components owned by Storefront' })).toolCalls).toEqual([{ name: 'graph_owned_by', input: { group: 'group:default/team-storefront', kind: 'component' } }])
+    const both = await ask(platform, { question: 'Which databases does the checkout team own? And is there a runbook anywhere for database failovers in general?' })
+    expect(both.toolCalls.map((call) => call.name)).toEqual(['catalog_query', 'search'])
+    expect(both.toolCalls[1]!.input).toEqual({ query: 'is there a runbook anywhere for database failovers in general' })
+  })
+
   it('takes a name that begins like a request ("search-indexer") as a name', async () => {
     const result = await ask(platform, { question: 'search-indexer pods keep dying. what is causing it?' })
     expect(result.toolCalls).toEqual([{ name: 'rca_analyze', input: { ref: 'component:default/search-indexer' } }])

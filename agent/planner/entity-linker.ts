@@ -162,7 +162,9 @@ export function linkEntities(index: CatalogIndex, text: string): Mention[] {
       for (const candidate of candidates) merged.set(candidate.ref, Math.max(merged.get(candidate.ref) ?? 0, candidate.score))
       const before = tokens[start - 1]
       const after = tokens[start + length]
-      const kindHint = (after && KIND_WORDS[after]) || (before && KIND_WORDS[before]) || undefined
+      // "owned by Storefront", "run by payments": only a team owns or runs things.
+      const ownedBy = before === 'by' && /^(?:owned|owns|run|maintained|managed|built)$/.test(tokens[start - 2] ?? '')
+      const kindHint = (after && KIND_WORDS[after]) || (before && KIND_WORDS[before]) || (ownedBy ? 'group' : undefined)
       mentions.push({
         start,
         end: start + length,

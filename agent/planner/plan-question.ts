@@ -385,7 +385,8 @@ export function planQuestion(question: string, context: PlannerContext): Plan {
     }
     // A follow-up that asks the previous question again, changed: "same for cart-service", "only the direct
     // ones", "go 5 levels deep", "which of those are databases?", "and for the email queue?".
-    const followUp = previousCall && (!top || top.score < MIN_INTENT_SCORE || STRONG_FOLLOW_UP.test(part.trim()) || (FOLLOW_UP.test(part.trim()) && top.score < 0.35))
+    // "…? And is there a runbook anywhere for database failovers?": looking for something is a question of its own.
+    const followUp = previousCall && !findsSomething && (!top || top.score < MIN_INTENT_SCORE || STRONG_FOLLOW_UP.test(part.trim()) || (FOLLOW_UP.test(part.trim()) && top.score < 0.35))
     if (followUp && previousCall) {
       const followed = followUpCall(previousCall, { text: part, mentions, tokens, filters, index, tools, now })
       if (followed) {
@@ -664,6 +665,7 @@ function respell(text: string, typed: string[], corrected: string[]): string {
 /** The clause without the request around it: "search the docs for kafka lag" → "kafka lag". */
 function searchQuery(part: string): string {
   const stripped = part
+    .replace(/^\s*(?:and|also|plus)\s+/i, '')
     .replace(/^\s*(?:please\s+)?(?:can you\s+|could you\s+|would you\s+)?(?:please\s+)?(?:search|look|find|show me|show)\s+(?:(?:in|through)\s+)?(?:the\s+)?(?:docs|documentation|catalog)?\s*(?:for|about|on)?\s*:?\s*/i, '')
     .replace(/^\s*(?:search\s+)?docs\s*:\s*/i, '')
     .trim()
