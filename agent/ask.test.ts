@@ -96,6 +96,18 @@ describe('ask with the offline planner', () => {
     expect(both.toolCalls[1]!.input).toEqual({ query: 'is there a runbook anywhere for database failovers in general' })
   })
 
+  it('says plainly what it cannot help with, also when asked as a how-to, and reads a prohibition before a colon', async () => {
+    for (const question of ['how do i center a div in css', 'can you book a meeting room for the inc-8-3 postmortem on friday?']) {
+      const result = await ask(platform, { question })
+      expect(result.toolCalls, question).toEqual([])
+      expect(result.answer, question).toMatch(/can't help with/)
+    }
+    // A how-to about a named service is for the docs, not its timeline.
+    expect((await ask(platform, { question: 'how do I deploy cart-service' })).toolCalls.map((call) => call.name)).toEqual(['search'])
+    expect((await ask(platform, { question: 'plan only, no execution: scale the mobile bff to 12 pods' })).toolCalls).toEqual([{ name: 'remediation_plan', input: { entity: 'component:default/mobile-bff', playbook: 'scale', replicas: 12 } }])
+    expect((await ask(platform, { question: 'Which APIs are currently marked as experimental?' })).toolCalls).toEqual([{ name: 'catalog_query', input: { kind: 'api', lifecycle: 'experimental' } }])
+  })
+
   it('takes a name that begins like a request ("search-indexer") as a name', async () => {
     const result = await ask(platform, { question: 'search-indexer pods keep dying. what is causing it?' })
     expect(result.toolCalls).toEqual([{ name: 'rca_analyze', input: { ref: 'component:default/search-indexer' } }])

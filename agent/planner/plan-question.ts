@@ -113,7 +113,7 @@ function clauses(question: string): Clause[] {
 }
 
 /** A request in the imperative ("show me inc-8-3", "run an rca on it", "plan a restart of X"): it asks as a question does. */
-const IMPERATIVE = '(?:let (?:me|us) know|show|list|give|tell|find|check|pull|open|fetch|grab|get|run|plan|explain|describe|summari[sz]e|search|look|trace|diagnose|investigate|analy[sz]e|preview|restart|reboot|bounce|roll|rollback|revert|scale|undo)\\b'
+const IMPERATIVE = '(?:let (?:me|us) know|show|list|give|tell|find|check|pull|open|fetch|grab|get|run|plan|dry[- ]?run|explain|describe|summari[sz]e|search|look|trace|diagnose|investigate|analy[sz]e|preview|restart|reboot|bounce|roll|rollback|revert|scale|undo)\\b'
 /** After "and": a further ask that is not a question word ("…, and has it had incidents", "…, and pull up its docs"). */
 const NEXT_ASK = `(?:has|have|had|was|were|did|will|why|when|${IMPERATIVE})\\b`
 /** "how are cart-service and pricing-db related": one question about two entities, whatever joins them. */
@@ -305,7 +305,11 @@ export function planQuestion(question: string, context: PlannerContext): Plan {
   let firstProblem: Plan | undefined
 
   // "what would restarting X do? don't run it": a clause that forbids the action makes the whole question hypothetical.
-  const parts = askedThroughContext(clauses(message), index)
+  // "plan only, no execution: scale the mobile bff to 12 pods": the prohibition, then the ask after the colon.
+  const parts = askedThroughContext(clauses(message), index).flatMap((part) => {
+    const ask = NOT_NOW.test(part.text) ? /:\s*(\S.*)$/.exec(part.text)?.[1] : undefined
+    return ask ? [{ ...part, text: part.text.slice(0, part.text.length - ask.length).replace(/:\s*$/, '') }, { text: ask, stated: part.stated, asks: true }] : [part]
+  })
   const forbidsAction = parts.some((part) => NOT_NOW_ANYWHERE.test(part.text))
   const somethingAsked = parts.length > 1 && parts.some((part) => part.asks)
   // "order-service is stuck, restart it": beside an action asked for, what is merely said is why.
@@ -361,7 +365,7 @@ export function planQuestion(question: string, context: PlannerContext): Plan {
     // Looking for something ("anything in the docs about blue-green deploys?") may be about any topic.
     const findsSomething = HOW_TO_ANYWHERE.test(part) || DISCOVERY.test(part) || SEARCH_THE_DOCS.test(part)
     // "How do I create a new service?" is a question for the docs, whatever it is about.
-    const topic = asksToSearchLogs(part, tools) && !/\baudit\b/i.test(part) ? 'searching logs' : findsSomething && (HOW_TO_ANYWHERE.test(part) || DOCS_WORDS.test(part)) && tools.has('search') ? undefined : unsupportedTopic(outside, tools, { strongOnly: (top?.score ?? 0) >= 0.4 || findsSomething })
+    const topic = asksToSearchLogs(part, tools) && !/\baudit\b/i.test(part) ? 'searching logs' : findsSomething && (HOW_TO_ANYWHERE.test(part) || DOCS_WORDS.test(part)) && tools.has('search') ? unsupportedTopic(outside, tools, { strongOnly: true, outsideDocsOnly: true }) : unsupportedTopic(outside, tools, { strongOnly: (top?.score ?? 0) >= 0.4 || findsSomething })
     if (topic) {
       firstProblem ??= reply(`I can't help with ${topic} yet: no tool in this portal covers it. I can answer:\n${capabilities(tools)}`)
       continue
@@ -415,13 +419,16 @@ export function planQuestion(question: string, context: PlannerContext): Plan {
     const docsOfIt = /\b(?:its|their|his|her)\s+(?:\w+\s+)?(?:docs?|documentation|techdocs|runbooks?|readme|write-?ups?|wiki)\b/i.test(part)
     if (((looksForDocs && !docsOfIt) || ((howTo || (DISCOVERY.test(part) && !answeredWithoutEntity && !attributeList)) && fullNames.length === 0 && !tokens.some((token) => PRONOUNS.has(token)))) && tools.has('search')) top = { tool: 'search', score: Math.max(top?.score ?? 0, MIN_INTENT_SCORE) }
     if (SEARCH_THE_DOCS.test(part) && tools.has('search')) top = { tool: 'search', score: Math.max(top?.score ?? 0, MIN_INTENT_SCORE) }
+    // "Which APIs are currently marked as experimental?": a kind and a lifecycle, nothing named, is a list.
+    if (filters.kind !== undefined && filters.lifecycle !== undefined && mentions.length === 0 && top && isSignalsTool(top.tool) && tools.has('catalog_query')) top = { tool: 'catalog_query', score: top.score }
     const spelledOut = spelledOutTool(spelled, { asked, message, mentions: mentions.length, actionInContext: contextRefs.length > 0 && ACTION_NAMED.test(message), earlierRequest: context.previousRequestId !== undefined && /\b(?:it|that|this|them|those)\b/i.test(part) })
     if (spelledOut && tools.has(spelledOut)) top = { tool: spelledOut, score: Math.max(top?.score ?? 0, MIN_INTENT_SCORE) }
     if (!top || top.score < MIN_INTENT_SCORE) continue
     // A name-like word the catalog does not have ("warp-drive-service") must not be answered about something else.
     const unknown = unknownEntityNames(part, mentions, dictionary, index)
     // A search looks for words, known or not ("anything in the docs about blue-green deploys?").
-    if (unknown.length > 0 && !QUOTED.test(part) && !TEXT_SEARCH.test(part.toLowerCase()) && !(top.tool === 'search' && findsSomething)) {
+    // A tool that takes no entity (an import, the playbooks) cannot answer about the wrong one.
+    if (unknown.length > 0 && !QUOTED.test(part) && !TEXT_SEARCH.test(part.toLowerCase()) && !(top.tool === 'search' && findsSomething) && takesEntity(tools.get(top.tool))) {
       firstProblem ??= notFound(part, mentions, dictionary, index, tools.get(top.tool)!)
       continue
     }
@@ -507,7 +514,8 @@ export function planQuestion(question: string, context: PlannerContext): Plan {
       tool = tools.get(requested && !MIGRATION_DONE.test(spelled) ? 'migration_import_backstage' : MIGRATION_DONE.test(spelled) ? 'migration_report' : tool.name)!
     }
     // "how do I restart cart-service?" asks how, and is never the action itself.
-    if (HOW_TO_ANYWHERE.test(part) && ['remediation_request', 'remediation_plan', 'remediation_undo'].includes(tool.name) && tools.has('search')) tool = tools.get('search')!
+    // "how do I deploy cart-service?" asks how, not what the timeline shows.
+    if (HOW_TO_ANYWHERE.test(part) && ['remediation_request', 'remediation_plan', 'remediation_undo', 'signals_timeline', 'incidents_list', 'anomalies_list'].includes(tool.name) && tools.has('search')) tool = tools.get('search')!
     // "search the docs for voucher codes": a search, even when its words name an entity.
     if (tool.name === 'docs_get' && /^\s*(?:please\s+)?(?:search|find|look for)\b/i.test(part) && tools.has('search')) tool = tools.get('search')!
     // "could you search the docs for our TLS renewal procedure?": a request to search the docs is a search, whatever it is about.
@@ -770,7 +778,7 @@ const WHO_DECIDED = /\bwho(?:m|'s)?\b[^?]*\b(?:approved|signed off|ran|run|denie
 /** How an action is getting on. */
 const ACTION_STATUS = /\bwhere(?:['’]?s| is| are) (?:my|our|the)\b|\b(?:get|got|gets|been|was|is|were) approved\b|\b(?:yet|still|go(?:ne)? through|went through|status|state|progress|where are we|done|finished|completed?|verified|succeeded|worked|running|(?:i|we) (?:asked|requested))\b/i
 const STILL_WAITING = /\b(?:yet|still)\b/i
-const ENGLISH_PREFIXES = new Set(['sub', 'co', 'non', 're', 'multi', 'pre', 'post', 'self', 'cross', 'teams', 'team', 'level', 'levels', 'first', 'second', 'top', 'ready', 'based', 'facing', 'critical', 'related', 'wide', 'grade', 'only', 'free', 'safe', 'friendly', 'heavy', 'bound', 'aware', 'end', 'up', 'out', 'in', 'off', 'time', 'real'])
+const ENGLISH_PREFIXES = new Set(['double', 'one', 'shot', 'opt', 'ins', 'outs', 'follow', 'ups', 'third', 'party', 'long', 'hand', 'trial', 'sub', 'co', 'non', 're', 'multi', 'pre', 'post', 'self', 'cross', 'teams', 'team', 'level', 'levels', 'first', 'second', 'top', 'ready', 'based', 'facing', 'critical', 'related', 'wide', 'grade', 'only', 'free', 'safe', 'friendly', 'heavy', 'bound', 'aware', 'end', 'up', 'out', 'in', 'off', 'time', 'real'])
 /** Words of documents: a search for one of them is a search of the docs, whatever else the question names. */
 const DOCS_WORDS = /\b(?:docs?|documentation|documented|runbooks?|playbooks? for|guides?|write-?ups?|written up|wiki|readme|how-?tos?|notes)\b/i
 /** "what kind of resource is X", "what type of api is Y": what the entity is. */

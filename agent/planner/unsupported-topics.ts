@@ -6,7 +6,7 @@ import { words } from './words.ts'
  * words settle it; weak ones ("release", "billing") are also names and everyday words, so they count only
  * when nothing else in the question points to a tool.
  */
-const TOPICS: Record<string, { strong: string[]; weak: string[] }> = {
+const TOPICS: Record<string, { strong: string[]; weak: string[]; outsideDocs?: true }> = {
   'costs and spend': { strong: ['cost', 'costs', 'spend', 'spent', 'spending', 'budget', 'budgets', 'finops', 'savings', 'cheaper', 'expensive', 'how much do we', 'how much are we', 'how much does it cost'], weak: ['bill', 'money', 'dollars', 'pay'] },
   'carbon footprint': { strong: ['carbon', 'co2', 'emissions', 'emission', 'footprint'], weak: ['green'] },
   'incidents and alerts': { strong: ['incident', 'incidents', 'alert', 'alerts', 'postmortem', 'sev1', 'sev2'], weak: [] },
@@ -24,6 +24,9 @@ const TOPICS: Record<string, { strong: string[]; weak: string[] }> = {
   'creating, deleting or granting access to things': { strong: ['create a', 'create the', 'delete the', 'delete a', 'provision a', 'provision the', 'grant access', 'admin rights', 'admin access', 'revoke access', 'give access'], weak: [] },
   'sending messages': { strong: ['send a message', 'send an email', 'post in slack', 'post on slack', 'message the'], weak: [] },
   'writing that is not about the platform': { strong: ['haiku', 'poem', 'joke', 'essay', 'lyrics', 'limerick', 'write me a', 'bash script', 'shell script', 'python script', 'write a script'], weak: [] },
+  // Never in a platform's docs, so not searched for even when asked as a how-to ("how do I center a div in css").
+  'meetings, calendars and time off': { strong: ['meeting room', 'book a room', 'book a meeting', 'schedule a meeting', 'calendar', 'pto', 'vacation', 'days off', 'annual leave', 'time off', 'payroll'], weak: [], outsideDocs: true },
+  'general programming help': { strong: ['css', 'div', 'html', 'linked list', 'regex', 'regular expression', 'algorithm', 'leetcode', 'epoch'], weak: [], outsideDocs: true },
   'code review and pull requests': { strong: ['pr', 'prs', 'pull request', 'pull requests', 'merge request', 'merge requests', 'code review', 'diff', 'diffs', 'linting my code'], weak: [] },
   'documentation search': { strong: ['docs', 'documentation', 'runbook', 'readme'], weak: ['howto'] },
 }
@@ -40,7 +43,7 @@ export function asksToSearchLogs(text: string, tools: Map<string, ToolDefinition
 }
 
 /** The first topic the question asks about that no registered tool speaks of, if any. */
-export function unsupportedTopic(tokens: string[], tools: Map<string, ToolDefinition>, { strongOnly }: { strongOnly: boolean }): string | undefined {
+export function unsupportedTopic(tokens: string[], tools: Map<string, ToolDefinition>, { strongOnly, outsideDocsOnly = false }: { strongOnly: boolean; outsideDocsOnly?: boolean }): string | undefined {
   const asked = new Set(tokens)
   const question = ` ${tokens.join(' ')} `
   const toolWords = [...tools.values()].flatMap((tool) => words(`${tool.name} ${tool.title} ${tool.description} ${(tool.examples ?? []).join(' ')}`))
@@ -49,7 +52,8 @@ export function unsupportedTopic(tokens: string[], tools: Map<string, ToolDefini
   // A topic word is one word, or a phrase of several ("fail over").
   const said = (term: string) => (term.includes(' ') ? question.includes(` ${term} `) : asked.has(term))
   const covered = (term: string) => (term.includes(' ') ? toolPhrases.includes(` ${term} `) : toolText.has(term))
-  for (const [topic, { strong, weak }] of Object.entries(TOPICS)) {
+  for (const [topic, { strong, weak, outsideDocs }] of Object.entries(TOPICS)) {
+    if (outsideDocsOnly && !outsideDocs) continue
     const hits = [...strong, ...(strongOnly ? [] : weak)].filter(said)
     // A topic the tools speak of is covered whichever of its words was said: "5xx spike" asks for a root-cause
     // analysis when the RCA tool speaks of latency and slowness, though no tool says "spike". Two strong words, as
