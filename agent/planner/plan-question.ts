@@ -128,7 +128,7 @@ const INCIDENT_FOLLOW_UP = /\b(?:that one|this one|what happened|happened (?:in|
 const GO_AHEAD = /^\s*(?:(?:ok(?:ay)?|yes|yep|yeah|sure|great|cool|alright|fine|looks good)[,!.]?\s+)*(?:please\s+)?(?:go ahead(?:\s+and\s+(?:do|run|apply|execute)\s+(?:it|that|this))?|do it|run it|apply it|execute it|proceed|make it so|ship it|let'?s do (?:it|that))\b/i
 
 /** "Can you pull it?", "could you get me that": a request that says nothing but "it". */
-const BARE_REQUEST = /^\s*(?:(?:can|could|would) you\s+|please\s+|pls\s+)*(?:pull|get|show|give|send|fetch|find|share|grab|list|dig out|look up)\s+(?:me\s+|us\s+)?(?:it|that|this|those|them)(?:\s+(?:up|out|for me|for us|please|pls))*\s*$/i
+const BARE_REQUEST = /^\s*(?:(?:can|could|would) you\s+|please\s+|pls\s+)*(?:pull|get|show|give|send|fetch|find|share|grab|list|dig out|look up)\s+(?:me\s+|us\s+)?(?:it|that|this|those|them)(?:\s+(?:list|one|info|information|data|report|record|trail))?(?:\s+(?:up|out|together|for me|for us|please|pls))*\s*$/i
 
 /**
  * "Compliance needs the complete trail of approval decisions. Can you pull it?": a bare request for "it" asks for

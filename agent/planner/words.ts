@@ -18,7 +18,7 @@ const SYNONYMS: Record<string, string> = {
   valid: 'validate', validate: 'validate', validation: 'validate', lint: 'validate', check: 'check', correct: 'validate',
   contain: 'contain', contains: 'contain', inside: 'contain', part: 'contain', parts: 'contain', belong: 'contain', belongs: 'contain', member: 'member', members: 'member', in: 'in',
   require: 'depend', requires: 'depend', required: 'depend', content: 'contain', contents: 'contain', consist: 'contain', consists: 'contain',
-  stuff: 'own', runs: 'own', run: 'own', behind: 'own', works: 'own', work: 'own', working: 'own', wrote: 'own', escalate: 'contact', poc: 'contact', 
+  stuff: 'own', inherit: 'own', inherits: 'own', inheriting: 'own', runs: 'own', run: 'own', behind: 'own', works: 'own', work: 'own', working: 'own', wrote: 'own', escalate: 'contact', poc: 'contact', 
   callers: 'consumer', caller: 'consumer', clients: 'consumer', client: 'consumer', upstreams: 'consumer',
   composed: 'contain', made: 'contain', makes: 'contain', comprise: 'contain', comprises: 'contain', includes: 'contain', include: 'contain',
   talks: 'call', invokes: 'call', invoke: 'call', reads: 'use', writes: 'use', backed: 'use', backing: 'use',
