@@ -159,6 +159,9 @@ describe('ask with the offline planner', () => {
     expect(undo.toolCalls).toEqual([{ name: 'remediation_undo', input: { requestId: 'apr_1a2b3c4d5e6f7a8b9c0d' } }])
     const incident = await after('returns-service (component:default/returns-service) has one open incident, inc-9-1.', 'show me that one')
     expect(incident.toolCalls).toEqual([{ name: 'incident_get', input: { id: 'inc-9-1' } }])
+    // "what does that depend on?": "that" is the entity the answer was about.
+    const that = await after('feature-store (component:default/feature-store) is the online store of machine-learning features.', 'what does that depend on')
+    expect(that.toolCalls).toEqual([{ name: 'graph_dependencies', input: { ref: 'component:default/feature-store' } }])
     // "who owns it?" after the same answer is about the service, not the incident.
     const owner = await after('returns-service (component:default/returns-service) has one open incident, inc-9-1.', 'who owns it?')
     expect(owner.toolCalls).toEqual([{ name: 'catalog_who_owns', input: { ref: 'component:default/returns-service' } }])

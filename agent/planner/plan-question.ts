@@ -925,7 +925,9 @@ const KIND_NOUNS = new Set(['team', 'squad', 'folks', 'people', 'service', 'svc'
 /** "that team", "this service": a kind word after a demonstrative stands for an entity already named, like "it". */
 function demonstrativesAsPronouns(tokens: string[]): string[] {
   // "who owns that?": a demonstrative that ends the question stands for what was just said.
-  return tokens.map((token, position) => ((KIND_NOUNS.has(token) && ['that', 'this', 'same'].includes(tokens[position - 1] ?? '')) || (position === tokens.length - 1 && position > 0 && ['that', 'this'].includes(token)) ? 'it' : token))
+  // "what does that depend on?": a demonstrative after an auxiliary is the subject, as "it" would be.
+  const afterAuxiliary = (position: number) => ['does', 'do', 'did', 'is', 'was', 'will', 'would', 'can', 'could', 'has'].includes(tokens[position - 1] ?? '')
+  return tokens.map((token, position) => ((KIND_NOUNS.has(token) && ['that', 'this', 'same'].includes(tokens[position - 1] ?? '')) || (['that', 'this'].includes(token) && position > 0 && (position === tokens.length - 1 || afterAuxiliary(position))) ? 'it' : token))
 }
 
 /** "the payments team", "payments-db database": the kind word belongs to the name, not to the intent. */
