@@ -10,6 +10,7 @@ import { COST_TOOLS, costInput } from './cost-inputs.ts'
 import { INCIDENT_ID, isSignalsTool, signalArguments } from './signal-arguments.ts'
 import { KNOWN_VOCABULARY, PREPOSITIONS, canonicalWord, numberWord, words } from './words.ts'
 import { correctSpelling } from './correct-spelling.ts'
+import { readPastes } from './pasted-text.ts'
 
 export interface PlannedCall {
   toolName: string
@@ -164,37 +165,6 @@ const ASKED_AFTER_COLON = new RegExp(`[:–—]\\s*${QUESTION_START}`, 'i')
 /** How context begins ("we're rotating creds on fraud-db tonight", "the last release is broken", "got a question about renewals", "Finance here"). */
 const STATEMENT_START = /^\s*(?:[\w-]+(?:\s+[\w-]+)?\s+here\s*$|heads[- ]up|fyi|btw|context|(?:we|i|it|they|our|my|this|that|these|those|the|there|he|she|someone|somebody)(?:['’](?:re|m|ve|s|ll|d))?|got|been|just|seems|looks like)\b/i
 
-/** A Kubernetes pod's name: its deployment's name, then the replica set's hash and the pod's own suffix. */
-const POD_NAME = /\b([a-z][a-z0-9]*(?:-[a-z0-9]+)*?)-[a-z0-9]{5,10}-[a-z0-9]{5}\b/g
-
-/**
- * Pasted logs, alerts and stack traces are data, not words of the question: a fenced block becomes the names of the
- * entities it mentions ("notification-preferences-service logged this."), and a pod's name the name of its service.
- */
-function readPastes(text: string, index: CatalogIndex): string {
-  const withServices = text.replace(POD_NAME, (pod, name: string) => (index.has(`component:default/${name}`) ? name : pod))
-  const unfenced = withServices.replace(/```[\w-]*[^\S\n]*\n([\s\S]*?)```/g, (_, body: string) => `\n${pastedFrom(body, index)}\n`)
-  // An alert or log pasted without a fence, then the question on its last line ("[PagerDuty] CRITICAL: … ⏎ why?").
-  const lines = unfenced.split('\n').map((line) => line.trim()).filter(Boolean)
-  const last = lines.at(-1) ?? ''
-  const pasted = lines.slice(0, -1).join('\n')
-  // Only machine text is a paste: an alert's or a log's marks, and no line of it that asks ("1. who owns cart-service").
-  const asksInside = lines.slice(0, -1).some((line) => ASKING_START.test(line.replace(/^(?:\d+[.)]|[-*•])\s*/, '')))
-  if (lines.length < 2 || pasted.includes('?') || asksInside || !MACHINE_TEXT.test(pasted) || !(/\?\s*$/.test(last) || ASKING_START.test(last))) return unfenced
-  return `${pastedFrom(pasted, index)}\n${last}`
-}
-
-/** Marks of an alert or a log line: brackets, key=value, pipes, levels, clock times. */
-const MACHINE_TEXT = /[=|{}[\]<>`]|\b(?:ERROR|WARN(?:ING)?|CRITICAL|FIRING|FATAL|alert|exception|timeout|host:|level)\b|\d{1,2}:\d{2}/
-
-/** What a paste is about, as a sentence: the services, resources and APIs it names in full (else whatever it names in full). */
-function pastedFrom(body: string, index: CatalogIndex): string {
-  const full = linkEntities(index, body).filter((mention) => (mention.candidates[0]?.score ?? 0) >= 3)
-  const parts = full.filter((mention) => /^(?:component|resource|api):/.test(mention.candidates[0]!.ref))
-  const named = [...new Set((parts.length > 0 ? parts : full).map((mention) => mention.text))]
-  return named.length > 0 ? `This is from ${named.join(' and ')}.` : ''
-}
-
 /** The keys a catalog entity's YAML starts with. */
 const CATALOG_YAML = /^\s*(?:apiVersion|kind|metadata)\s*:/m
 
@@ -291,7 +261,7 @@ export function planQuestion(question: string, context: PlannerContext): Plan {
     return { type: 'calls', calls: [{ toolName: 'catalog_validate', input: { yaml } }, ...(more?.type === 'calls' ? more.calls.filter((call) => call.toolName !== 'catalog_query') : [])] }
   }
 
-  const message = readPastes(trimmed, index)
+  const message = readPastes(trimmed, index, (line) => ASKING_START.test(line))
   if (/^(hi|hello|hey|help|what can you do|how do i use this|who are you)\b[\s!?.]*$/i.test(trimmed)) {
     return reply(`I answer questions about the software catalog by calling the platform's tools:\n${capabilities(tools)}`)
   }
@@ -711,9 +681,10 @@ const ANOMALY_WORDS = /\b(?:anomal\w*|unusual|abnormal\w*|outliers?|odd|weird|st
 const DEPLOY_HISTORY = /\b(?:deploy(?:ment)?s?|releases?|config(?:uration)? changes?)\s+(?:history|log|timeline)\b|\bwhat\s+(?:was|got|has been)\s+(?:deployed|released|changed)\b/i
 
 /**
- * A remediation tool a clause names outright, however few of its words match an example: how an action went
- * ("did the scale up of checkout-api get verified?", "we scaled X down this morning. has that run finished?"), the
- * playbooks themselves ("which playbooks need approval?"), or what was run ("what got executed after approval").
+ * A tool a clause names outright, however few of its words match an example: undoing a named request, a prediction
+ * ("is X at risk of falling over?"), who approved an action, how an action went ("did the scale up of checkout-api
+ * get verified?", "we scaled X down this morning. has that run finished?"), the playbooks themselves ("which
+ * playbooks need approval?"), or what was run ("what got executed after approval").
  */
 function spelledOutTool(text: string, { asked, message, mentions, actionInContext, earlierRequest }: { asked?: string; message: string; mentions: number; actionInContext: boolean; earlierRequest: boolean }): string | undefined {
   // "revert apr_…", "the scale-down (apr_…) made it worse. Please reverse it.", "ok revert it" after an answer about
