@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { fileURLToPath } from 'node:url'
 import { localOperator } from '../core/identity.ts'
 import { normalizeEntityRef } from '../graph/model/entity-ref.ts'
 import type { Platform } from '../platform/create-platform.ts'
@@ -22,6 +23,8 @@ describe('eval data sets', () => {
   let demo: DemoPlatform
   let platform: Platform
   let routing: EvalItem[]
+  /** Blind-written routing questions kept apart from the data set, only ever measured (evals/README.md). */
+  let blindRouting: EvalItem[]
   let answers: EvalItem[]
   const call = async (name: string, input: unknown) => platform.tools.call(name, input, { identity: localOperator() })
   const intent = (item: EvalItem) => item.tags?.[0] ?? 'untagged'
@@ -30,6 +33,7 @@ describe('eval data sets', () => {
     demo = await openDemoPlatform()
     platform = demo.platform
     routing = await readDataset(routingSuite.dataset!, { check: routingSuite.check })
+    blindRouting = await readDataset(fileURLToPath(new URL('./datasets/routing-blind-6c.jsonl', import.meta.url)), { check: routingSuite.check })
     answers = await readDataset(answersSuite.dataset!, { check: answersSuite.check })
   })
   afterAll(async () => {
@@ -91,7 +95,7 @@ describe('eval data sets', () => {
 
   it('name only registered tools, with inputs the tools accept', () => {
     const known = new Set(platform.tools.list().map((tool) => tool.name))
-    for (const item of [...routing, ...answers]) {
+    for (const item of [...routing, ...answers, ...blindRouting]) {
       for (const tool of item.expect.tools ?? []) {
         expect(known, `${item.question}: ${tool.name}`).toContain(tool.name)
         if (tool.input) expect(() => platform.tools.parseInput(tool.name, tool.input), item.question).not.toThrow()
@@ -100,7 +104,7 @@ describe('eval data sets', () => {
   })
 
   it('expect canonical references to entities that exist in the demo catalog', () => {
-    for (const item of [...routing, ...answers]) {
+    for (const item of [...routing, ...answers, ...blindRouting]) {
       for (const tool of item.expect.tools ?? []) {
         for (const { key, ref } of refsIn(tool.input)) {
           expect(ref, `${item.question}: ${key}`).toBe(normalizeEntityRef(ref))
