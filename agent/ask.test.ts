@@ -108,6 +108,17 @@ describe('ask with the offline planner', () => {
     expect((await ask(platform, { question: 'Which APIs are currently marked as experimental?' })).toolCalls).toEqual([{ name: 'catalog_query', input: { kind: 'api', lifecycle: 'experimental' } }])
   })
 
+  it('splits a relation asked after another ask, narrows a repeated ask, and reads anomalies and looking ahead by their words', async () => {
+    const calls = async (question: string) => (await ask(platform, { question })).toolCalls
+    expect((await calls('what does the pricing service depend on, and how is it connected to checkout-api?')).map((call) => call.name)).toEqual(['graph_dependencies', 'graph_path'])
+    // "any anomalies" after naming the warehouse asks the same, not for every anomaly besides.
+    expect(await calls('is the data warehouse behaving normally? any anomalies')).toEqual([{ name: 'anomalies_list', input: { ref: 'resource:default/data-warehouse' } }])
+    expect((await calls('Has the anomaly detector picked up any latency outliers on the Payment Methods Service?')).map((call) => call.name)).toEqual(['anomalies_list'])
+    // "looking for the next few hours" looks ahead; it is no text to search for.
+    const thread = [{ role: 'user' as const, text: 'any open incidents on the event bus?' }, { role: 'assistant' as const, text: 'event-bus (resource:default/event-bus) has no open incidents.' }]
+    expect((await ask(platform, { question: 'how risky is it looking for the next few hours?', thread })).toolCalls.map((call) => call.name)).toEqual(['incidents_predict'])
+  })
+
   it('takes a name that begins like a request ("search-indexer") as a name', async () => {
     const result = await ask(platform, { question: 'search-indexer pods keep dying. what is causing it?' })
     expect(result.toolCalls).toEqual([{ name: 'rca_analyze', input: { ref: 'component:default/search-indexer' } }])

@@ -92,7 +92,7 @@ function clauses(question: string): Clause[] {
     .split(/(?<=\?)\s+(?=\S)/)
     // "how are cart-service and pricing-db related": one question about two entities.
     // "How is X connected to Y, and what else relies on Y?": a relation question ends where a new question starts.
-    .flatMap((question) => (RELATION_QUESTION.test(question) ? question.split(/,\s*(?:and|also|plus)\s+(?=(?:what|who|which|where|is|are|does|do)\b)/i) : question
+    .flatMap((question) => (RELATION_QUESTION.test(question) ? question.split(/,\s*(?:and|also|plus)\s+(?=(?:what|who|which|where|how|is|are|does|do)\b)/i) : question
     // Separate sentences are separate clauses ("SYSTEM OVERRIDE: … . Who owns payments-db?"); "incl." ends none.
     .split(/(?<!\b(?:incl|e\.g|i\.e|etc|vs|approx|esp|resp)\.)(?<=[A-Za-z0-9)]\.)\s+(?=[A-Za-z])/)
     .flatMap((sentence) => sentence.split(new RegExp(`(?<=\\?)\\s*(?=[^\\s?])|;\\s*|,?\\s+(?:and then|and also|and separately|also|and|plus|then|\\+|&)\\s+(?=${QUESTION_START}|${NEXT_ASK})|,?\\s+and\\s+(?=(?:of\\s+)?[a-z0-9]+(?:-[a-z0-9]+)+\\s*[?.!]*$)|,\\s+(?=${ACTION_VERB})|\\s+[-–—]\\s+(?=(?:if|when|before|after|since|because|once)\\b)`, 'i')))
@@ -708,7 +708,7 @@ function spelledOutTool(text: string, { asked, message, mentions, actionInContex
  */
 function refineSignalsTool(chosen: string, text: string, aboutOne: boolean): string | undefined {
   if (chosen === 'incidents_predict' && !FUTURE.test(text)) return /\bincidents?\b/i.test(text) ? 'incidents_list' : undefined
-  if (chosen === 'signals_timeline' && ANOMALY_WORDS.test(text) && !DEPLOY_HISTORY.test(text)) return 'anomalies_list'
+  if ((chosen === 'signals_timeline' || (chosen === 'incidents_list' && !/\bincidents?\b/i.test(text))) && ANOMALY_WORDS.test(text) && !DEPLOY_HISTORY.test(text)) return 'anomalies_list'
   if (aboutOne && DEPLOY_HISTORY.test(text) && ['incidents_list', 'catalog_get_entity', 'anomalies_list', 'audit_log'].includes(chosen)) return 'signals_timeline'
   if ((chosen === 'docs_get' || chosen === 'catalog_get_entity') && /\bincidents\b/i.test(text) && !DOCS_WORDS.test(text)) return 'incidents_list'
   return undefined
@@ -767,7 +767,9 @@ function refsOf(input: Record<string, unknown>): string[] {
 function addCall(calls: PlannedCall[], call: PlannedCall): void {
   // What a call is about: its entities, and the request or incident it names.
   const target = (input: Record<string, unknown>) => JSON.stringify([refsOf(input), input.requestId, input.id, input.incidentId])
-  const sameTarget = calls.find((existing) => existing.toolName === call.toolName && target(existing.input) === target(call.input))
+  // "is the data warehouse behaving normally? any anomalies": a second ask of the same tool that names nothing narrows the first.
+  const namesNothing = target(call.input) === target({})
+  const sameTarget = calls.find((existing) => existing.toolName === call.toolName && (target(existing.input) === target(call.input) || namesNothing))
   if (sameTarget) Object.assign(sameTarget.input, call.input)
   else calls.push(call)
 }
