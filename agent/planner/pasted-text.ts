@@ -1,6 +1,9 @@
 import type { CatalogIndex } from '../../graph/index/catalog-index.ts'
 import { linkEntities } from './entity-linker.ts'
 
+/** A fenced code block: its language (possibly empty) and its body. */
+export const FENCED_BLOCK = /```([\w-]*)[^\S\n]*\n([\s\S]*?)```/g
+
 /** A Kubernetes pod's name: its deployment's name, then the replica set's hash and the pod's own suffix. */
 const POD_NAME = /\b([a-z][a-z0-9]*(?:-[a-z0-9]+)*?)-[a-z0-9]{5,10}-[a-z0-9]{5}\b/g
 
@@ -11,7 +14,7 @@ const POD_NAME = /\b([a-z][a-z0-9]*(?:-[a-z0-9]+)*?)-[a-z0-9]{5,10}-[a-z0-9]{5}\
  */
 export function readPastes(text: string, index: CatalogIndex, asks: (line: string) => boolean): string {
   const withServices = text.replace(POD_NAME, (pod, name: string) => (index.has(`component:default/${name}`) ? name : pod))
-  const unfenced = withServices.replace(/```[\w-]*[^\S\n]*\n([\s\S]*?)```/g, (_, body: string) => `\n${pastedFrom(body, index)}\n`)
+  const unfenced = withServices.replace(FENCED_BLOCK, (_, _language: string, body: string) => `\n${pastedFrom(body, index)}\n`)
   // An alert or log pasted without a fence, then the question on its last line ("[PagerDuty] CRITICAL: … ⏎ why?").
   const lines = unfenced.split('\n').map((line) => line.trim()).filter(Boolean)
   const last = lines.at(-1) ?? ''

@@ -10,7 +10,7 @@ import { COST_TOOLS, costInput } from './cost-inputs.ts'
 import { INCIDENT_ID, isSignalsTool, signalArguments } from './signal-arguments.ts'
 import { KNOWN_VOCABULARY, PREPOSITIONS, canonicalWord, numberWord, words } from './words.ts'
 import { correctSpelling } from './correct-spelling.ts'
-import { readPastes } from './pasted-text.ts'
+import { FENCED_BLOCK, readPastes } from './pasted-text.ts'
 
 export interface PlannedCall {
   toolName: string
@@ -248,7 +248,7 @@ export function planQuestion(question: string, context: PlannerContext): Plan {
   if (trimmed.length > MAX_QUESTION) return reply(`That message is ${trimmed.length} characters long; ask in under ${MAX_QUESTION} characters (paste only the part that matters).`)
 
   // A fenced block is YAML to validate when its fence says so or it reads as a catalog entity; a pasted log or stack trace is not.
-  const fenced = [...trimmed.matchAll(/```([\w-]*)[^\S\n]*\n([\s\S]*?)```/g)].map((match) => ({ body: match[2]!, language: match[1]!.toLowerCase() })).find((block) => /^ya?ml$/.test(block.language) || (block.language === '' && CATALOG_YAML.test(block.body)))
+  const fenced = [...trimmed.matchAll(FENCED_BLOCK)].map((match) => ({ body: match[2]!, language: match[1]!.toLowerCase() })).find((block) => /^ya?ml$/.test(block.language) || (block.language === '' && CATALOG_YAML.test(block.body)))
   const unfenced = fenced ? undefined : unfencedYaml(trimmed)
   const yaml = fenced?.body ?? unfenced?.yaml
   if (yaml && tools.has('catalog_validate')) {
@@ -295,8 +295,9 @@ export function planQuestion(question: string, context: PlannerContext): Plan {
     const incident = contextIncident ?? calls.map((call) => call.input.id ?? call.input.incidentId).findLast((id): id is string => typeof id === 'string' && INCIDENT_ID.test(id)) ?? earlierIncident
     const pronounForIncident = incident !== undefined && !INCIDENT_ID.test(said) && linkEntities(index, said).length === 0 ? /\b(?:it|this|that)\b(?!.*\b(?:it|this|that)\b)/i : undefined
     const part = pronounForIncident ? said.replace(pronounForIncident, incident!) : said
+    const mentions = linkEntities(index, part)
     // An incident named earlier in the message, or in the answer before, and nothing else named here.
-    const incidentOfContext = incident !== undefined && !INCIDENT_ID.test(part) && linkEntities(index, part).length === 0
+    const incidentOfContext = incident !== undefined && !INCIDENT_ID.test(part) && mentions.length === 0
     // "…, don't run it", "…? want to chat about pick lists": a clause that asks nothing adds no call.
     if (NOT_NOW.test(part) || (calls.length > 0 && REASON_FOR_ASKING.test(part))) continue
     // "latency anomalies? all svcs", "…?? dbs queues apis": kinds said after an ask narrow it; they ask nothing new.
@@ -306,13 +307,12 @@ export function planQuestion(question: string, context: PlannerContext): Plan {
     // "pricing-db, who owns it?": a clause that only names something says what the question is about.
     // A whole sentence that asks nothing, before or after the one that asks, is what the ask is about.
     if (somethingAsked && !asks && (STATEMENT_START.test(part) || actionAsked || DECLARATIVE.test(part) || (stated && words(part).length >= 5) || (onlyNames(index, part) && parts.slice(position + 1).some((later) => later.asks)))) {
-      const linked = linkEntities(index, part)
-      const named = linked.map((mention) => resolveMention(mention, { preferKinds: ['component', 'resource', 'api'] }, index)).flatMap((resolved) => (resolved && 'ref' in resolved ? [resolved.ref] : []))
+      const named = mentions.map((mention) => resolveMention(mention, { preferKinds: ['component', 'resource', 'api'] }, index)).flatMap((resolved) => (resolved && 'ref' in resolved ? [resolved.ref] : []))
       contextIncident = INCIDENT_ID.exec(part)?.[1] ?? contextIncident
       // "pegasus-sync has been failing. why is it failing?": the context is about something the catalog lacks, so "it" is that.
-      const unknown = named.length === 0 ? unknownEntityNames(part, linked, dictionary, index) : []
+      const unknown = named.length === 0 ? unknownEntityNames(part, mentions, dictionary, index) : []
       if (unknown.length > 0) {
-        firstProblem ??= notFound(part, linked, dictionary, index, [...tools.values()][0]!)
+        firstProblem ??= notFound(part, mentions, dictionary, index, [...tools.values()][0]!)
         lastRefs = []
         continue
       }
@@ -320,7 +320,6 @@ export function planQuestion(question: string, context: PlannerContext): Plan {
       contextRefs = [...named, ...contextRefs]
       continue
     }
-    const mentions = linkEntities(index, part)
     const tokens = demonstrativesAsPronouns(correctSpelling(words(part), mentions, dictionary))
     // The clause as typed, its misspelt words fixed ("rstart auth-service"), for the rules that read its phrasing.
     const spelled = respell(part, words(part), correctSpelling(words(part), mentions, dictionary))
