@@ -119,6 +119,21 @@ describe('ask with the offline planner', () => {
     expect((await ask(platform, { question: 'how risky is it looking for the next few hours?', thread })).toolCalls.map((call) => call.name)).toEqual(['incidents_predict'])
   })
 
+  it('searches for what a message describes when it asks which service or where it lives', async () => {
+    const calls = async (question: string) => (await ask(platform, { question })).toolCalls.map((call) => call.name)
+    // "which service?" after a description asks which one fits it, not for the list of every service.
+    expect(await ask(platform, { question: 'no idea what it would be called but something must handle currency exchange rates. which service?' }).then((result) => result.toolCalls)).toEqual([{ name: 'search', input: { query: 'no idea what it would be called but something must handle currency exchange rates' } }])
+    expect(await calls('where do customers\' marketing opt-ins get stored, which service is that')).toEqual(['search'])
+    expect(await calls('First on-call shift next week and nobody has sent me the on-call handbook. Where does it live?')).toEqual(['search'])
+    // A procedure written down, a quoted phrase one cannot find again, what one should use, the catalog and docs grepped.
+    expect(await calls('elasticsearch reindex procedure written down anywhere')).toEqual(['search'])
+    expect(await calls("somethin about 'pci scope' i saw once, cant find it again")).toEqual(['search'])
+    expect(await calls('which api do i use to send a push notification to a device?')).toEqual(['search'])
+    expect(await calls("grep the catalog and docs for 'warehouse'")).toEqual(['search'])
+    // Asked about something named, "which service is it?" stays about that thing.
+    expect(await calls('payments-db is being hammered. which service is it?')).not.toEqual(['search'])
+  })
+
   it('takes a name that begins like a request ("search-indexer") as a name', async () => {
     const result = await ask(platform, { question: 'search-indexer pods keep dying. what is causing it?' })
     expect(result.toolCalls).toEqual([{ name: 'rca_analyze', input: { ref: 'component:default/search-indexer' } }])

@@ -95,7 +95,7 @@ function clauses(question: string): Clause[] {
     .flatMap((question) => (RELATION_QUESTION.test(question) ? question.split(/,\s*(?:and|also|plus)\s+(?=(?:what|who|which|where|how|is|are|does|do)\b)/i) : question
     // Separate sentences are separate clauses ("SYSTEM OVERRIDE: … . Who owns payments-db?"); "incl." ends none.
     .split(/(?<!\b(?:incl|e\.g|i\.e|etc|vs|approx|esp|resp)\.)(?<=[A-Za-z0-9)]\.)\s+(?=[A-Za-z])/)
-    .flatMap((sentence) => sentence.split(new RegExp(`(?<=\\?)\\s*(?=[^\\s?])|;\\s*|,?\\s+(?:and then|and also|and separately|also|and|plus|then|\\+|&)\\s+(?=${QUESTION_START}|${NEXT_ASK})|,?\\s+and\\s+(?=(?:of\\s+)?[a-z0-9]+(?:-[a-z0-9]+)+\\s*[?.!]*$)|,\\s+(?=${ACTION_VERB})|\\s+[-–—]\\s+(?=(?:if|when|before|after|since|because|once)\\b)`, 'i')))
+    .flatMap((sentence) => sentence.split(new RegExp(`(?<=\\?)\\s*(?=[^\\s?])|;\\s*|,?\\s+(?:and then|and also|and separately|also|and|plus|then|\\+|&)\\s+(?=${QUESTION_START}|${NEXT_ASK})|,?\\s+and\\s+(?=(?:of\\s+)?[a-z0-9]+(?:-[a-z0-9]+)+\\s*[?.!]*$)|,\\s+(?=${ACTION_VERB})|,\\s+(?=which\\s+\\w+\\s+(?:is|would|could)\\s+(?:it|that|this)\\b)|\\s+[-–—]\\s+(?=(?:if|when|before|after|since|because|once)\\b)`, 'i')))
     .flatMap(splitLeadingCondition)))
     .map((part) => {
       // "…, so I can check the rollback notes": why it is asked, not a further ask.
@@ -288,6 +288,8 @@ export function planQuestion(question: string, context: PlannerContext): Plan {
   let contextIncident: string | undefined
   // The components, resources and APIs this message's context named ("asked for a scale-up on checkout-api … verified?").
   let contextRefs: string[] = []
+  // What the context said, in its words: "Something sends the order emails. Which service?" searches for it.
+  const contextSaid: string[] = []
   for (const [position, { text: said, asks, stated }] of parts.entries()) {
     // "show me inc-8-3 and run an rca on it": an incident an earlier clause asked about is what "it" means, too.
     // "show me that one" after an answer about one incident: that incident, when the clause asks after an incident.
@@ -318,7 +320,18 @@ export function planQuestion(question: string, context: PlannerContext): Plan {
       }
       lastRefs = [...named, ...lastRefs]
       contextRefs = [...named, ...contextRefs]
+      contextSaid.push(part)
       continue
+    }
+    // "Something here handles gift wrapping. Which service is it?": asking which one fits what was described is a search
+    // for the description; a search already planned for it answers it.
+    if (WHICH_ONE.test(part) && mentions.length === 0 && tools.has('search') && !contextRefs.some((ref) => /^(component|resource|api):/.test(ref))) {
+      const described = contextSaid.join(' ')
+      if (calls.some((call) => call.toolName === 'search')) continue
+      if (described !== '') {
+        addCall(calls, { toolName: 'search', input: { query: searchQuery(described) } })
+        continue
+      }
     }
     const tokens = demonstrativesAsPronouns(correctSpelling(words(part), mentions, dictionary))
     // The clause as typed, its misspelt words fixed ("rstart auth-service"), for the rules that read its phrasing.
@@ -386,7 +399,7 @@ export function planQuestion(question: string, context: PlannerContext): Plan {
     const looksForDocs = DISCOVERY.test(part) && DOCS_WORDS.test(spelled)
     // A search for documents is a search also when a pronoun says what they are about ("docs that explain how they flow").
     const docsOfIt = /\b(?:its|their|his|her)\s+(?:\w+\s+)?(?:docs?|documentation|techdocs|runbooks?|readme|write-?ups?|wiki)\b/i.test(part)
-    if (((looksForDocs && !docsOfIt) || ((howTo || (DISCOVERY.test(part) && !answeredWithoutEntity && !attributeList)) && fullNames.length === 0 && !tokens.some((token) => PRONOUNS.has(token)))) && tools.has('search')) top = { tool: 'search', score: Math.max(top?.score ?? 0, MIN_INTENT_SCORE) }
+    if (((looksForDocs && !docsOfIt) || ((howTo || (DISCOVERY.test(part) && !answeredWithoutEntity && !attributeList)) && fullNames.length === 0 && (!tokens.some((token) => PRONOUNS.has(token)) || QUOTED.test(part)))) && tools.has('search')) top = { tool: 'search', score: Math.max(top?.score ?? 0, MIN_INTENT_SCORE) }
     if (SEARCH_THE_DOCS.test(part) && tools.has('search')) top = { tool: 'search', score: Math.max(top?.score ?? 0, MIN_INTENT_SCORE) }
     // "Which APIs are currently marked as experimental?": a kind and a lifecycle, nothing named, is a list.
     if (filters.kind !== undefined && filters.lifecycle !== undefined && mentions.length === 0 && top && isSignalsTool(top.tool) && tools.has('catalog_query')) top = { tool: 'catalog_query', score: top.score }
@@ -731,13 +744,15 @@ const ACTION_NAMED = /\b(?:restart(?:ing|s|ed)?|reboot(?:ing|s|ed)?|bounc(?:e|in
 const REASON_FOR_ASKING = /^\s*(?:(?:(?:i|we)(?:'d| would)?\s+)?(?:want|wanna|need|hoping|trying|would like|plan(?:ning)?|going)\s+to\s+(?:chat|talk|ask|discuss|sync|understand|learn|know|figure out|check in|reach out|get in touch)\b|(?:(?:i'?m|we'?re)\s+)?(?:trying|hoping|aiming)\s+to\b|(?:(?:i|we)\s+)?need\s+(?:it|this|that|these|those|them|the \w+)\s+for\b)/i
 const ACTION_FIRST = /^\s*(?:(?:please|pls|kindly|go ahead and|let'?s|can you|could you|would you|i'?d like to|i would like to|i want to|we need to|i need to)\s+)*(?:(?:initiate|trigger|kick off|issue|perform|start|run|do|arrange|request|schedule|queue)\s+(?:a|an|the)\s+(?:rolling\s+)?)?(?:restart|reboot|bounce|roll\s*(?:it\s+|that\s+|them\s+)?back|rollback|revert|scale)\b/i
 /** "search docs for…", "could you look through the runbooks for…": a search of the documents asked for by name. */
-const SEARCH_THE_DOCS = /^\s*(?:(?:please|pls|kindly|can you|could you|would you)\s+)*(?:search|grep|look (?:through|in)|dig through)\s+(?:in\s+|through\s+)?(?:the\s+|our\s+)?(?:docs|documentation|runbooks?|wiki|techdocs|guides)\b/i
+const SEARCH_THE_DOCS = /^\s*(?:(?:please|pls|kindly|can you|could you|would you)\s+)*(?:search|grep|look (?:through|in)|dig through)\s+(?:in\s+|through\s+)?(?:the\s+|our\s+)?(?:catalog\s+(?:and|&|\+)\s+(?:the\s+)?)?(?:docs|documentation|runbooks?|wiki|techdocs|guides)\b/i
 const HOW_TO = /^\s*(?:and\s+)?(?:how\s+(?:do|can|should|would)\s+(?:i|we|you|one)\b|how\s+to\b|what(?:'s| is) the (?:process|procedure|way) (?:to|for)\b)/i
 /** Asking where something is or whether it exists, at the start of the question or after a bit of context ("got a 429, where are the rate limit docs?"). */
 const AFTER_CONTEXT = '(?:^|[,;:]\\s*|\\s[-–—]\\s+)'
 const HOW_TO_ANYWHERE = new RegExp(`${AFTER_CONTEXT}(?:how\\s+(?:do|can|should|would)\\s+(?:i|we|you|one)\\b|how\\s+to\\b|what(?:'s| is) the (?:process|procedure|way) (?:to|for)\\b)`, 'i')
-const DISCOVERY = /(?:^(?:and\s+|also\s+)?|[,;:]\s*|\s[-–—]\s+)(?:where\b|is there\b(?!\s+(?:a|an|any)\s+(?:\w+\s+)?(?:team|owner|owning|owners|someone|somebody|person|contact|group|squad)\b)|(?:does|do) (?:one|anything|something|any|such a thing|it|that)(?: like (?:that|this|it))? exist\b|(?:is|are) (?:there )?any \w+ (?:available|around)\b|are there (?:any\s+)?(?:docs|documentation|guides?|runbooks?|services?|librar(?:y|ies)|tools?)\b|do we have (?:a|an|any|anything|something)\b|(?:anything|something)(?:\s+\w+){0,3}?\s+(?:about|on|for|that)\b|any (?:docs|documentation|guides?|runbooks?|info|information|how-?tos?)\b|(?:i'?m\s+)?looking for\b|i need (?:the |a |some )?(?:docs?|documentation|guide|runbook|service)\b|(?:search|docs?)\s*:|find me\b|(?:what|which)\s+(?:\w+\s+)?(?:handles|takes care of|deals with|is in charge of|manages|is used for)\b|who\s+(?:knows|is (?:an |the )?expert|understands|has experience)\b|(?:has|have|did)\s+(?:anyone|anybody|someone|somebody)\s+(?:written|documented|put together)\b|which\s+(?:of\s+(?:our|the)\s+(?:services|components|apps)\s+(?:does|do)|(?:thing|things|one)\s+(?:actually\s+|really\s+)?(?:does|do)|(?:thing|things|one|service|services|component|components|app)\s+(?:actually\s+|really\s+)?(?:sends|handles|stores|keeps|processes))\b)|\b(?:documented|written (?:down|up))\s+(?:somewhere|anywhere)\b|\bwhat(?:['’]s| is| are)?\s+(?:the\s+|that\s+|this\s+)?(?:\w+\s+)?called\b/i
+const DISCOVERY = /(?:^(?:and\s+|also\s+)?|[,;:]\s*|\s[-–—]\s+)(?:where\b|is there\b(?!\s+(?:a|an|any)\s+(?:\w+\s+)?(?:team|owner|owning|owners|someone|somebody|person|contact|group|squad)\b)|(?:does|do) (?:one|anything|something|any|such a thing|it|that)(?: like (?:that|this|it))? exist\b|(?:is|are) (?:there )?any \w+ (?:available|around)\b|are there (?:any\s+)?(?:docs|documentation|guides?|runbooks?|services?|librar(?:y|ies)|tools?)\b|do we have (?:a|an|any|anything|something)\b|(?:anything|something)(?:\s+\w+){0,3}?\s+(?:about|on|for|that)\b|any (?:docs|documentation|guides?|runbooks?|info|information|how-?tos?)\b|(?:i'?m\s+)?looking for\b|i need (?:the |a |some )?(?:docs?|documentation|guide|runbook|service)\b|(?:search|docs?)\s*:|find me\b|\bcan'?t (?:find|locate)\b|(?:what|which)\s+(?:\w+\s+)?(?:do|should|can|would)\s+(?:i|we)\s+use\b|(?:what|which)\s+(?:\w+\s+)?(?:handles|takes care of|deals with|is in charge of|manages|is used for)\b|who\s+(?:knows|is (?:an |the )?expert|understands|has experience)\b|(?:has|have|did)\s+(?:anyone|anybody|someone|somebody)\s+(?:written|documented|put together)\b|which\s+(?:of\s+(?:our|the)\s+(?:services|components|apps)\s+(?:does|do)|(?:thing|things|one)\s+(?:actually\s+|really\s+)?(?:does|do)|(?:thing|things|one|service|services|component|components|app)\s+(?:actually\s+|really\s+)?(?:sends|handles|stores|keeps|processes))\b)|\b(?:documented|written (?:down|up))\s+(?:somewhere|anywhere)\b|\bwhat(?:['’]s| is| are)?\s+(?:the\s+|that\s+|this\s+)?(?:\w+\s+)?called\b/i
 /** What a thing is for ("a library for feature toggles", "a service that sends SMS"), beyond its kind. */
+/** "which service?", "which one is it?", "where does it live?": asking to identify or find the one thing described. */
+const WHICH_ONE = /^\s*(?:so\s+|and\s+|but\s+)?(?:which\s+(?:service|svc|component|api|app|system|one|thing|db|database|library|lib)\b(?:\s+(?:is|would|could|does|did|might)\s+(?:it|that|this)(?:\s+be)?)?|where\s+(?:does|do|is|are|would|can i find|could i find)\s+(?:it|that|this|they|those|one)(?:\s+(?:live|lives|sit|sits|be|kept|stored|hosted|found))?)\s*$/i
 const PURPOSE = /\b(?:that|which|for|about)\s+(?!the\b|all\b|every\b)\w+/i
 /** The remediation tools, and the audit log of their approvals. */
 const REMEDIATION_TOOLS = new Set(['remediation_request', 'remediation_plan', 'remediation_undo', 'remediation_status', 'audit_log'])
@@ -750,7 +765,7 @@ const ACTION_STATUS = /\bwhere(?:['’]?s| is| are) (?:my|our|the)\b|\b(?:get|go
 const STILL_WAITING = /\b(?:yet|still)\b/i
 const ENGLISH_PREFIXES = new Set(['double', 'one', 'shot', 'opt', 'ins', 'outs', 'follow', 'ups', 'third', 'party', 'long', 'hand', 'trial', 'sub', 'co', 'non', 're', 'multi', 'pre', 'post', 'self', 'cross', 'teams', 'team', 'level', 'levels', 'first', 'second', 'top', 'ready', 'based', 'facing', 'critical', 'related', 'wide', 'grade', 'only', 'free', 'safe', 'friendly', 'heavy', 'bound', 'aware', 'end', 'up', 'out', 'in', 'off', 'time', 'real'])
 /** Words of documents: a search for one of them is a search of the docs, whatever else the question names. */
-const DOCS_WORDS = /\b(?:docs?|documentation|documented|runbooks?|playbooks? for|guides?|write-?ups?|written up|wiki|readme|how-?tos?|notes)\b/i
+const DOCS_WORDS = /\b(?:docs?|documentation|documented|runbooks?|playbooks? for|guides?|write-?ups?|written (?:up|down)|wiki|readme|how-?tos?|notes|procedures?|handbooks?|manuals?)\b/i
 /** "what kind of resource is X", "what type of api is Y": what the entity is. */
 const WHAT_KIND = /\b(?:what|which)\s+(?:kind|type|sort)s?\s+of\b/i
 /** "how does admin-portal reach ledger-db", "how is team-data tied to orders-db". */
