@@ -134,6 +134,53 @@ describe('ask with the offline planner', () => {
     expect(await calls('payments-db is being hammered. which service is it?')).not.toEqual(['search'])
   })
 
+  it('reads "that cache" as the cache in view, and a thread carried as text as being about what its question named', async () => {
+    const thread = [{ role: 'user' as const, text: 'why is tax-service slow' }, { role: 'assistant' as const, text: 'The top suspect for tax-service (component:default/tax-service) is tax-rates-cache (resource:default/tax-rates-cache).' }]
+    expect((await ask(platform, { question: 'who owns that cache?', thread })).toolCalls).toEqual([{ name: 'catalog_who_owns', input: { ref: 'resource:default/tax-rates-cache' } }])
+    const earlier = [{ role: 'user' as const, text: 'what breaks if legacy-cart-db goes away?' }, { role: 'assistant' as const, text: 'Only legacy-cart-api (component:default/legacy-cart-api) depends on legacy-cart-db (resource:default/legacy-cart-db).' }]
+    expect((await ask(platform, { question: 'and who owns it', thread: earlier })).toolCalls).toEqual([{ name: 'catalog_who_owns', input: { ref: 'resource:default/legacy-cart-db' } }])
+    const pasted = 'seeing this everywhere:\nERROR ledger-service pool: connection refused ledger-db:5432 (attempt 5/5)\nwhat else relies on that db?'
+    expect((await ask(platform, { question: pasted })).toolCalls).toEqual([{ name: 'graph_dependents', input: { ref: 'resource:default/ledger-db' } }])
+  })
+
+  it('reads the team one joined, actions on the one component a name fits, and how an action went', async () => {
+    const calls = async (question: string) => (await ask(platform, { question })).toolCalls
+    expect(await calls('Just joined Fulfillment this week. What are we on the hook for?')).toEqual([{ name: 'graph_owned_by', input: { group: 'group:default/team-fulfillment' } }])
+    // "it" is still the thing named beside the team joined.
+    expect(await calls("I just joined Fulfillment and people keep mentioning 'the wms' in standup. What is it exactly?")).toEqual([{ name: 'catalog_get_entity', input: { ref: 'component:default/warehouse-service' } }])
+    // Only one component is called storefront; the system and the team cannot be rolled back.
+    expect(await calls('roll back the storefront, the 16:00 release has a broken checkout button')).toEqual([{ name: 'remediation_request', input: { entity: 'component:default/web-storefront', playbook: 'rollback' } }])
+    expect((await calls('reviews-service rollback - still pending or did it fail?')).map((call) => call.name)).toEqual(['remediation_status'])
+    expect((await calls("scale shipping-service to 12 replicas, and check whether last night's restart of it actually verified")).map((call) => call.name)).toEqual(['remediation_request', 'remediation_status'])
+    expect((await calls('How would scaling the Recommendation Service down to 2 replicas look? Only the plan, please; nothing should be executed.')).map((call) => call.name)).toEqual(['remediation_plan'])
+    expect(await calls('is there a playbook for flushing a cache, or is it only restart/scale/rollback?')).toEqual([{ name: 'remediation_playbooks', input: {} }])
+    expect(await calls('Security asked me to confirm nobody ran an unapproved action this month. Where can I see every approval and run?')).toEqual([{ name: 'audit_log', input: {} }])
+  })
+
+  it('keeps to what is asked: context, reported speech, acknowledgements and examples add no calls', async () => {
+    const names = async (question: string, thread?: Array<{ role: 'user' | 'assistant'; text: string }>) => (await ask(platform, { question, ...(thread ? { thread } : {}) })).toolCalls.map((call) => call.name)
+    expect(await names('what exactly is the product import bucket? a supplier asked where to drop their feed')).toEqual(['catalog_get_entity'])
+    expect(await names('what changed on users-db overnight? migrations, config, anything')).toEqual(['signals_timeline'])
+    expect(await names('whn did inc-8-5 start and what alerts fired')).toEqual(['incident_get'])
+    const planned = [{ role: 'user' as const, text: 'dry run: scale cart-service to 8 replicas' }, { role: 'assistant' as const, text: 'Plan for scaling cart-service (component:default/cart-service) to 8 replicas: nothing has run.' }]
+    expect(await names('looks fine, go ahead', planned)).toEqual(['remediation_request'])
+    // And what is asked beside them is asked.
+    expect(await names('Compliance needs the owner of users-db plus a list of everything that reads from it, since it holds PII.')).toEqual(['catalog_who_owns', 'graph_dependents'])
+    expect(await names('What happened to the Auth DB yesterday between 2 and 4pm, and were there any anomalies on it?')).toEqual(['signals_timeline', 'anomalies_list'])
+    expect(await names("Customers are telling us the 'you may also like' carousel is empty on product pages. What's broken behind it?", [{ role: 'user', text: 'who owns the recommendation service?' }, { role: 'assistant', text: 'recommendation-service (component:default/recommendation-service) is owned by team-recommendations.' }])).toEqual(['rca_analyze'])
+    expect(await names('orders-db cpu at 95%. why, and what falls over if it dies?')).toEqual(['rca_analyze', 'graph_dependents'])
+  })
+
+  it('lists by a tag said outright, searches for docs and for what part of "our platform" does something', async () => {
+    const calls = async (question: string) => (await ask(platform, { question })).toolCalls
+    expect(await calls('Our DPO wants a list of everything tagged gdpr in the catalog.')).toEqual([{ name: 'catalog_query', input: { tag: 'gdpr' } }])
+    expect((await calls('is there a runbook for rotating the kafka ACLs on the event bus?')).map((call) => call.name)).toEqual(['search'])
+    expect((await calls("I'm a PM on the international launch. Which part of our platform deals with currency conversion?")).map((call) => call.name)).toEqual(['search'])
+    expect((await calls('after the backstage migration, how many components and apis came over?')).map((call) => call.name)).toEqual(['migration_report'])
+    expect(await calls('Whom should I contact regarding the Data Platform system?')).toEqual([{ name: 'catalog_who_owns', input: { ref: 'system:default/data-platform' } }])
+    expect((await calls('need the owner of the rma service, customer returns are stuck in \'pending\'')).map((call) => call.name)).toEqual(['catalog_who_owns'])
+  })
+
   it('takes a name that begins like a request ("search-indexer") as a name', async () => {
     const result = await ask(platform, { question: 'search-indexer pods keep dying. what is causing it?' })
     expect(result.toolCalls).toEqual([{ name: 'rca_analyze', input: { ref: 'component:default/search-indexer' } }])

@@ -210,7 +210,9 @@ export function resolveMention(mention: Mention, { preferKinds = [], onlyKinds =
   // team-search) is a question for the user, as are equally good names of different entities.
   const bareWord = !mention.text.includes(' ') && !mention.kindHint
   const exact = mention.candidates.filter((candidate) => candidate.score === 3)
-  if (bareWord && exact.length > 0 && mention.candidates.length > 1) return { ambiguous: mention.candidates.slice(0, 5).map((candidate) => candidate.ref) }
+  // Unless the slot leaves one entity it fits: "roll back the storefront" can only mean the one component of that name.
+  const onlyFit = onlyKinds.length > 0 && candidates.length === 1 && !exact.some((candidate) => candidate.ref === candidates[0]!.ref)
+  if (bareWord && exact.length > 0 && mention.candidates.length > 1 && !onlyFit) return { ambiguous: mention.candidates.slice(0, 5).map((candidate) => candidate.ref) }
   // Part of a name only ("the ledger"): the slot's preferred kind decides between a service and its API.
   if (top.length > 1 && best < 3) {
     for (const kind of preferKinds) {

@@ -154,25 +154,31 @@ export class OfflinePlannerModel implements LanguageModelV4 {
   /** What earlier turns were about, most recent first: tool inputs, then entities named in the questions. */
   private previousRefs(messages: LanguageModelV4Prompt): string[] {
     const refs: string[] = []
-    for (const message of [...messages].reverse()) {
+    const reversed = [...messages].reverse()
+    for (const [position, message] of reversed.entries()) {
       if (message.role === 'assistant') {
-        for (const part of message.content) {
-          if (part.type === 'tool-call') {
-            const input = (typeof part.input === 'string' ? JSON.parse(part.input) : part.input) as Record<string, unknown>
-            for (const value of Object.values(input)) if (typeof value === 'string' && this.index.has(value)) refs.push(value)
-          }
+        const calls = message.content.filter((part) => part.type === 'tool-call')
+        for (const part of calls) {
+          const input = (typeof part.input === 'string' ? JSON.parse(part.input) : part.input) as Record<string, unknown>
+          for (const value of Object.values(input)) if (typeof value === 'string' && this.index.has(value)) refs.push(value)
         }
+        // A thread carried as text alone: what the question before the answer named stands for what the answer was
+        // about, as a tool call's input would ("what breaks if legacy-cart-db goes away?" … "and who owns it").
+        const asked = reversed[position + 1]
+        if (calls.length === 0 && asked?.role === 'user') refs.push(...this.namedIn(textOf(asked.content as Array<{ type: string; text?: string }>)))
         // The entities an earlier answer cites, first the one it was about, then the others ("they" = its owner).
         for (const cited of textOf(message.content as Array<{ type: string; text?: string }>).match(REF_PATTERN) ?? []) if (this.index.has(cited.toLowerCase())) refs.push(cited.toLowerCase())
       }
-      if (message.role === 'user') {
-        for (const mention of linkEntities(this.index, textOf(message.content as Array<{ type: string; text?: string }>))) {
-          const resolved = resolveMention(mention, { preferKinds: ['component', 'resource', 'api', 'system', 'group'] }, this.index)
-          if (resolved && 'ref' in resolved) refs.push(resolved.ref)
-        }
-      }
+      if (message.role === 'user') refs.push(...this.namedIn(textOf(message.content as Array<{ type: string; text?: string }>)))
     }
     return [...new Set(refs)]
+  }
+
+  private namedIn(text: string): string[] {
+    return linkEntities(this.index, text).flatMap((mention) => {
+      const resolved = resolveMention(mention, { preferKinds: ['component', 'resource', 'api', 'system', 'group'] }, this.index)
+      return resolved && 'ref' in resolved ? [resolved.ref] : []
+    })
   }
 
   async doGenerate(options: LanguageModelV4CallOptions): Promise<LanguageModelV4GenerateResult> {

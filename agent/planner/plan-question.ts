@@ -70,7 +70,7 @@ function capabilities(tools: Map<string, ToolDefinition>): string {
 }
 
 /** Greetings and chat filler before the question itself ("hey, can you…", "ok so", "quick q -"). */
-const FILLER = /^(?:(?:hey|hi|hello|yo|ok|okay|cool|great|thanks|thx|so|sorry(?: to (?:bother|bug|interrupt)(?: you)?)?|quick q(?:uestion)?|pls|please)(?:\s+(?:team|all|folks|everyone|there))?\b[\s,!:.–—-]*)+/i
+const FILLER = /^(?:(?:hey|hi|hello|yo|ok|okay|cool|great|thanks|thx|so|lgtm|perfect|nice|(?:looks|sounds) (?:fine|good|great|ok|okay)|sorry(?: to (?:bother|bug|interrupt)(?: you)?)?|quick q(?:uestion)?|pls|please)(?:\s+(?:team|all|folks|everyone|there))?\b[\s,!:.–—-]*)+/i
 
 const QUESTION_START = '(?:who|whom|whose|what|whats|which|where|how|does|do|is|are|can|could|list|show|tell|give|find|check|its|their|also|any|compare)\\b'
 
@@ -92,10 +92,10 @@ function clauses(question: string): Clause[] {
     .split(/(?<=\?)\s+(?=\S)/)
     // "how are cart-service and pricing-db related": one question about two entities.
     // "How is X connected to Y, and what else relies on Y?": a relation question ends where a new question starts.
-    .flatMap((question) => (RELATION_QUESTION.test(question) ? question.split(/,\s*(?:and|also|plus)\s+(?=(?:what|who|which|where|how|is|are|does|do)\b)/i) : question
+    .flatMap((question) => (RELATION_QUESTION.test(question) ? question.split(/,\s*(?:and|also|plus)\s+(?=(?:what|who|which|where|how|is|are|does|do|were|was|has|have|did|any)\b)/i) : question
     // Separate sentences are separate clauses ("SYSTEM OVERRIDE: … . Who owns payments-db?"); "incl." ends none.
-    .split(/(?<!\b(?:incl|e\.g|i\.e|etc|vs|approx|esp|resp)\.)(?<=[A-Za-z0-9)]\.)\s+(?=[A-Za-z])/)
-    .flatMap((sentence) => sentence.split(new RegExp(`(?<=\\?)\\s*(?=[^\\s?])|;\\s*|,?\\s+(?:and then|and also|and separately|also|and|plus|then|\\+|&)\\s+(?=${QUESTION_START}|${NEXT_ASK})|,?\\s+and\\s+(?=(?:of\\s+)?[a-z0-9]+(?:-[a-z0-9]+)+\\s*[?.!]*$)|,\\s+(?=${ACTION_VERB})|,\\s+(?=which\\s+\\w+\\s+(?:is|would|could)\\s+(?:it|that|this)\\b)|\\s+[-–—]\\s+(?=(?:if|when|before|after|since|because|once)\\b)`, 'i')))
+    .split(/(?<!\b(?:incl|e\.g|i\.e|etc|vs|approx|esp|resp)\.)(?<=[A-Za-z0-9)%]\.)\s+(?=[A-Za-z])/)
+    .flatMap((sentence) => sentence.split(new RegExp(`(?<=\\?)\\s*(?=[^\\s?])|;\\s*|,?\\s+(?:and then|and also|and separately|also|and|plus|then|\\+|&)\\s+(?=${QUESTION_START}|${NEXT_ASK})|,?\\s+and\\s+(?=(?:of\\s+)?[a-z0-9]+(?:-[a-z0-9]+)+\\s*[?.!]*$)|,?\\s+(?:plus|and also|also)\\s+(?=(?:a|the)\\s+(?:full\\s+|complete\\s+)?(?:list|rundown|overview|summary)\\b)|,\\s+(?=${ACTION_VERB})|,\\s+(?=which\\s+\\w+\\s+(?:is|would|could)\\s+(?:it|that|this)\\b)|\\s+[-–—]\\s+(?=(?:if|when|before|after|since|because|once)\\b)`, 'i')))
     .flatMap(splitLeadingCondition)))
     .map((part) => {
       // "…, so I can check the rollback notes": why it is asked, not a further ask.
@@ -155,7 +155,7 @@ const WANTS = /\b(?:i|we)(?:'d| would)? (?:really )?(?:need|want)\s+(?:to (?:kno
 /** "so I can check the notes", "so that we know": the reason for an ask. */
 const PURPOSE_TAIL = /,?\s+so(?: that)? (?:i|we|you|they|someone) (?:can|could|may|might|will|know)\b.*$/i
 /** "saw users-db queries in a trace", "payments db has been sluggish", "if the bus goes down": a clause that says how things are. */
-const DECLARATIVE = /^\s*(?:(?:saw|seen|seeing|noticed|noticing|got|getting|found|heard|had|if|when|whenever|since|because|after|before|while|once|as)\b|(?:[\w.'’-]+\s+){0,6}?(?:is|are|was|were|has|have|had|keeps?|kept|seems?|looks?|feels?|felt|sounds?|appears?|went|got|gets|started|starts|began|broke|crashed|crashes|been|isn[\'’]?t|aren[\'’]?t|wasn[\'’]?t|doesn[\'’]?t|don[\'’]?t|didn[\'’]?t|won[\'’]?t|can[\'’]?t|cannot)\b)/i
+const DECLARATIVE = /^\s*(?:(?:saw|seen|seeing|noticed|noticing|got|getting|found|heard|had|if|when|whenever|since|because|after|before|while|once|as)\b|(?:[\w.'’-]+\s+){0,6}?(?:is|are|was|were|has|have|had|keeps?|kept|seems?|looks?|feels?|felt|sounds?|appears?|went|got|gets|started|starts|began|broke|crashed|crashes|been|asked|said|told|mentioned|reported|isn[\'’]?t|aren[\'’]?t|wasn[\'’]?t|doesn[\'’]?t|don[\'’]?t|didn[\'’]?t|won[\'’]?t|can[\'’]?t|cannot)\b)/i
 
 /** "…, roll it back", "…, restart it please": an action asked for after a statement of what went wrong. */
 const ACTION_VERB = '(?:please\\s+)?(?:restart|reboot|bounce|roll\\s*(?:it\\s+|that\\s+)?back|rollback|revert|scale|undo)\\b'
@@ -298,18 +298,26 @@ export function planQuestion(question: string, context: PlannerContext): Plan {
     const pronounForIncident = incident !== undefined && !INCIDENT_ID.test(said) && linkEntities(index, said).length === 0 ? /\b(?:it|this|that)\b(?!.*\b(?:it|this|that)\b)/i : undefined
     const part = pronounForIncident ? said.replace(pronounForIncident, incident!) : said
     const mentions = linkEntities(index, part)
+    // "who owns that cache?": of the entities in view, the one of the kind said.
+    const inView = referredFirst(part, lastRefs)
     // An incident named earlier in the message, or in the answer before, and nothing else named here.
     const incidentOfContext = incident !== undefined && !INCIDENT_ID.test(part) && mentions.length === 0
     // "…, don't run it", "…? want to chat about pick lists": a clause that asks nothing adds no call.
     if (NOT_NOW.test(part) || (calls.length > 0 && REASON_FOR_ASKING.test(part))) continue
     // "latency anomalies? all svcs", "…?? dbs queues apis": kinds said after an ask narrow it; they ask nothing new.
     if (calls.length > 0 && !asks && words(part).every((word) => KIND_FRAGMENT.has(word))) continue
+    // "what changed on users-db overnight? migrations, config, anything": a list of examples after an ask narrows it.
+    if (calls.length > 0 && mentions.every((mention) => (mention.candidates[0]?.score ?? 0) < 3) && /^[\w\s/-]+(?:,\s*[\w\s/-]+)+,\s*(?:or\s+)?(?:anything|everything|whatever|etc)$/i.test(part) && words(part).length <= 8) continue
     // "we're rotating creds on fraud-db tonight. what could be impacted?": the statement is context; what it names is
     // what the question is about.
     // "pricing-db, who owns it?": a clause that only names something says what the question is about.
     // A whole sentence that asks nothing, before or after the one that asks, is what the ask is about.
     if (somethingAsked && !asks && (STATEMENT_START.test(part) || actionAsked || DECLARATIVE.test(part) || (stated && words(part).length >= 5) || (onlyNames(index, part) && parts.slice(position + 1).some((later) => later.asks)))) {
-      const named = mentions.map((mention) => resolveMention(mention, { preferKinds: ['component', 'resource', 'api'] }, index)).flatMap((resolved) => (resolved && 'ref' in resolved ? [resolved.ref] : []))
+      // "Just joined Fulfillment this week": one joins a team.
+      const said = words(part)
+      const joined = (mention: Mention) => ['joined', 'joining', 'join'].includes(said[mention.start - 1] ?? '')
+      // The team one joined is who "we" are; "it" is still the thing named (so the team goes last).
+      const named = [...mentions.filter((mention) => !joined(mention)), ...mentions.filter(joined)].map((mention) => resolveMention(mention, joined(mention) ? { onlyKinds: ['group'], preferKinds: ['group'] } : { preferKinds: ['component', 'resource', 'api'] }, index)).flatMap((resolved) => (resolved && 'ref' in resolved ? [resolved.ref] : []))
       contextIncident = INCIDENT_ID.exec(part)?.[1] ?? contextIncident
       // "pegasus-sync has been failing. why is it failing?": the context is about something the catalog lacks, so "it" is that.
       const unknown = named.length === 0 ? unknownEntityNames(part, mentions, dictionary, index) : []
@@ -340,14 +348,17 @@ export function planQuestion(question: string, context: PlannerContext): Plan {
     const masked = maskSpans(tokens, spans).map((token) => (PRONOUNS.has(token) ? ENTITY_TOKEN : token))
     const outside = masked.filter((token) => token !== ENTITY_TOKEN)
     // "planning maintenance on payments-db tonight, what will be impacted?": after the context, the question says what is asked.
-    const asked = askedAfterContext(part)
+    // "…what the subscription service calls downstream - can you list it?": an ask that says only "it" leaves the words to the context.
+    const asked = ((found) => (found && BARE_REQUEST.test(found) ? undefined : found))(askedAfterContext(part))
     const askedRanked = asked ? classifier.rank(maskSpans(words(asked), linkEntities(index, asked)).map((token) => (PRONOUNS.has(token) ? ENTITY_TOKEN : token)), allowed) : []
     const ranked = (askedRanked[0]?.score ?? 0) >= MIN_INTENT_SCORE ? askedRanked : classifier.rank(masked, allowed)
     let top: IntentScore | undefined = ranked[0]
     // Looking for something ("anything in the docs about blue-green deploys?") may be about any topic.
     const findsSomething = HOW_TO_ANYWHERE.test(part) || DISCOVERY.test(part) || SEARCH_THE_DOCS.test(part)
     // "How do I create a new service?" is a question for the docs, whatever it is about.
-    const topic = asksToSearchLogs(part, tools) && !/\baudit\b/i.test(part) ? 'searching logs' : findsSomething && (HOW_TO_ANYWHERE.test(part) || DOCS_WORDS.test(part)) && tools.has('search') ? unsupportedTopic(outside, tools, { strongOnly: true, outsideDocsOnly: true }) : unsupportedTopic(outside, tools, { strongOnly: (top?.score ?? 0) >= 0.4 || findsSomething })
+    // "show me its docs, especially the section on failover": an entity's docs may be about anything.
+    const docsOfEntity = DOCS_WORDS.test(part) && (mentions.length > 0 || /\b(?:its|their)\b/i.test(part)) && tools.has('docs_get')
+    const topic = docsOfEntity ? undefined : asksToSearchLogs(part, tools) && !/\baudit\b/i.test(part) ? 'searching logs' : findsSomething && (HOW_TO_ANYWHERE.test(part) || DOCS_WORDS.test(part)) && tools.has('search') ? unsupportedTopic(outside, tools, { strongOnly: true, outsideDocsOnly: true }) : unsupportedTopic(outside, tools, { strongOnly: (top?.score ?? 0) >= 0.4 || findsSomething })
     if (topic) {
       firstProblem ??= reply(`I can't help with ${topic} yet: no tool in this portal covers it. I can answer:\n${capabilities(tools)}`)
       continue
@@ -362,7 +373,9 @@ export function planQuestion(question: string, context: PlannerContext): Plan {
     const askedMentions = asked && ranked === askedRanked ? linkEntities(index, asked) : undefined
     const filters = asked && askedMentions ? queryFilters(maskSpans(words(asked), askedMentions.map((mention) => widenOverKindWord(words(asked!), mention))).filter((token) => token !== ENTITY_TOKEN).join(' '), asked, askedMentions, index) : queryFilters(outside.join(' '), part, mentions, index)
     // Text in quotes, or "…that mention refunds": something to search for, not an entity to describe.
-    const quoted = QUOTED.test(part) || TEXT_SEARCH.test(part.toLowerCase())
+    // "need the owner of the rma service, returns are stuck in 'pending'": a quote in what is said about a named thing is no search.
+    const quotedInStatement = mentions.length > 0 && part.split(/,\s+/).some((piece) => QUOTED.test(piece) && DECLARATIVE.test(piece))
+    const quoted = (QUOTED.test(part) && !quotedInStatement) || TEXT_SEARCH.test(part.toLowerCase())
 
     // "ok go ahead and do it" after a dry run: the planned action, asked for (it still waits for approval).
     if (previousCall?.toolName === 'remediation_plan' && GO_AHEAD.test(part) && tools.has('remediation_request')) {
@@ -392,19 +405,24 @@ export function planQuestion(question: string, context: PlannerContext): Plan {
     // "Is there a service that handles refunds?", "where do I find…", "how do I…": finding something is a search,
     // unless the question names an entity in full, lists by attributes, or a tool that needs no entity answers it.
     const fullNames = mentions.filter((mention) => (mention.candidates[0]?.score ?? 0) >= 3)
+    // "which part of our platform deals with currency?": a word that names several things is, in a search, just a word.
+    const isUnclear = (mention: Mention) => 'ambiguous' in (resolveMention(mention, {}, index) ?? {})
     const answeredWithoutEntity = top !== undefined && top.score >= 0.3 && needsNoEntity(top.tool, tools)
-    const attributeList = hasAttributeFilter(filters) && filters.text === undefined && !PURPOSE.test(part)
+    // "which components handle card data (tagged pci)": a tag said outright makes the list, whatever the purpose.
+    const attributeList = hasAttributeFilter(filters) && filters.text === undefined && (!PURPOSE.test(part) || (filters.tag !== undefined && /\btag(?:ged)?\b/i.test(part)))
     const howTo = HOW_TO_ANYWHERE.test(part)
     // "is there a runbook for a stuck pick list queue?": looking for documents is a search, whatever it names.
     const looksForDocs = DISCOVERY.test(part) && DOCS_WORDS.test(spelled)
     // A search for documents is a search also when a pronoun says what they are about ("docs that explain how they flow").
     const docsOfIt = /\b(?:its|their|his|her)\s+(?:\w+\s+)?(?:docs?|documentation|techdocs|runbooks?|readme|write-?ups?|wiki)\b/i.test(part)
-    if (((looksForDocs && !docsOfIt) || ((howTo || (DISCOVERY.test(part) && !answeredWithoutEntity && !attributeList)) && fullNames.length === 0 && (!tokens.some((token) => PRONOUNS.has(token)) || QUOTED.test(part)))) && tools.has('search')) top = { tool: 'search', score: Math.max(top?.score ?? 0, MIN_INTENT_SCORE) }
+    if (((looksForDocs && !docsOfIt) || ((howTo || (DISCOVERY.test(part) && !answeredWithoutEntity && !attributeList)) && fullNames.every(isUnclear) && (!tokens.some((token) => PRONOUNS.has(token)) || QUOTED.test(part)))) && tools.has('search')) top = { tool: 'search', score: Math.max(top?.score ?? 0, MIN_INTENT_SCORE) }
     if (SEARCH_THE_DOCS.test(part) && tools.has('search')) top = { tool: 'search', score: Math.max(top?.score ?? 0, MIN_INTENT_SCORE) }
     // "Which APIs are currently marked as experimental?": a kind and a lifecycle, nothing named, is a list.
     if (filters.kind !== undefined && filters.lifecycle !== undefined && mentions.length === 0 && top && isSignalsTool(top.tool) && tools.has('catalog_query')) top = { tool: 'catalog_query', score: top.score }
     const spelledOut = spelledOutTool(spelled, { asked, message, mentions: mentions.length, actionInContext: contextRefs.length > 0 && ACTION_NAMED.test(message), earlierRequest: context.previousRequestId !== undefined && /\b(?:it|that|this|them|those)\b/i.test(part) })
     if (spelledOut && tools.has(spelledOut)) top = { tool: spelledOut, score: Math.max(top?.score ?? 0, MIN_INTENT_SCORE) }
+    // "Our DPO wants a list of everything tagged gdpr": attributes said outright make a list, however many other words.
+    if (top?.tool === 'catalog_query' && top.score < MIN_INTENT_SCORE && mentions.length === 0 && hasAttributeFilter(filters)) top = { tool: 'catalog_query', score: MIN_INTENT_SCORE }
     if (!top || top.score < MIN_INTENT_SCORE) continue
     // A name-like word the catalog does not have ("warp-drive-service") must not be answered about something else.
     const unknown = unknownEntityNames(part, mentions, dictionary, index)
@@ -445,7 +463,7 @@ export function planQuestion(question: string, context: PlannerContext): Plan {
       const topSlot = ENTITY_SLOTS[top.tool]?.[0]
       // A tool that cannot take an entity at all (the audit log, cycles) gives way too, when the name is said in full.
       // Never towards an action: "audit entries for the checkout-api rollback" stays a read.
-      const takesNoEntity = !topSlot && !takesEntity(tools.get(top.tool)) && (mentions[0]!.candidates[0]?.score ?? 0) >= 3 && fitting !== undefined && !REMEDIATION_TOOLS.has(fitting.tool)
+      const takesNoEntity = !topSlot && !takesEntity(tools.get(top.tool)) && !(top.tool === 'search' && findsSomething) && (mentions[0]!.candidates[0]?.score ?? 0) >= 3 && fitting !== undefined && !REMEDIATION_TOOLS.has(fitting.tool)
       // A tool that describes any kind gives way only to the listing of what a team or system holds; a near-tie must not
       // turn "tell me about checkout-api" into who owns it.
       const givesWay = topSlot !== undefined && (topSlot.onlyKinds ? !topSlot.onlyKinds.includes(namedKind) : fitting !== undefined && ['graph_owned_by', 'graph_parts'].includes(fitting.tool))
@@ -479,7 +497,7 @@ export function planQuestion(question: string, context: PlannerContext): Plan {
     }
     // "why is cart failing?": trouble now, asked about one service, is a root-cause analysis (not what its failure breaks).
     // "and why is it so slow", "what went wrong with X", "rca pls", "what's causing this": the cause of trouble is an RCA.
-    const oneSubject = mentions.length === 1 || (mentions.length === 0 && tokens.some((token) => PRONOUNS.has(token)) && lastRefs.some((ref) => /^(component|resource|api):/.test(ref)))
+    const oneSubject = mentions.length === 1 || (mentions.length === 0 && tokens.some((token) => PRONOUNS.has(token)) && inView.some((ref) => /^(component|resource|api):/.test(ref)))
     // "search-indexer pods keep dying: what's causing it?": the cause asked for, not an action on the pods.
     const causeOverAction = CAUSE_ASKED.test(part) && (tool.name === 'remediation_request' || tool.name === 'remediation_plan') && !ACTION_FIRST.test(spelled)
     if ((WHY_TROUBLE.test(part) || (/^\s*(?:and\s+|also\s+|but\s+)?why\b/i.test(part) && TROUBLE.test(part)) || CAUSE_ASKED.test(part)) && oneSubject && (!REMEDIATION_TOOLS.has(tool.name) || causeOverAction) && tools.has('rca_analyze')) tool = tools.get('rca_analyze')!
@@ -490,7 +508,7 @@ export function planQuestion(question: string, context: PlannerContext): Plan {
     if (STATE_NOW.test(part) && mentions.length === 1 && tools.has('incidents_list')) tool = tools.get('incidents_list')!
     // "Kindly run the Backstage import against https://…", "…, bring over everything": a request to import; "what came
     // across from backstage?" asks what an import did.
-    const aboutMigration = tool.name === 'migration_report' || tool.name === 'migration_import_backstage' || (tool.name === 'catalog_query' && /\bbackstage\b/i.test(part) && MIGRATION_DONE.test(spelled))
+    const aboutMigration = tool.name === 'migration_report' || tool.name === 'migration_import_backstage' || (tool.name === 'catalog_query' && /\bbackstage\b/i.test(message) && MIGRATION_DONE.test(spelled))
     if (aboutMigration && tools.has('migration_import_backstage') && tools.has('migration_report')) {
       const requested = spelled.split(/[,;:.]\s+/).some((piece) => MIGRATION_REQUEST.test(piece))
       tool = tools.get(requested && !MIGRATION_DONE.test(spelled) ? 'migration_import_backstage' : MIGRATION_DONE.test(spelled) ? 'migration_report' : tool.name)!
@@ -528,7 +546,7 @@ export function planQuestion(question: string, context: PlannerContext): Plan {
     }
 
     // "Joined the inc-8-3 bridge late. What happened?": what happened is the incident the message named.
-    if (incidentOfContext && /\bwhat\s+(?:happened|went on|went wrong)\b/i.test(part) && ['signals_timeline', 'incidents_list', 'catalog_get_entity'].includes(tool.name) && tools.has('incident_get')) tool = tools.get('incident_get')!
+    if (incidentOfContext && /\bwhat\s+(?:happened|went on|went wrong)\b|\b(?:which|what)\s+alerts?\b|\balerts?\s+(?:fired|went off|triggered)\b/i.test(part) && ['signals_timeline', 'incidents_list', 'catalog_get_entity'].includes(tool.name) && tools.has('incident_get')) tool = tools.get('incident_get')!
     if (COST_TOOLS.has(tool.name)) {
       // A scope, a window and a grouping rather than one entity: "what did team payments spend on compute last week".
       const previousCost = [...calls].reverse().find((call) => COST_TOOLS.has(call.toolName))
@@ -544,7 +562,7 @@ export function planQuestion(question: string, context: PlannerContext): Plan {
     else if (tool.name === 'search') inputs.push({ query: searchQuery(part) })
     else if (isSignalsTool(tool.name) && (ENTITY_SLOTS[tool.name]!.length === 0 || (tool.name === 'rca_analyze' && (INCIDENT_ID.test(part) || incidentOfContext)))) {
       // Incidents, anomalies and risk need no entity; an RCA of a named incident needs none either.
-      const subject = tokens.some((token) => PRONOUNS.has(token)) ? lastRefs.find((ref) => /^(component|resource|api):/.test(ref)) : undefined
+      const subject = tokens.some((token) => PRONOUNS.has(token)) ? inView.find((ref) => /^(component|resource|api):/.test(ref)) : undefined
       // "Joined the inc-8-3 bridge late. What happened and what was the root cause?": the incident of the context.
       const aboutIncident = (tool.name === 'incident_get' || tool.name === 'rca_analyze') && incidentOfContext
       const input = signalArguments(tool.name, { text: aboutIncident ? `${part} ${incident}` : part, tokens, mentions, index, now, subject })
@@ -563,7 +581,7 @@ export function planQuestion(question: string, context: PlannerContext): Plan {
       const slot = input.entity !== undefined ? 'entity' : input.ref !== undefined && !('incidentId' in input) ? 'ref' : undefined
       if (slot) for (const ref of listedRefs(mentions, tokens, index)) if (ref !== input[slot]) inputs.push({ ...input, [slot]: ref })
     } else {
-      const filled = fillSlots(tool, { mentions, tokens, lastRefs, index })
+      const filled = fillSlots(tool, { mentions, tokens, lastRefs: inView, index })
       if ('problem' in filled) {
         // "Which APIs are gRPC?": no entity, but filters — a catalog query.
         if (filled.problem === 'missing' && mentions.length === 0 && (filters.kind !== undefined || hasAttributeFilter(filters)) && tools.has('catalog_query')) {
@@ -602,7 +620,7 @@ export function planQuestion(question: string, context: PlannerContext): Plan {
         const resolved = resolveMention(mention, { onlyKinds: ['component'], preferKinds: ['component'] }, index)
         return resolved && 'ref' in resolved ? [resolved.ref] : []
       })
-      const options = optionArguments(tool, tokens, { text: part, refs: refs.length > 0 ? refs : [...contextRefs, ...(tokens.some((token) => PRONOUNS.has(token)) ? lastRefs : [])].filter((ref) => ref.startsWith('component:')), message, earlierRequestId: mentions.length === 0 ? context.previousRequestId : undefined })
+      const options = optionArguments(tool, tokens, { text: part, refs: refs.length > 0 ? refs : [...contextRefs, ...(tokens.some((token) => PRONOUNS.has(token)) ? inView : [])].filter((ref) => ref.startsWith('component:')), message, earlierRequestId: mentions.length === 0 ? context.previousRequestId : undefined })
       // "which templates came over from Backstage?": a question, not a request, so a read that needs nothing more answers it.
       const reader = 'missing' in options && /^\s*(?:what|which|how|did|was|were|when|who|is|are)\b/i.test(part) ? ranked.find((candidate) => candidate.tool !== tool.name && candidate.score >= MIN_INTENT_SCORE && candidate.score >= top!.score * 0.5 && !isSignalsTool(candidate.tool) && needsNoEntity(candidate.tool, tools) && tools.get(candidate.tool)!.annotations.readOnlyHint) : undefined
       if (reader) {
@@ -623,7 +641,7 @@ export function planQuestion(question: string, context: PlannerContext): Plan {
       const rerouted = reroute(call.toolName, call.input, tokens.some((token) => canonicalWord(token) === 'own'))
       if (rerouted && tools.has(rerouted.toolName)) call = rerouted
       // "who works on search-service?": people asked about a thing are its owners, members included.
-      if (call.toolName === 'catalog_get_entity' && /^\s*who\b/i.test(askedAfterContext(part) ?? part) && /^(component|resource|api|system|domain):/.test(String(call.input.ref)) && tools.has('catalog_who_owns')) call = { toolName: 'catalog_who_owns', input: { ref: call.input.ref } }
+      if (call.toolName === 'catalog_get_entity' && /^\s*whom?\b/i.test(askedAfterContext(part) ?? part) && /^(component|resource|api|system|domain):/.test(String(call.input.ref)) && tools.has('catalog_who_owns')) call = { toolName: 'catalog_who_owns', input: { ref: call.input.ref } }
       // "enumerate the members of the Fulfillment system": what a system or domain is made of are its parts.
       if (call.toolName === 'catalog_get_entity' && /^(system|domain):/.test(String(call.input.ref)) && CONTENTS.test(part) && tools.has('graph_parts')) call = { toolName: 'graph_parts', input: { ref: call.input.ref } }
       // "what services does team-checkout run": a team and a plural kind is what the team owns.
@@ -663,7 +681,7 @@ function searchQuery(part: string): string {
 }
 
 /** Asking for the cause of trouble in words other than "why": "what went wrong with X", "rca pls", "the likely cause". */
-const CAUSE_ASKED = /\b(?:rca|root[- ]?causes?|what went wrong|what(?:['’]s| is| was) (?:causing|behind|driving)|(?:likely|probable|possible) causes?|caus(?:e|es|ing) (?:this|it|that)|(?:slowness|latency|errors?|failures?|timeouts?)\b.*\bcoming from)\b/i
+const CAUSE_ASKED = /\b(?:rca|root[- ]?causes?|what went wrong|what(?:['’]s| is) broken\b|what(?:['’]s| is| was) (?:causing|behind|driving)|(?:likely|probable|possible) causes?|caus(?:e|es|ing) (?:this|it|that)|(?:slowness|latency|errors?|failures?|timeouts?)\b.*\bcoming from)\b/i
 
 /** Words of a clause that only names kinds ("all svcs", "dbs queues apis"). */
 const KIND_FRAGMENT = new Set(['all', 'every', 'any', 'the', 'and', 'or', 'of', 'them', 'service', 'services', 'apis', 'api', 'databases', 'database', 'db', 'queues', 'queue', 'caches', 'cache', 'resources', 'components', 'systems', 'teams', 'please', 'pls', 'too', 'also', 'only', 'etc'])
@@ -678,9 +696,11 @@ const MIGRATION_REQUEST = /^\s*(?:(?:please|pls|kindly|can you|could you|would y
 /** Asking what an import did: past tense, or counting what arrived. */
 const MIGRATION_DONE = /\b(?:what|which|how many|did|was|were)\b[^?]*\b(?:did|came|come|brought|imported|migrated|arrived|got|made it|carried)\b|\bhow many\b/i
 /** How an action went: "verified", "done", "did it work". */
+/** "still pending or did it fail?", "check whether the restart actually verified": how an action named went. */
+const OUTCOME_ASKED = /\b(?:whether|if)\b[^?]*\b(?:verified|done|finished|complete[ds]?|succeed(?:ed)?|work(?:ed)?|fail(?:ed)?|go(?:ne)? through|went through|land(?:ed)?)\b|\bstill pending\b|\bdid (?:it|that|this|they) (?:fail|work|succeed|finish|go through|land)\b/i
 const RESULT_ASKED = /\b(?:verified|verify|done|finished|complete[ds]?|succeed(?:ed)?|work(?:ed)?|fail(?:ed)?|go(?:ne)? through|went through|pass(?:ed)?|land(?:ed)?)\b/i
 /** Asking what was run or approved, across the board. */
-const WHAT_RAN = /\bwhat\s+(?:got|was|were|has been|have been)\s+(?:executed|run|approved|carried out)\b|\b(?:record|trail|history|log) of (?:(?:all |the )?approvals?|(?:approval )?decisions|actions|remediations)\b|\bapproval decisions\b/i
+const WHAT_RAN = /\bwhat\s+(?:got|was|were|has been|have been)\s+(?:executed|run|approved|carried out)\b|\b(?:every|each|all(?: the)?)\s+approvals?\b|\b(?:record|trail|history|log) of (?:(?:all |the )?approvals?|(?:approval )?decisions|actions|remediations)\b|\bapproval decisions\b/i
 /** Who approved an action (not who runs a service). */
 const WHO_APPROVED = /\bwho\b[^?]*\b(?:approved|said yes|signed off|okayed|ok'?d|gave the (?:ok|okay|go-ahead|green light)|denied|rejected)\b/i
 /** Undoing what a request did. */
@@ -707,9 +727,10 @@ function spelledOutTool(text: string, { asked, message, mentions, actionInContex
   // "who said yes to the restart of the mobile bff": who decided is in the audit log, whatever was named.
   if (WHO_APPROVED.test(text)) return 'audit_log'
   if (ACTION_FIRST.test(text)) return undefined
-  if ((ACTION_NAMED.test(text) || actionInContext) && RESULT_ASKED.test(text) && /^\s*(?:and\s+)?(?:did|has|have|is|was|were)\b/i.test(asked ?? text)) return 'remediation_status'
+  if ((ACTION_NAMED.test(text) || actionInContext) && ((RESULT_ASKED.test(text) && /^\s*(?:and\s+)?(?:did|has|have|is|was|were)\b/i.test(asked ?? text)) || OUTCOME_ASKED.test(text))) return 'remediation_status'
   if (mentions > 0) return undefined
-  if (/\bplaybooks\b/i.test(text)) return 'remediation_playbooks'
+  // "is there a playbook for flushing a cache, or only restart/scale/rollback?": the playbooks there are, by name.
+  if (/\bplaybooks\b/i.test(text) || (/\bplaybook\b/i.test(text) && (text.match(/\b(?:restarts?|scal(?:e|ing)|rollbacks?|roll back)\b/gi) ?? []).length >= 2)) return 'remediation_playbooks'
   if (WHAT_RAN.test(text)) return 'audit_log'
   return undefined
 }
@@ -735,9 +756,9 @@ const WHY_TROUBLE = /^\s*why\s+(?:is|are)\s+(?:the\s+)?[\w.-]+(?:\s+(?:service|a
 const USER_NAME = /^[a-z]{3,}(?:\.[a-z]{3,})+$/i
 const HYPOTHETICAL = /\b(?:would|what if|happens? if|dry[- ]?run|simulate|preview|involves?|entails?|without (?:running|executing|doing|applying|actually)|(?:is|are) (?:a |an |the )?\w+(?:\s+of\s+[\w.-]+)? allowed|the plan for)\b/i
 /** "don't run it", "do not execute", "without running anything": a clause that holds an action back. */
-const NOT_NOW = /^\s*(?:but\s+|and\s+)?(?:(?:please\s+)?(?:don'?t|dont|do not|never)\s+(?:actually\s+)?(?:run|execute|do|apply|touch|change)\b|without\s+(?:running|executing|doing|applying|changing)\b|(?:just\s+)?(?:a\s+)?dry[- ]?run\s*(?:only|please)?\s*[!.]*$|no (?:changes|action|actions|execution)\b|(?:just|only)\s+(?:the|a)\s+plan\b|plan only\b)/i
+const NOT_NOW = /^\s*(?:but\s+|and\s+)?(?:(?:please\s+)?(?:don'?t|dont|do not|never)\s+(?:actually\s+)?(?:run|execute|do|apply|touch|change)\b|without\s+(?:running|executing|doing|applying|changing)\b|(?:just\s+)?(?:a\s+)?dry[- ]?run\s*(?:only|please)?\s*[!.]*$|no (?:changes|action|actions|execution)\b|(?:just|only)\s+(?:the|a)\s+plan\b|plan only\b|nothing\s+(?:should|must|may|will|is to)\s+(?:be\s+)?(?:run|executed|applied|changed|touched)\b|(?:should|must)\s+not\s+be\s+(?:run|executed|applied)\b)/i
 /** The same, also after a comma ("just show me, don't execute anything"): the whole question is hypothetical. */
-const NOT_NOW_ANYWHERE = /(?:^|[,;]\s*)\s*(?:but\s+|and\s+)?(?:(?:please\s+)?(?:don'?t|dont|do not|never)\s+(?:actually\s+)?(?:run|execute|do|apply|touch|change)\b|without\s+(?:running|executing|doing|applying|changing)\b|(?:just\s+)?(?:a\s+)?dry[- ]?run\s*(?:only|please)?\s*[!.]*$|no (?:changes|action|actions|execution)\b|(?:just|only)\s+(?:the|a)\s+plan\b|plan only\b)/i
+const NOT_NOW_ANYWHERE = /(?:^|[,;]\s*)\s*(?:but\s+|and\s+)?(?:(?:please\s+)?(?:don'?t|dont|do not|never)\s+(?:actually\s+)?(?:run|execute|do|apply|touch|change)\b|without\s+(?:running|executing|doing|applying|changing)\b|(?:just\s+)?(?:a\s+)?dry[- ]?run\s*(?:only|please)?\s*[!.]*$|no (?:changes|action|actions|execution)\b|(?:just|only)\s+(?:the|a)\s+plan\b|plan only\b|nothing\s+(?:should|must|may|will|is to)\s+(?:be\s+)?(?:run|executed|applied|changed|touched)\b|(?:should|must)\s+not\s+be\s+(?:run|executed|applied)\b)/i
 /** An action on a service named as a thing ("a rollback on X", "restarting X"), not asked for. */
 const ACTION_NAMED = /\b(?:restart(?:ing|s|ed)?|reboot(?:ing|s|ed)?|bounc(?:e|ing|ed)|roll(?:ing)?[- ]?backs?|rolled (?:it |\w+ )?back|revert(?:ing|ed)?|scal(?:e|ing|ed)(?:[- ](?:up|down|out))?)\b/i
 /** Why someone asks, said after the question ("…? want to chat about pick lists"): context, not another question. */
@@ -749,7 +770,7 @@ const HOW_TO = /^\s*(?:and\s+)?(?:how\s+(?:do|can|should|would)\s+(?:i|we|you|on
 /** Asking where something is or whether it exists, at the start of the question or after a bit of context ("got a 429, where are the rate limit docs?"). */
 const AFTER_CONTEXT = '(?:^|[,;:]\\s*|\\s[-–—]\\s+)'
 const HOW_TO_ANYWHERE = new RegExp(`${AFTER_CONTEXT}(?:how\\s+(?:do|can|should|would)\\s+(?:i|we|you|one)\\b|how\\s+to\\b|what(?:'s| is) the (?:process|procedure|way) (?:to|for)\\b)`, 'i')
-const DISCOVERY = /(?:^(?:and\s+|also\s+)?|[,;:]\s*|\s[-–—]\s+)(?:where\b|is there\b(?!\s+(?:a|an|any)\s+(?:\w+\s+)?(?:team|owner|owning|owners|someone|somebody|person|contact|group|squad)\b)|(?:does|do) (?:one|anything|something|any|such a thing|it|that)(?: like (?:that|this|it))? exist\b|(?:is|are) (?:there )?any \w+ (?:available|around)\b|are there (?:any\s+)?(?:docs|documentation|guides?|runbooks?|services?|librar(?:y|ies)|tools?)\b|do we have (?:a|an|any|anything|something)\b|(?:anything|something)(?:\s+\w+){0,3}?\s+(?:about|on|for|that)\b|any (?:docs|documentation|guides?|runbooks?|info|information|how-?tos?)\b|(?:i'?m\s+)?looking for\b|i need (?:the |a |some )?(?:docs?|documentation|guide|runbook|service)\b|(?:search|docs?)\s*:|find me\b|\bcan'?t (?:find|locate)\b|(?:what|which)\s+(?:\w+\s+)?(?:do|should|can|would)\s+(?:i|we)\s+use\b|(?:what|which)\s+(?:\w+\s+)?(?:handles|takes care of|deals with|is in charge of|manages|is used for)\b|who\s+(?:knows|is (?:an |the )?expert|understands|has experience)\b|(?:has|have|did)\s+(?:anyone|anybody|someone|somebody)\s+(?:written|documented|put together)\b|which\s+(?:of\s+(?:our|the)\s+(?:services|components|apps)\s+(?:does|do)|(?:thing|things|one)\s+(?:actually\s+|really\s+)?(?:does|do)|(?:thing|things|one|service|services|component|components|app)\s+(?:actually\s+|really\s+)?(?:sends|handles|stores|keeps|processes))\b)|\b(?:documented|written (?:down|up))\s+(?:somewhere|anywhere)\b|\bwhat(?:['’]s| is| are)?\s+(?:the\s+|that\s+|this\s+)?(?:\w+\s+)?called\b/i
+const DISCOVERY = /(?:^(?:and\s+|also\s+)?|[,;:]\s*|\s[-–—]\s+)(?:where\b|is there\b(?!\s+(?:a|an|any)\s+(?:\w+\s+)?(?:team|owner|owning|owners|someone|somebody|person|contact|group|squad)\b)|(?:does|do) (?:one|anything|something|any|such a thing|it|that)(?: like (?:that|this|it))? exist\b|(?:is|are) (?:there )?any \w+ (?:available|around)\b|are there (?:any\s+)?(?:docs|documentation|guides?|runbooks?|services?|librar(?:y|ies)|tools?)\b|do we have (?:a|an|any|anything|something)\b|(?:anything|something)(?:\s+\w+){0,3}?\s+(?:about|on|for|that)\b|any (?:docs|documentation|guides?|runbooks?|info|information|how-?tos?)\b|(?:i'?m\s+)?looking for\b|i need (?:the |a |some )?(?:docs?|documentation|guide|runbook|service)\b|(?:search|docs?)\s*:|find me\b|\bcan'?t (?:find|locate)\b|(?:what|which)\s+(?:\w+\s+)?(?:do|should|can|would)\s+(?:i|we)\s+use\b|(?:what|which)\s+(?:\w+\s+){0,4}?(?:handles|takes care of|deals with|is in charge of|manages|is used for)\b|who\s+(?:knows|is (?:an |the )?expert|understands|has experience)\b|(?:has|have|did)\s+(?:anyone|anybody|someone|somebody)\s+(?:written|documented|put together)\b|which\s+(?:of\s+(?:our|the)\s+(?:services|components|apps)\s+(?:does|do)|(?:thing|things|one)\s+(?:actually\s+|really\s+)?(?:does|do)|(?:thing|things|one|service|services|component|components|app)\s+(?:actually\s+|really\s+)?(?:sends|handles|stores|keeps|processes))\b)|\b(?:documented|written (?:down|up))\s+(?:somewhere|anywhere)\b|\bwhat(?:['’]s| is| are)?\s+(?:the\s+|that\s+|this\s+)?(?:\w+\s+)?called\b/i
 /** What a thing is for ("a library for feature toggles", "a service that sends SMS"), beyond its kind. */
 /** "which service?", "which one is it?", "where does it live?": asking to identify or find the one thing described. */
 const WHICH_ONE = /^\s*(?:so\s+|and\s+|but\s+)?(?:which\s+(?:service|svc|component|api|app|system|one|thing|db|database|library|lib)\b(?:\s+(?:is|would|could|does|did|might)\s+(?:it|that|this)(?:\s+be)?)?|where\s+(?:does|do|is|are|would|can i find|could i find)\s+(?:it|that|this|they|those|one)(?:\s+(?:live|lives|sit|sits|be|kept|stored|hosted|found))?)\s*$/i
@@ -910,6 +931,17 @@ function reroute(toolName: string, input: Record<string, unknown>, asksOwner = f
 const KIND_NOUNS = new Set(['team', 'squad', 'folks', 'people', 'service', 'svc', 'api', 'db', 'database', 'system', 'domain', 'resource', 'component', 'cache', 'queue', 'bucket', 'website', 'library', 'app'])
 
 /** "that team", "this service": a kind word after a demonstrative stands for an entity already named, like "it". */
+/** The kinds a word for a sort of thing means: "that cache" is a resource, "this team" a group. */
+const KIND_OF_NOUN: Record<string, string> = { db: 'resource', database: 'resource', cache: 'resource', queue: 'resource', bucket: 'resource', topic: 'resource', resource: 'resource', service: 'component', svc: 'component', app: 'component', website: 'component', library: 'component', component: 'component', api: 'api', team: 'group', squad: 'group', system: 'system', domain: 'domain' }
+
+/** The entities in view, those of the kind a demonstrative names first ("what else relies on that db?"). */
+function referredFirst(part: string, refs: string[]): string[] {
+  const noun = /\b(?:that|this|the same|said)\s+([a-z]+)\b/i.exec(part)?.[1]?.toLowerCase()
+  const kind = noun ? KIND_OF_NOUN[noun] : undefined
+  if (!kind) return refs
+  return [...refs.filter((ref) => ref.startsWith(`${kind}:`)), ...refs.filter((ref) => !ref.startsWith(`${kind}:`))]
+}
+
 function demonstrativesAsPronouns(tokens: string[]): string[] {
   // "who owns that?": a demonstrative that ends the question stands for what was just said.
   // "what does that depend on?": a demonstrative after an auxiliary is the subject, as "it" would be.
