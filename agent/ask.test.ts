@@ -181,6 +181,28 @@ describe('ask with the offline planner', () => {
     expect((await calls('need the owner of the rma service, customer returns are stuck in \'pending\'')).map((call) => call.name)).toEqual(['catalog_who_owns'])
   })
 
+  it('reads names and asks that earlier rules missed', async () => {
+    const calls = async (question: string) => (await ask(platform, { question })).toolCalls
+    const names = async (question: string) => (await calls(question)).map((call) => call.name)
+    // "image-proxy to" is a name, not "proxies to".
+    expect(await calls('preview scaling image-proxy to 5 replicas')).toEqual([{ name: 'remediation_plan', input: { entity: 'component:default/image-proxy', playbook: 'scale', replicas: 5 } }])
+    expect(await names('What is the Product Import Bucket used for?')).toEqual(['catalog_get_entity'])
+    expect(await calls('For our GDPR register, which components carry the gdpr tag?')).toEqual([{ name: 'catalog_query', input: { kind: 'component', tag: 'gdpr' } }])
+    // A word that names several things gives way to a clear name.
+    expect(await calls('checkout conversion just dropped and payments-api p99 is through the roof, why')).toEqual([{ name: 'rca_analyze', input: { ref: 'component:default/payments-api' } }])
+    expect(await names('For the identity consolidation RFC I need two things: what the auth service depends on, and everything that depends on the session service.')).toEqual(['graph_dependencies', 'graph_dependents'])
+    // Part of a name already in view is that entity.
+    expect((await calls('path from order-service to the Data Warehouse, plus who owns the warehouse so I can ask about retention'))[1]).toEqual({ name: 'catalog_who_owns', input: { ref: 'resource:default/data-warehouse' } })
+    expect(await names('PM question: what is the Loyalty Service and is it actually live yet or still experimental?')).toEqual(['catalog_get_entity'])
+    expect(await names("What's the difference between config-service and feature-flags-service? I keep mixing them up.")).toEqual(['catalog_get_entity', 'catalog_get_entity'])
+    expect(await names('As an auditor, I would like to know which automated remediation actions exist and how each of them is undone.')).toEqual(['remediation_playbooks'])
+    expect(await names("Something in our stack sends the 'your order has shipped' emails. What is it?")).toEqual(['search'])
+    expect(await names('timeline for fraud-db since midnight, looking for whatever caused the spike')).toEqual(['signals_timeline'])
+    const edit = await ask(platform, { question: 'add a tier-1 tag to pricing-api in the catalog for me' })
+    expect(edit.toolCalls).toEqual([])
+    expect(edit.answer).toMatch(/can't help with editing catalog entries/)
+  })
+
   it('takes a name that begins like a request ("search-indexer") as a name', async () => {
     const result = await ask(platform, { question: 'search-indexer pods keep dying. what is causing it?' })
     expect(result.toolCalls).toEqual([{ name: 'rca_analyze', input: { ref: 'component:default/search-indexer' } }])

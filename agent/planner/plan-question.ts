@@ -70,7 +70,7 @@ function capabilities(tools: Map<string, ToolDefinition>): string {
 }
 
 /** Greetings and chat filler before the question itself ("hey, can you…", "ok so", "quick q -"). */
-const FILLER = /^(?:(?:hey|hi|hello|yo|ok|okay|cool|great|thanks|thx|so|lgtm|perfect|nice|(?:looks|sounds) (?:fine|good|great|ok|okay)|sorry(?: to (?:bother|bug|interrupt)(?: you)?)?|quick q(?:uestion)?|pls|please)(?:\s+(?:team|all|folks|everyone|there))?\b[\s,!:.–—-]*)+/i
+const FILLER = /^(?:(?:hey|hi|hello|yo|ok|okay|cool|great|thanks|thx|so|as (?:a|an) [\w-]+(?:\s+[\w-]+){0,2}(?=,)|lgtm|perfect|nice|(?:looks|sounds) (?:fine|good|great|ok|okay)|sorry(?: to (?:bother|bug|interrupt)(?: you)?)?|quick q(?:uestion)?|pls|please)(?:\s+(?:team|all|folks|everyone|there))?\b[\s,!:.–—-]*)+/i
 
 const QUESTION_START = '(?:who|whom|whose|what|whats|which|where|how|does|do|is|are|can|could|list|show|tell|give|find|check|its|their|also|any|compare)\\b'
 
@@ -116,7 +116,7 @@ function clauses(question: string): Clause[] {
 /** A request in the imperative ("show me inc-8-3", "run an rca on it", "plan a restart of X"): it asks as a question does. */
 const IMPERATIVE = '(?:let (?:me|us) know|show|list|give|tell|find|check|pull|open|fetch|grab|get|run|plan|dry[- ]?run|explain|describe|summari[sz]e|search|look|trace|diagnose|investigate|analy[sz]e|preview|restart|reboot|bounce|roll|rollback|revert|scale|undo)\\b'
 /** After "and": a further ask that is not a question word ("…, and has it had incidents", "…, and pull up its docs"). */
-const NEXT_ASK = `(?:has|have|had|was|were|did|will|why|when|${IMPERATIVE})\\b`
+const NEXT_ASK = `(?:has|have|had|was|were|did|will|why|when|(?:everything|anything|all) (?:that|which)|${IMPERATIVE})\\b`
 /** "how are cart-service and pricing-db related": one question about two entities, whatever joins them. */
 const RELATION_QUESTION = /\b(between|connect(ed|s)?|relat(ed|ion|ionship)|path|link(ed)?|(?:anything|something) to do with)\b/i
 /** A condition or a time said before the ask ("before I ask the payments folks, show me the plan…", "if payments-db dies, what breaks?"). */
@@ -160,7 +160,7 @@ const DECLARATIVE = /^\s*(?:(?:saw|seen|seeing|noticed|noticing|got|getting|foun
 /** "…, roll it back", "…, restart it please": an action asked for after a statement of what went wrong. */
 const ACTION_VERB = '(?:please\\s+)?(?:restart|reboot|bounce|roll\\s*(?:it\\s+|that\\s+)?back|rollback|revert|scale|undo)\\b'
 /** How a clause that asks begins: a question word, or a request the tools can act on ("search-indexer …" is a name). */
-const ASKING_START = new RegExp(`^\\s*(?:${QUESTION_START}|${IMPERATIVE}|(?:why|when|who'?s|what'?s|please|pls|(?:i'?d like|i would like|i want) to (?:know|see|request|get|have|check|find|view|look|understand)|kindly|reverse|import|migrate|validate|lint|predict|forecast|troubleshoot|debug|enumerate|detect)\\b)(?!-)`, 'i')
+const ASKING_START = new RegExp(`^\\s*(?:${QUESTION_START}|${IMPERATIVE}|(?:why|when|who'?s|what'?s|please|pls|(?:i'?d like|i would like|i want) to (?:know|see|request|get|have|check|find|view|look|understand)|kindly|reverse|import|migrate|validate|lint|predict|forecast|troubleshoot|debug|enumerate|detect|(?:everything|anything|all) (?:that|which))\\b)(?!-)`, 'i')
 const ASKED_AFTER_COLON = new RegExp(`[:–—]\\s*${QUESTION_START}`, 'i')
 /** How context begins ("we're rotating creds on fraud-db tonight", "the last release is broken", "got a question about renewals", "Finance here"). */
 const STATEMENT_START = /^\s*(?:[\w-]+(?:\s+[\w-]+)?\s+here\s*$|heads[- ]up|fyi|btw|context|(?:we|i|it|they|our|my|this|that|these|those|the|there|he|she|someone|somebody)(?:['’](?:re|m|ve|s|ll|d))?|got|been|just|seems|looks like)\b/i
@@ -333,7 +333,8 @@ export function planQuestion(question: string, context: PlannerContext): Plan {
     }
     // "Something here handles gift wrapping. Which service is it?": asking which one fits what was described is a search
     // for the description; a search already planned for it answers it.
-    if (WHICH_ONE.test(part) && mentions.length === 0 && tools.has('search') && !contextRefs.some((ref) => /^(component|resource|api):/.test(ref))) {
+    const identifies = WHICH_ONE.test(part) || (/^\s*what(?:['’]s| is) (?:it|that)(?: called)?\s*$/i.test(part) && contextSaid.some((said) => SOMETHING_UNNAMED.test(said)))
+    if (identifies && mentions.length === 0 && tools.has('search') && (!contextRefs.some((ref) => /^(component|resource|api):/.test(ref)) || contextSaid.some((said) => SOMETHING_UNNAMED.test(said)))) {
       const described = contextSaid.join(' ')
       if (calls.some((call) => call.toolName === 'search')) continue
       if (described !== '') {
@@ -417,6 +418,8 @@ export function planQuestion(question: string, context: PlannerContext): Plan {
     const docsOfIt = /\b(?:its|their|his|her)\s+(?:\w+\s+)?(?:docs?|documentation|techdocs|runbooks?|readme|write-?ups?|wiki)\b/i.test(part)
     if (((looksForDocs && !docsOfIt) || ((howTo || (DISCOVERY.test(part) && !answeredWithoutEntity && !attributeList)) && fullNames.every(isUnclear) && (!tokens.some((token) => PRONOUNS.has(token)) || QUOTED.test(part)))) && tools.has('search')) top = { tool: 'search', score: Math.max(top?.score ?? 0, MIN_INTENT_SCORE) }
     if (SEARCH_THE_DOCS.test(part) && tools.has('search')) top = { tool: 'search', score: Math.max(top?.score ?? 0, MIN_INTENT_SCORE) }
+    // "which components carry the gdpr tag?": a tag said outright, and nothing named, is a list.
+    else if (filters.tag !== undefined && /\btag(?:ged)?\b/i.test(part) && fullNames.length === 0 && (top?.tool === 'search' || !top || top.score < MIN_INTENT_SCORE) && tools.has('catalog_query')) top = { tool: 'catalog_query', score: Math.max(top?.score ?? 0, MIN_INTENT_SCORE) }
     // "Which APIs are currently marked as experimental?": a kind and a lifecycle, nothing named, is a list.
     if (filters.kind !== undefined && filters.lifecycle !== undefined && mentions.length === 0 && top && isSignalsTool(top.tool) && tools.has('catalog_query')) top = { tool: 'catalog_query', score: top.score }
     const spelledOut = spelledOutTool(spelled, { asked, message, mentions: mentions.length, actionInContext: contextRefs.length > 0 && ACTION_NAMED.test(message), earlierRequest: context.previousRequestId !== undefined && /\b(?:it|that|this|them|those)\b/i.test(part) })
@@ -475,6 +478,8 @@ export function planQuestion(question: string, context: PlannerContext): Plan {
       if (other) top = other
     }
     let tool = tools.get(top.tool)!
+    // "what's the difference between config-service and feature-flags-service?": what each one is, not how they connect.
+    if (/\b(?:difference|differences|differ)\b/i.test(part) && fullNames.length === 2 && tool.name === 'graph_path' && tools.has('catalog_get_entity')) tool = tools.get('catalog_get_entity')!
     // "how on earth does admin-portal touch ledger-db?": how one named thing reaches another is the path between them.
     if (HOW_ONE_REACHES_ANOTHER.test(part) && fullNames.length === 2 && ['graph_dependencies', 'graph_dependents', 'catalog_get_entity'].includes(tool.name) && tools.has('graph_path')) tool = tools.get('graph_path')!
     // "Roll back the last deploy of X": a clause that starts with an action asks for that action, whatever else it names.
@@ -535,6 +540,8 @@ export function planQuestion(question: string, context: PlannerContext): Plan {
     // "which resources does warehouse-service use": a kind word, but the question is about one service.
     // "what kind of resource is search-indexing-queue?": the kind word asks what the one entity named is.
     if (['catalog_query', 'graph_dependencies', 'graph_dependents'].includes(tool.name) && WHAT_KIND.test(part) && mentions.length === 1 && filters.owner === undefined && filters.system === undefined && tools.has('catalog_get_entity')) tool = tools.get('catalog_get_entity')!
+    // "…and is it actually live yet or still experimental?": a lifecycle asked of the thing in view is about that thing.
+    if (tool.name === 'catalog_query' && mentions.length === 0 && /^\s*(?:and\s+)?(?:is|was|are)\s+(?:it|that|this|they)\b/i.test(part) && inView.length > 0 && tools.has('catalog_get_entity')) tool = tools.get('catalog_get_entity')!
     if (tool.name === 'catalog_query' && !quoted && filters.owner === undefined && filters.system === undefined && mentions.length > 0) {
       const next = ranked.find((candidate) => candidate.tool !== 'catalog_query' && candidate.score >= MIN_INTENT_SCORE)
       if (next) {
@@ -728,6 +735,8 @@ function spelledOutTool(text: string, { asked, message, mentions, actionInContex
   if (WHO_APPROVED.test(text)) return 'audit_log'
   if (ACTION_FIRST.test(text)) return undefined
   if ((ACTION_NAMED.test(text) || actionInContext) && ((RESULT_ASKED.test(text) && /^\s*(?:and\s+)?(?:did|has|have|is|was|were)\b/i.test(asked ?? text)) || OUTCOME_ASKED.test(text))) return 'remediation_status'
+  // "which automated remediation actions exist and how each is undone": the playbooks.
+  if (/\b(?:which|what)\s+(?:\w+\s+){0,3}?(?:actions|remediations|playbooks|fixes)\s+(?:exist|are there|are available|(?:can|could) (?:you|it|the portal) (?:run|do))\b/i.test(text)) return 'remediation_playbooks'
   if (mentions > 0) return undefined
   // "is there a playbook for flushing a cache, or only restart/scale/rollback?": the playbooks there are, by name.
   if (/\bplaybooks\b/i.test(text) || (/\bplaybook\b/i.test(text) && (text.match(/\b(?:restarts?|scal(?:e|ing)|rollbacks?|roll back)\b/gi) ?? []).length >= 2)) return 'remediation_playbooks'
@@ -772,6 +781,8 @@ const AFTER_CONTEXT = '(?:^|[,;:]\\s*|\\s[-–—]\\s+)'
 const HOW_TO_ANYWHERE = new RegExp(`${AFTER_CONTEXT}(?:how\\s+(?:do|can|should|would)\\s+(?:i|we|you|one)\\b|how\\s+to\\b|what(?:'s| is) the (?:process|procedure|way) (?:to|for)\\b)`, 'i')
 const DISCOVERY = /(?:^(?:and\s+|also\s+)?|[,;:]\s*|\s[-–—]\s+)(?:where\b|is there\b(?!\s+(?:a|an|any)\s+(?:\w+\s+)?(?:team|owner|owning|owners|someone|somebody|person|contact|group|squad)\b)|(?:does|do) (?:one|anything|something|any|such a thing|it|that)(?: like (?:that|this|it))? exist\b|(?:is|are) (?:there )?any \w+ (?:available|around)\b|are there (?:any\s+)?(?:docs|documentation|guides?|runbooks?|services?|librar(?:y|ies)|tools?)\b|do we have (?:a|an|any|anything|something)\b|(?:anything|something)(?:\s+\w+){0,3}?\s+(?:about|on|for|that)\b|any (?:docs|documentation|guides?|runbooks?|info|information|how-?tos?)\b|(?:i'?m\s+)?looking for\b|i need (?:the |a |some )?(?:docs?|documentation|guide|runbook|service)\b|(?:search|docs?)\s*:|find me\b|\bcan'?t (?:find|locate)\b|(?:what|which)\s+(?:\w+\s+)?(?:do|should|can|would)\s+(?:i|we)\s+use\b|(?:what|which)\s+(?:\w+\s+){0,4}?(?:handles|takes care of|deals with|is in charge of|manages|is used for)\b|who\s+(?:knows|is (?:an |the )?expert|understands|has experience)\b|(?:has|have|did)\s+(?:anyone|anybody|someone|somebody)\s+(?:written|documented|put together)\b|which\s+(?:of\s+(?:our|the)\s+(?:services|components|apps)\s+(?:does|do)|(?:thing|things|one)\s+(?:actually\s+|really\s+)?(?:does|do)|(?:thing|things|one|service|services|component|components|app)\s+(?:actually\s+|really\s+)?(?:sends|handles|stores|keeps|processes))\b)|\b(?:documented|written (?:down|up))\s+(?:somewhere|anywhere)\b|\bwhat(?:['’]s| is| are)?\s+(?:the\s+|that\s+|this\s+)?(?:\w+\s+)?called\b/i
 /** What a thing is for ("a library for feature toggles", "a service that sends SMS"), beyond its kind. */
+/** "Something in our stack sends the shipping emails": a thing described, not named. */
+const SOMETHING_UNNAMED = /^\s*(?:something|some (?:service|thing|component|job)|one of our \w+)\b/i
 /** "which service?", "which one is it?", "where does it live?": asking to identify or find the one thing described. */
 const WHICH_ONE = /^\s*(?:so\s+|and\s+|but\s+)?(?:which\s+(?:service|svc|component|api|app|system|one|thing|db|database|library|lib)\b(?:\s+(?:is|would|could|does|did|might)\s+(?:it|that|this)(?:\s+be)?)?|where\s+(?:does|do|is|are|would|can i find|could i find)\s+(?:it|that|this|they|those|one)(?:\s+(?:live|lives|sit|sits|be|kept|stored|hosted|found))?)\s*$/i
 const PURPOSE = /\b(?:that|which|for|about)\s+(?!the\b|all\b|every\b)\w+/i
@@ -828,7 +839,10 @@ function fillSlots(tool: ToolDefinition, { mentions: said, tokens, lastRefs, ind
   const slots = ENTITY_SLOTS[tool.name] ?? genericSlots(tool)
   // "config changes on payments-api": when full names fill every slot, a word that is only part of a name ("config") is just a word.
   const fullNames = said.filter((mention) => (mention.candidates[0]?.score ?? 0) >= 3)
-  const mentions = slots.length > 0 && fullNames.length >= slots.length && fullNames.length < said.length ? fullNames : said
+  // "checkout conversion dropped and payments-api p99 is through the roof, why": a word that names several things
+  // gives way to names that are clear, when those fill every slot.
+  const clear = fullNames.filter((mention) => !('ambiguous' in (resolveMention(mention, slots[0] ?? {}, index) ?? {})))
+  const mentions = slots.length > 0 && fullNames.length >= slots.length && fullNames.length < said.length ? fullNames : slots.length > 0 && clear.length >= slots.length && clear.length < said.length ? clear : said
   const pronounAt = tokens.findIndex((token) => PRONOUNS.has(token))
   const resolvedRefs: string[] = []
   const ordered: Array<{ position: number; ref?: string; mention?: Mention }> = mentions.map((mention) => ({ position: mention.start, mention }))
@@ -841,6 +855,14 @@ function fillSlots(tool: ToolDefinition, { mentions: said, tokens, lastRefs, ind
     if (!item) break
     if (item.ref) {
       resolvedRefs.push(item.ref)
+      continue
+    }
+    // "path to the Data Warehouse, plus who owns the warehouse": part of a name is the entity already in view.
+    const said = item.mention!.text.split(' ')
+    const fits = (ref: string) => !slot.onlyKinds || slot.onlyKinds.includes(ref.slice(0, ref.indexOf(':')))
+    const inView = (item.mention!.candidates[0]?.score ?? 0) < 3 ? lastRefs.find((ref) => fits(ref) && (item.mention!.candidates.some((candidate) => candidate.ref === ref) || said.every((word) => ref.slice(ref.lastIndexOf('/') + 1).split('-').includes(word)))) : undefined
+    if (inView) {
+      resolvedRefs.push(inView)
       continue
     }
     const resolved = resolveMention(item.mention!, slot, index)

@@ -27,6 +27,8 @@ const TOPICS: Record<string, { strong: string[]; weak: string[]; outsideDocs?: t
   // Never in a platform's docs, so not searched for even when asked as a how-to ("how do I center a div in css").
   'meetings, calendars and time off': { strong: ['meeting room', 'book a room', 'book a meeting', 'schedule a meeting', 'calendar', 'pto', 'vacation', 'days off', 'annual leave', 'time off', 'payroll'], weak: [], outsideDocs: true },
   'general programming help': { strong: ['css', 'div', 'html', 'linked list', 'regex', 'regular expression', 'algorithm', 'leetcode', 'epoch'], weak: [], outsideDocs: true },
+  // The catalog is read from its YAML; changing an entry is a change to that file.
+  'editing catalog entries': { strong: ['add a tag', 'add the tag', 'add a tier', 'remove the tag', 'remove a tag', 'change the owner', 'change its owner', 'update the owner', 'update the description', 'edit the catalog', 'rename the'], weak: [] },
   'code review and pull requests': { strong: ['pr', 'prs', 'pull request', 'pull requests', 'merge request', 'merge requests', 'code review', 'diff', 'diffs', 'linting my code'], weak: [] },
   'documentation search': { strong: ['docs', 'documentation', 'runbook', 'readme'], weak: ['howto'] },
 }

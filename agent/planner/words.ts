@@ -102,7 +102,10 @@ const IDIOMS: Array<[RegExp, string]> = [
   [/\b(?:go(?:es)?|going|went|gone) (?:wrong|bad|sideways|pear[- ]shaped)\b/g, 'fail'],
   // "who do we report it to", "who do I raise a bug with": whom to contact. "route requests to" is a call.
   [/\b(?:report|raise|escalate|flag)\s+(?:it|this|that|them|(?:a|an|the)\s+(?:bug|issue|problem|incident)|bugs|issues|problems)\s+(?:to|with)\b/g, 'contact'],
-  [/\b(?:routes?|routing|forwards?|forwarding|proxies|proxy)\s+(?:requests?\s+|traffic\s+|calls\s+)?to\b/g, 'calls'],
+  // Not the end of a name: "scaling image-proxy to 5 replicas".
+  [/(?<!-)\b(?:routes?|routing|forwards?|forwarding|proxies|proxy)\s+(?:requests?\s+|traffic\s+|calls\s+)?to\b/g, 'calls'],
+  // "what is the product import bucket used for?" asks what it is for, not what it uses.
+  [/\bused for\b/g, 'for'],
   // "which services talk to X": who calls it ("what does X talk to" is handled above, by word order).
   [/\b(which|what)\s+(\w+\s+)?(?:talk|talks|speak|speaks|connect|connects)\s+to\b/g, '$1 $2call'],
   // "services that end up depending on themselves": a dependency cycle.
