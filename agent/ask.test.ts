@@ -203,6 +203,23 @@ describe('ask with the offline planner', () => {
     expect(edit.answer).toMatch(/can't help with editing catalog entries/)
   })
 
+  it('ends a conversation politely, says deploying is not its job, and reads lists, playbooks and searches asked for indirectly', async () => {
+    const names = async (question: string) => (await ask(platform, { question })).toolCalls.map((call) => call.name)
+    const bye = await ask(platform, { question: "thanks, that's all for now!" })
+    expect(bye.toolCalls).toEqual([])
+    expect(bye.answer).toMatch(/Glad to help/)
+    const deploy = await ask(platform, { question: 'deploy cart-service 4.2.0 to prod' })
+    expect(deploy.toolCalls).toEqual([])
+    expect(deploy.answer).toMatch(/can't help with deployments/)
+    // The history of deploys is still the timeline.
+    expect(await names('deploy history of pricing-service')).toEqual(['signals_timeline'])
+    expect(await names("I'm a product manager and want to see everyone who is registered in the portal. Is there a list of all the people?")).toEqual(['catalog_query'])
+    expect(await names('we need something that does address validation, does that already exist anywhere in the catalog?')).toEqual(['search'])
+    expect(await names('I\'m the PM for subscriptions. Did the subscription service have any outages this month that I should mention in the quarterly review?')).toEqual(['incidents_list'])
+    expect(await names('can the portal do anything to repair a broken service or is it read only?')).toEqual(['remediation_playbooks'])
+    expect(await names('do we have an operator playbook for the event bus or just the standard restart/scale/rollback ones?')).toEqual(['remediation_playbooks'])
+  })
+
   it('takes a name that begins like a request ("search-indexer") as a name', async () => {
     const result = await ask(platform, { question: 'search-indexer pods keep dying. what is causing it?' })
     expect(result.toolCalls).toEqual([{ name: 'rca_analyze', input: { ref: 'component:default/search-indexer' } }])

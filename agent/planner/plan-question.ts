@@ -262,6 +262,8 @@ export function planQuestion(question: string, context: PlannerContext): Plan {
   }
 
   const message = readPastes(trimmed, index, (line) => ASKING_START.test(line))
+  // "thanks, that's all for now!": the conversation ends; nothing to look up.
+  if (/^(?:(?:ok(?:ay)?|great|cool|perfect|thanks?(?: you| a lot| so much)?|thx|ty|cheers)[\s,!.]*)*(?:that(?:'?s| is) (?:all|it|everything)(?: for (?:now|today))?|(?:thanks?(?: you| a lot| so much)?|thx|ty|cheers)(?: for (?:the|your) help)?|nothing else|all good|no more questions)[\s!.]*$/i.test(trimmed)) return reply('Glad to help. Ask again any time.')
   if (/^(hi|hello|hey|help|what can you do|how do i use this|who are you)\b[\s!?.]*$/i.test(trimmed)) {
     return reply(`I answer questions about the software catalog by calling the platform's tools:\n${capabilities(tools)}`)
   }
@@ -362,6 +364,11 @@ export function planQuestion(question: string, context: PlannerContext): Plan {
     const topic = docsOfEntity ? undefined : asksToSearchLogs(part, tools) && !/\baudit\b/i.test(part) ? 'searching logs' : findsSomething && (HOW_TO_ANYWHERE.test(part) || DOCS_WORDS.test(part)) && tools.has('search') ? unsupportedTopic(outside, tools, { strongOnly: true, outsideDocsOnly: true }) : unsupportedTopic(outside, tools, { strongOnly: (top?.score ?? 0) >= 0.4 || findsSomething })
     if (topic) {
       firstProblem ??= reply(`I can't help with ${topic} yet: no tool in this portal covers it. I can answer:\n${capabilities(tools)}`)
+      continue
+    }
+    // "deploy cart-service 4.2.0 to prod": deploying is not an action this portal runs (a rollback is).
+    if (/^\s*(?:(?:please|pls|can you|could you|go ahead and)\s+)*(?:deploy|redeploy|ship|promote)\b(?!-)(?!\s+(?:history|log|logs|timeline|status|events?|records?|dates?|times?)\b)/i.test(part)) {
+      firstProblem ??= reply(`I can't help with deployments yet: no tool in this portal covers it. I can answer:\n${capabilities(tools)}`)
       continue
     }
     // "can u do rollbacks?", "what else can you do remediation-wise": what the portal can do, not a request to do it.
@@ -563,6 +570,8 @@ export function planQuestion(question: string, context: PlannerContext): Plan {
       lastRefs = [...refsOf(call.input), ...lastRefs]
       continue
     }
+    // "we need something that does address validation, does that exist?": the whole catalog unfiltered answers no search.
+    if (tool.name === 'catalog_query' && findsSomething && Object.values(filters).every((value) => value === undefined) && tools.has('search')) tool = tools.get('search')!
     const inputs: Array<Record<string, unknown>> = []
     if (tool.name === 'catalog_query') inputs.push(Object.fromEntries(Object.entries(filters).filter(([, value]) => value !== undefined)))
     // Search takes the words as they were asked; it ranks names, text and meaning itself.
@@ -694,7 +703,7 @@ const CAUSE_ASKED = /\b(?:rca|root[- ]?causes?|what went wrong|what(?:['’]s| i
 const KIND_FRAGMENT = new Set(['all', 'every', 'any', 'the', 'and', 'or', 'of', 'them', 'service', 'services', 'apis', 'api', 'databases', 'database', 'db', 'queues', 'queue', 'caches', 'cache', 'resources', 'components', 'systems', 'teams', 'please', 'pls', 'too', 'also', 'only', 'etc'])
 
 /** Asking what the portal can do ("what else can you do", "can you do rollbacks?", "are you able to scale things?"). */
-const CAPABILITY = /\bwhat (?:else |other \w+ |kinds? of \w+ |sorts? of \w+ )?(?:can|could) (?:you|u|the portal|the bot|the assistant|this(?: thing)?|it) (?:\w+ )?(?:do|help with|handle|run|fix|repair)\b|^\s*(?:(?:so|and|also)\s+)?(?:can|could) (?:you|u|the portal) (?:do|perform|handle|run) (?:any\s+)?(?:restarts|rollbacks|reboots|scal\w+|remediations?|fixes|actions|playbooks|things)\b|\b(?:are|r) (?:you|u) able to (?:do|run) (?:restarts|rollbacks|remediations?|fixes|actions)\b/i
+const CAPABILITY = /\b(?:can|could) (?:you|u|the portal|the bot|it) do anything (?:to|about)\b|\bwhat (?:else |other \w+ |kinds? of \w+ |sorts? of \w+ )?(?:can|could) (?:you|u|the portal|the bot|the assistant|this(?: thing)?|it) (?:\w+ )?(?:do|help with|handle|run|fix|repair)\b|^\s*(?:(?:so|and|also)\s+)?(?:can|could) (?:you|u|the portal) (?:do|perform|handle|run) (?:any\s+)?(?:restarts|rollbacks|reboots|scal\w+|remediations?|fixes|actions|playbooks|things)\b|\b(?:are|r) (?:you|u) able to (?:do|run) (?:restarts|rollbacks|remediations?|fixes|actions)\b/i
 
 /** Asking what a whole is made of: its members, contents or parts (not what it is "part of"). */
 const CONTENTS = /\b(?:members?|contents?|parts|pieces|components|constituents|made (?:up )?of|consists? of|comprises?|what(?:['’]?s| is| are) (?:in|inside)|inside)\b/i
@@ -713,7 +722,7 @@ const WHO_APPROVED = /\bwho\b[^?]*\b(?:approved|said yes|signed off|okayed|ok'?d
 /** Undoing what a request did. */
 const UNDO_WORDS = /\b(?:undo|revert|reverse|roll\s*(?:it\s+|that\s+|this\s+)?back|rollback|put\b[^?.]*\bback)\b/i
 /** Words of the future: a prediction is asked in them ("likely to fail", "gonna turn into an outage", "at risk"). */
-const FUTURE = /\b(?:predict\w*|forecast\w*|risk\w*|likel(?:y|ihood)|chances?|odds|soon|upcoming|coming|next|will|gonna|going to|about to|tonight|tomorrow)\b/i
+const FUTURE = /\b(?:predict\w*|forecast\w*|risk\w*|trend\w*|heading|towards|likel(?:y|ihood)|chances?|odds|soon|upcoming|coming|next|will|gonna|going to|about to|tonight|tomorrow)\b/i
 /** Asking for a prediction outright. */
 const PREDICTION_ASKED = /\b(?:predict\w*|forecast\w*|at risk|risky|worried about)\b|\b(?:chances?|odds|likel(?:y|ihood))\b[^?]*\b(?:go(?:es)? down|fail\w*|outage|incidents?|break\w*)\b|\bgonna\s+(?:turn into|cause|become)\b/i
 const ANOMALY_WORDS = /\b(?:anomal\w*|unusual|abnormal\w*|outliers?|odd|weird|strange)\b/i
@@ -737,9 +746,10 @@ function spelledOutTool(text: string, { asked, message, mentions, actionInContex
   if ((ACTION_NAMED.test(text) || actionInContext) && ((RESULT_ASKED.test(text) && /^\s*(?:and\s+)?(?:did|has|have|is|was|were)\b/i.test(asked ?? text)) || OUTCOME_ASKED.test(text))) return 'remediation_status'
   // "which automated remediation actions exist and how each is undone": the playbooks.
   if (/\b(?:which|what)\s+(?:\w+\s+){0,3}?(?:actions|remediations|playbooks|fixes)\s+(?:exist|are there|are available|(?:can|could) (?:you|it|the portal) (?:run|do))\b/i.test(text)) return 'remediation_playbooks'
-  if (mentions > 0) return undefined
   // "is there a playbook for flushing a cache, or only restart/scale/rollback?": the playbooks there are, by name.
-  if (/\bplaybooks\b/i.test(text) || (/\bplaybook\b/i.test(text) && (text.match(/\b(?:restarts?|scal(?:e|ing)|rollbacks?|roll back)\b/gi) ?? []).length >= 2)) return 'remediation_playbooks'
+  if (/\bplaybooks?\b/i.test(text) && (text.match(/\b(?:restarts?|scal(?:e|ing)|rollbacks?|roll back)\b/gi) ?? []).length >= 2) return 'remediation_playbooks'
+  if (mentions > 0) return undefined
+  if (/\bplaybooks\b/i.test(text)) return 'remediation_playbooks'
   if (WHAT_RAN.test(text)) return 'audit_log'
   return undefined
 }
@@ -749,7 +759,7 @@ function spelledOutTool(text: string, { asked, message, mentions, actionInContex
  * deploy history is a timeline, and incidents asked about outright are the incident list.
  */
 function refineSignalsTool(chosen: string, text: string, aboutOne: boolean): string | undefined {
-  if (chosen === 'incidents_predict' && !FUTURE.test(text)) return /\bincidents?\b/i.test(text) ? 'incidents_list' : undefined
+  if (chosen === 'incidents_predict' && !FUTURE.test(text)) return /\b(?:incidents?|outages?)\b/i.test(text) ? 'incidents_list' : undefined
   if ((chosen === 'signals_timeline' || (chosen === 'incidents_list' && !/\bincidents?\b/i.test(text))) && ANOMALY_WORDS.test(text) && !DEPLOY_HISTORY.test(text)) return 'anomalies_list'
   if (aboutOne && DEPLOY_HISTORY.test(text) && ['incidents_list', 'catalog_get_entity', 'anomalies_list', 'audit_log'].includes(chosen)) return 'signals_timeline'
   if ((chosen === 'docs_get' || chosen === 'catalog_get_entity') && /\bincidents\b/i.test(text) && !DOCS_WORDS.test(text)) return 'incidents_list'
@@ -779,7 +789,7 @@ const HOW_TO = /^\s*(?:and\s+)?(?:how\s+(?:do|can|should|would)\s+(?:i|we|you|on
 /** Asking where something is or whether it exists, at the start of the question or after a bit of context ("got a 429, where are the rate limit docs?"). */
 const AFTER_CONTEXT = '(?:^|[,;:]\\s*|\\s[-–—]\\s+)'
 const HOW_TO_ANYWHERE = new RegExp(`${AFTER_CONTEXT}(?:how\\s+(?:do|can|should|would)\\s+(?:i|we|you|one)\\b|how\\s+to\\b|what(?:'s| is) the (?:process|procedure|way) (?:to|for)\\b)`, 'i')
-const DISCOVERY = /(?:^(?:and\s+|also\s+)?|[,;:]\s*|\s[-–—]\s+)(?:where\b|is there\b(?!\s+(?:a|an|any)\s+(?:\w+\s+)?(?:team|owner|owning|owners|someone|somebody|person|contact|group|squad)\b)|(?:does|do) (?:one|anything|something|any|such a thing|it|that)(?: like (?:that|this|it))? exist\b|(?:is|are) (?:there )?any \w+ (?:available|around)\b|are there (?:any\s+)?(?:docs|documentation|guides?|runbooks?|services?|librar(?:y|ies)|tools?)\b|do we have (?:a|an|any|anything|something)\b|(?:anything|something)(?:\s+\w+){0,3}?\s+(?:about|on|for|that)\b|any (?:docs|documentation|guides?|runbooks?|info|information|how-?tos?)\b|(?:i'?m\s+)?looking for\b|i need (?:the |a |some )?(?:docs?|documentation|guide|runbook|service)\b|(?:search|docs?)\s*:|find me\b|\bcan'?t (?:find|locate)\b|(?:what|which)\s+(?:\w+\s+)?(?:do|should|can|would)\s+(?:i|we)\s+use\b|(?:what|which)\s+(?:\w+\s+){0,4}?(?:handles|takes care of|deals with|is in charge of|manages|is used for)\b|who\s+(?:knows|is (?:an |the )?expert|understands|has experience)\b|(?:has|have|did)\s+(?:anyone|anybody|someone|somebody)\s+(?:written|documented|put together)\b|which\s+(?:of\s+(?:our|the)\s+(?:services|components|apps)\s+(?:does|do)|(?:thing|things|one)\s+(?:actually\s+|really\s+)?(?:does|do)|(?:thing|things|one|service|services|component|components|app)\s+(?:actually\s+|really\s+)?(?:sends|handles|stores|keeps|processes))\b)|\b(?:documented|written (?:down|up))\s+(?:somewhere|anywhere)\b|\bwhat(?:['’]s| is| are)?\s+(?:the\s+|that\s+|this\s+)?(?:\w+\s+)?called\b/i
+const DISCOVERY = /(?:^(?:and\s+|also\s+)?|[,;:]\s*|\s[-–—]\s+)(?:where\b|is there\b(?!\s+(?:a|an|any)\s+(?:\w+\s+)?(?:team|owner|owning|owners|someone|somebody|person|contact|group|squad|list)\b)|(?:does|do) (?:one|anything|something|any|such a thing|it|that)(?: like (?:that|this|it))? (?:already |actually |even )?exist\b|(?:is|are) (?:there )?any \w+ (?:available|around)\b|are there (?:any\s+)?(?:docs|documentation|guides?|runbooks?|services?|librar(?:y|ies)|tools?)\b|do we have (?:a|an|any|anything|something)\b|(?:anything|something)(?:\s+\w+){0,3}?\s+(?:about|on|for|that)\b|any (?:docs|documentation|guides?|runbooks?|info|information|how-?tos?)\b|(?:i'?m\s+)?looking for\b|i need (?:the |a |some )?(?:docs?|documentation|guide|runbook|service)\b|(?:search|docs?)\s*:|find me\b|\bcan'?t (?:find|locate)\b|(?:what|which)\s+(?:\w+\s+)?(?:do|should|can|would)\s+(?:i|we)\s+use\b|(?:what|which)\s+(?:\w+\s+){0,4}?(?:handles|takes care of|deals with|is in charge of|manages|is used for)\b|who\s+(?:knows|is (?:an |the )?expert|understands|has experience)\b|(?:has|have|did)\s+(?:anyone|anybody|someone|somebody)\s+(?:written|documented|put together)\b|which\s+(?:of\s+(?:our|the)\s+(?:services|components|apps)\s+(?:does|do)|(?:thing|things|one)\s+(?:actually\s+|really\s+)?(?:does|do)|(?:thing|things|one|service|services|component|components|app)\s+(?:actually\s+|really\s+)?(?:sends|handles|stores|keeps|processes))\b)|\b(?:documented|written (?:down|up))\s+(?:somewhere|anywhere)\b|\bwhat(?:['’]s| is| are)?\s+(?:the\s+|that\s+|this\s+)?(?:\w+\s+)?called\b/i
 /** What a thing is for ("a library for feature toggles", "a service that sends SMS"), beyond its kind. */
 /** "Something in our stack sends the shipping emails": a thing described, not named. */
 const SOMETHING_UNNAMED = /^\s*(?:something|some (?:service|thing|component|job)|one of our \w+)\b/i
@@ -789,7 +799,7 @@ const PURPOSE = /\b(?:that|which|for|about)\s+(?!the\b|all\b|every\b)\w+/i
 /** The remediation tools, and the audit log of their approvals. */
 const REMEDIATION_TOOLS = new Set(['remediation_request', 'remediation_plan', 'remediation_undo', 'remediation_status', 'audit_log'])
 /** Words of remediations, their approvals and their record. */
-const REMEDIATION_WORDS = /\b(?:restart\w*|reboot\w*|bounc\w*|scal\w*|roll\w*|revert\w*|undo\w*|reverse|remediat\w*|requests?|approv\w*|apr_\w+|playbooks?|fix\w*|actions?|runs?|ran|denied|rejected|declined|signed off|audit\w*|decisions?|decided|kicked off|triggered|replicas?|pods?|instances?|capacity|deploy\w*|release)\b/i
+const REMEDIATION_WORDS = /\b(?:repair\w*|restart\w*|reboot\w*|bounc\w*|scal\w*|roll\w*|revert\w*|undo\w*|reverse|remediat\w*|requests?|approv\w*|apr_\w+|playbooks?|fix\w*|actions?|runs?|ran|denied|rejected|declined|signed off|audit\w*|decisions?|decided|kicked off|triggered|replicas?|pods?|instances?|capacity|deploy\w*|release)\b/i
 /** Who decided or ran an action: the audit log. */
 const WHO_DECIDED = /\bwho(?:m|'s)?\b[^?]*\b(?:approved|signed off|ran|run|denied|rejected|decided|triggered|requested|kicked off)\b|\bby whom\b/i
 /** How an action is getting on. */

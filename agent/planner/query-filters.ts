@@ -69,7 +69,7 @@ export function queryFilters(text: string, original: string, mentions: Mention[]
 /** A quoted term: the quote opens after a space or the start and closes before a space, punctuation or the end. */
 export const QUOTED = /(?:^|\s)["'‘“]([^"'’”]{2,40})["'’”](?=$|[\s?.!,])/
 // "how risky is it looking for the next few hours": looking ahead, not looking for text.
-export const TEXT_SEARCH = /\b(?:matching|containing|mentioning|mentions?|search(?: the catalog)? for|look(?:ing)? for(?!\s+(?:the\s+)?(?:next|coming|rest of|whatever|what|anything|something|cause|reason|culprit)\b))\s+([a-z0-9][a-z0-9 -]{1,40}?)\s*[?.!]*$/
+export const TEXT_SEARCH = /\b(?:matching|containing|mentioning|mentions?(?!\s+(?:in|on|at|to|it|that|this|them)\b)|search(?: the catalog)? for|look(?:ing)? for(?!\s+(?:the\s+)?(?:next|coming|rest of|whatever|what|anything|something|cause|reason|culprit)\b))\s+([a-z0-9][a-z0-9 -]{1,40}?)\s*[?.!]*$/
 
 /** Whether a question asks for a list narrowed by attributes (lifecycle, tag, a resource or component type). */
 export function hasAttributeFilter(filters: Record<string, unknown>): boolean {
