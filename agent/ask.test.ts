@@ -220,6 +220,14 @@ describe('ask with the offline planner', () => {
     expect(await names('do we have an operator playbook for the event bus or just the standard restart/scale/rollback ones?')).toEqual(['remediation_playbooks'])
   })
 
+  it('keeps a clause that names nothing on the one thing the message is about, unless it widens', async () => {
+    const calls = async (question: string) => (await ask(platform, { question })).toolCalls
+    expect((await calls('pricing-service p99 through the roof since 10:40 - what changed on it and are there open incidents?'))[1]).toEqual({ name: 'incidents_list', input: { entity: 'component:default/pricing-service', status: 'open' } })
+    expect((await calls('who owns pricing-service? and any open incidents anywhere?'))[1]).toEqual({ name: 'incidents_list', input: { status: 'open' } })
+    expect((await calls('incidents on shipping-service yesterday?')).map((call) => call.name)).toEqual(['incidents_list'])
+    expect((await calls('can u roll things back or only restart?')).map((call) => call.name)).toEqual(['remediation_playbooks'])
+  })
+
   it('takes a name that begins like a request ("search-indexer") as a name', async () => {
     const result = await ask(platform, { question: 'search-indexer pods keep dying. what is causing it?' })
     expect(result.toolCalls).toEqual([{ name: 'rca_analyze', input: { ref: 'component:default/search-indexer' } }])

@@ -578,7 +578,11 @@ export function planQuestion(question: string, context: PlannerContext): Plan {
     else if (tool.name === 'search') inputs.push({ query: searchQuery(part) })
     else if (isSignalsTool(tool.name) && (ENTITY_SLOTS[tool.name]!.length === 0 || (tool.name === 'rca_analyze' && (INCIDENT_ID.test(part) || incidentOfContext)))) {
       // Incidents, anomalies and risk need no entity; an RCA of a named incident needs none either.
-      const subject = tokens.some((token) => PRONOUNS.has(token)) ? inView.find((ref) => /^(component|resource|api):/.test(ref)) : undefined
+      // "pricing-service p99 through the roof - what changed on it and are there open incidents?": the one thing this
+      // message is about, when the clause names nothing and does not widen ("anywhere", "overall").
+      const calledAbout = [...new Set(calls.flatMap((call) => refsOf(call.input)))]
+      const messageSubject = mentions.length === 0 && calledAbout.length === 1 && /^(component|resource|api):/.test(calledAbout[0]!) && !/\b(?:anywhere|overall|at all|in general|across|everywhere|else|other|platform|org)\b/i.test(part) ? calledAbout[0] : undefined
+      const subject = tokens.some((token) => PRONOUNS.has(token)) ? inView.find((ref) => /^(component|resource|api):/.test(ref)) : messageSubject
       // "Joined the inc-8-3 bridge late. What happened and what was the root cause?": the incident of the context.
       const aboutIncident = (tool.name === 'incident_get' || tool.name === 'rca_analyze') && incidentOfContext
       const input = signalArguments(tool.name, { text: aboutIncident ? `${part} ${incident}` : part, tokens, mentions, index, now, subject })
@@ -744,8 +748,9 @@ function spelledOutTool(text: string, { asked, message, mentions, actionInContex
   if (WHO_APPROVED.test(text)) return 'audit_log'
   if (ACTION_FIRST.test(text)) return undefined
   if ((ACTION_NAMED.test(text) || actionInContext) && ((RESULT_ASKED.test(text) && /^\s*(?:and\s+)?(?:did|has|have|is|was|were)\b/i.test(asked ?? text)) || OUTCOME_ASKED.test(text))) return 'remediation_status'
-  // "which automated remediation actions exist and how each is undone": the playbooks.
-  if (/\b(?:which|what)\s+(?:\w+\s+){0,3}?(?:actions|remediations|playbooks|fixes)\s+(?:exist|are there|are available|(?:can|could) (?:you|it|the portal) (?:run|do))\b/i.test(text)) return 'remediation_playbooks'
+  // "which automated remediation actions exist and how each is undone", "can u roll things back or only restart?": the playbooks.
+  if (/^\s*(?:can|could)\s+(?:you|u|the portal|it)\b/i.test(text) && /\bor\b/i.test(text) && (text.match(/\b(?:restarts?|scal(?:e|ing)|rollbacks?|roll\s+(?:\w+\s+)?back)\b/gi) ?? []).length >= 2) return 'remediation_playbooks'
+  if (/\b(?:which|what)\s+(?:\w+\s+){0,3}?(?:actions|remediations|playbooks|fixes|options)\s+(?:exist|are there|are available|(?:can|could) (?:you|it|the portal) (?:run|do))\b/i.test(text)) return 'remediation_playbooks'
   // "is there a playbook for flushing a cache, or only restart/scale/rollback?": the playbooks there are, by name.
   if (/\bplaybooks?\b/i.test(text) && (text.match(/\b(?:restarts?|scal(?:e|ing)|rollbacks?|roll back)\b/gi) ?? []).length >= 2) return 'remediation_playbooks'
   if (mentions > 0) return undefined
@@ -760,6 +765,8 @@ function spelledOutTool(text: string, { asked, message, mentions, actionInContex
  */
 function refineSignalsTool(chosen: string, text: string, aboutOne: boolean): string | undefined {
   if (chosen === 'incidents_predict' && !FUTURE.test(text)) return /\b(?:incidents?|outages?)\b/i.test(text) ? 'incidents_list' : undefined
+  // "incidents on shipping-service yesterday?": incidents asked for by name.
+  if (chosen === 'signals_timeline' && /^\s*(?:any\s+)?incidents?\b/i.test(text)) return 'incidents_list'
   if ((chosen === 'signals_timeline' || (chosen === 'incidents_list' && !/\bincidents?\b/i.test(text))) && ANOMALY_WORDS.test(text) && !DEPLOY_HISTORY.test(text)) return 'anomalies_list'
   if (aboutOne && DEPLOY_HISTORY.test(text) && ['incidents_list', 'catalog_get_entity', 'anomalies_list', 'audit_log'].includes(chosen)) return 'signals_timeline'
   if ((chosen === 'docs_get' || chosen === 'catalog_get_entity') && /\bincidents\b/i.test(text) && !DOCS_WORDS.test(text)) return 'incidents_list'
