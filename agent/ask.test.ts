@@ -228,6 +228,15 @@ describe('ask with the offline planner', () => {
     expect((await calls('can u roll things back or only restart?')).map((call) => call.name)).toEqual(['remediation_playbooks'])
   })
 
+  it('asks the same about the database or cache next to the thing asked about, and resolves ordinals over incidents', async () => {
+    const owners = [{ role: 'user' as const, text: 'who owns order-service' }, { role: 'assistant' as const, text: 'order-service (component:default/order-service) is owned by team-checkout (group:default/team-checkout).' }]
+    expect((await ask(platform, { question: 'and the db?', thread: owners })).toolCalls).toEqual([{ name: 'catalog_who_owns', input: { ref: 'resource:default/orders-db' } }])
+    const incidents = [{ role: 'user' as const, text: 'any open incidents?' }, { role: 'assistant' as const, text: 'Two are open: inc-12-1 on shipping-service (component:default/shipping-service), and inc-12-2 on tracking-cache (resource:default/tracking-cache).' }]
+    expect((await ask(platform, { question: 'why did the second one happen', thread: incidents })).toolCalls).toEqual([{ name: 'rca_analyze', input: { incidentId: 'inc-12-2' } }])
+    const crashing = [{ role: 'user' as const, text: 'which search services are crashlooping' }, { role: 'assistant' as const, text: 'Two: search-service (component:default/search-service) and autocomplete-service (component:default/autocomplete-service).' }]
+    expect((await ask(platform, { question: 'ok pls restart those two', thread: crashing })).toolCalls.map((call) => call.input.entity)).toEqual(['component:default/search-service', 'component:default/autocomplete-service'])
+  })
+
   it('takes a name that begins like a request ("search-indexer") as a name', async () => {
     const result = await ask(platform, { question: 'search-indexer pods keep dying. what is causing it?' })
     expect(result.toolCalls).toEqual([{ name: 'rca_analyze', input: { ref: 'component:default/search-indexer' } }])

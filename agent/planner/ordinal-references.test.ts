@@ -17,6 +17,19 @@ describe('ordinal references to a previous answer', () => {
     expect(resolveOrdinals('what does the 3rd result depend on', prose)).toBe('what does api:default/search-api depend on')
   })
 
+  it('reads a bare ordinal, the middle one, both of them, and ordinals over a list of incidents', () => {
+    expect(resolveOrdinals('timeline for the third pls', prose)).toBe('timeline for api:default/search-api pls')
+    expect(resolveOrdinals('what else uses the one in the middle', prose)).toBe('what else uses api:default/email-api')
+    expect(resolveOrdinals('ok pls restart those two', list)).toBe('ok pls restart api:default/legacy-cart-rest-api and api:default/sms-api')
+    const incidents = 'Two are open: inc-12-1 on shipping-service (component:default/shipping-service), and inc-12-2 on tracking-cache (resource:default/tracking-cache).'
+    expect(resolveOrdinals('details on the first one', incidents)).toBe('details on inc-12-1')
+    expect(resolveOrdinals('why did the second one happen', incidents)).toBe('why did inc-12-2 happen')
+    // A kind said picks from the entities, not the incidents.
+    expect(resolveOrdinals('who owns the second service', incidents)).toBe('who owns resource:default/tracking-cache')
+    // "both" in a sentence that says something of both is left alone.
+    expect(resolveOrdinals('both are slow', list)).toBe('both are slow')
+  })
+
   it('leaves the question alone without a list, or past its end', () => {
     expect(resolveOrdinals('who owns the second one?', undefined)).toBe('who owns the second one?')
     expect(resolveOrdinals('who owns the fifth one?', list)).toBe('who owns the fifth one?')

@@ -385,6 +385,17 @@ export function planQuestion(question: string, context: PlannerContext): Plan {
     const quotedInStatement = mentions.length > 0 && part.split(/,\s+/).some((piece) => QUOTED.test(piece) && DECLARATIVE.test(piece))
     const quoted = (QUOTED.test(part) && !quotedInStatement) || TEXT_SEARCH.test(part.toLowerCase())
 
+    // "who owns order-service?" … "and the db?": the same question about that service's database.
+    const sibling = previousCall && mentions.length === 0 ? KIND_FOLLOW_UP.exec(part)?.[1]?.toLowerCase() : undefined
+    const subjectKey = sibling ? Object.keys(previousCall!.input).find((key) => /^(component|resource|api):/.test(String(previousCall!.input[key]))) : undefined
+    const siblingRef = sibling && subjectKey ? relatedOfKind(index, String(previousCall!.input[subjectKey]), sibling) : undefined
+    if (siblingRef && subjectKey) {
+      const call = { toolName: previousCall!.toolName, input: { ...previousCall!.input, [subjectKey]: siblingRef } }
+      addCall(calls, call)
+      previousCall = call
+      lastRefs = [siblingRef, ...lastRefs]
+      continue
+    }
     // "ok go ahead and do it" after a dry run: the planned action, asked for (it still waits for approval).
     if (previousCall?.toolName === 'remediation_plan' && GO_AHEAD.test(part) && tools.has('remediation_request')) {
       addCall(calls, { toolName: 'remediation_request', input: { ...previousCall.input } })
@@ -973,9 +984,25 @@ const KIND_NOUNS = new Set(['team', 'squad', 'folks', 'people', 'service', 'svc'
 /** The kinds a word for a sort of thing means: "that cache" is a resource, "this team" a group. */
 const KIND_OF_NOUN: Record<string, string> = { db: 'resource', database: 'resource', cache: 'resource', queue: 'resource', bucket: 'resource', topic: 'resource', resource: 'resource', service: 'component', svc: 'component', app: 'component', website: 'component', library: 'component', component: 'component', api: 'api', team: 'group', squad: 'group', system: 'system', domain: 'domain' }
 
-/** The entities in view, those of the kind a demonstrative names first ("what else relies on that db?"). */
+/** "and the db?", "what about its cache": the same question about a thing of that kind next to the one asked about. */
+const KIND_FOLLOW_UP = /^\s*(?:and|what about|how about|same for)\s+(?:the|its|their)\s+(db|database|cache|queue|bucket|topic)(?:\s+one)?\s*$/i
+const TYPE_OF_NOUN: Record<string, string> = { db: 'database', database: 'database', cache: 'cache', queue: 'queue', bucket: 'bucket', topic: 'topic' }
+
+/** The one entity of a kind (a database, a cache) that a subject uses, or failing that, that shares its name's stem. */
+function relatedOfKind(index: CatalogIndex, subject: string, noun: string): string | undefined {
+  const kind = KIND_OF_NOUN[noun]
+  const type = TYPE_OF_NOUN[noun]
+  const fits = (ref: string) => ref.startsWith(`${kind}:`) && (!type || (index.get(ref)?.spec as { type?: string } | undefined)?.type === type)
+  const used = [...new Set(index.relationsOf(subject).map((relation) => relation.targetRef).filter(fits))]
+  if (used.length === 1) return used[0]
+  const stem = subject.slice(subject.lastIndexOf('/') + 1).split('-')[0]!
+  const named = [...index.refsOfKind(kind!)].filter((ref) => fits(ref) && new RegExp(`^${stem}s?-`).test(ref.slice(ref.lastIndexOf('/') + 1)))
+  return named.length === 1 ? named[0] : undefined
+}
+
+/** The entities in view, those of the kind a demonstrative names first ("what else relies on that db?", "is the cache one ok?"). */
 function referredFirst(part: string, refs: string[]): string[] {
-  const noun = /\b(?:that|this|the same|said)\s+([a-z]+)\b/i.exec(part)?.[1]?.toLowerCase()
+  const noun = (/\b(?:that|this|the same|said)\s+([a-z]+)\b/i.exec(part) ?? /\bthe\s+([a-z]+)\s+one\b/i.exec(part))?.[1]?.toLowerCase()
   const kind = noun ? KIND_OF_NOUN[noun] : undefined
   if (!kind) return refs
   return [...refs.filter((ref) => ref.startsWith(`${kind}:`)), ...refs.filter((ref) => !ref.startsWith(`${kind}:`))]
@@ -985,7 +1012,7 @@ function demonstrativesAsPronouns(tokens: string[]): string[] {
   // "who owns that?": a demonstrative that ends the question stands for what was just said.
   // "what does that depend on?": a demonstrative after an auxiliary is the subject, as "it" would be.
   const afterAuxiliary = (position: number) => ['does', 'do', 'did', 'is', 'was', 'will', 'would', 'can', 'could', 'has'].includes(tokens[position - 1] ?? '')
-  return tokens.map((token, position) => ((KIND_NOUNS.has(token) && ['that', 'this', 'same'].includes(tokens[position - 1] ?? '')) || (['that', 'this'].includes(token) && position > 0 && (position === tokens.length - 1 || afterAuxiliary(position))) ? 'it' : token))
+  return tokens.map((token, position) => ((KIND_NOUNS.has(token) && (['that', 'this', 'same'].includes(tokens[position - 1] ?? '') || (tokens[position - 1] === 'the' && tokens[position + 1] === 'one'))) || (['that', 'this'].includes(token) && position > 0 && (position === tokens.length - 1 || afterAuxiliary(position))) ? 'it' : token))
 }
 
 /** "the payments team", "payments-db database": the kind word belongs to the name, not to the intent. */
