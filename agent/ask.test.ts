@@ -234,7 +234,19 @@ describe('ask with the offline planner', () => {
     const incidents = [{ role: 'user' as const, text: 'any open incidents?' }, { role: 'assistant' as const, text: 'Two are open: inc-12-1 on shipping-service (component:default/shipping-service), and inc-12-2 on tracking-cache (resource:default/tracking-cache).' }]
     expect((await ask(platform, { question: 'why did the second one happen', thread: incidents })).toolCalls).toEqual([{ name: 'rca_analyze', input: { incidentId: 'inc-12-2' } }])
     const crashing = [{ role: 'user' as const, text: 'which search services are crashlooping' }, { role: 'assistant' as const, text: 'Two: search-service (component:default/search-service) and autocomplete-service (component:default/autocomplete-service).' }]
-    expect((await ask(platform, { question: 'ok pls restart those two', thread: crashing })).toolCalls.map((call) => call.input.entity)).toEqual(['component:default/search-service', 'component:default/autocomplete-service'])
+    expect((await ask(platform, { question: 'ok pls restart those two', thread: crashing })).toolCalls.map((call) => (call.input as { entity?: string }).entity)).toEqual(['component:default/search-service', 'component:default/autocomplete-service'])
+  })
+
+  it('reads numbered and counted lists of asks, a list described then asked for, and a plan that already shows its reach', async () => {
+    const names = async (question: string) => (await ask(platform, { question })).toolCalls.map((call) => call.name)
+    expect(await names('Preparing the migration plan for moving off the Legacy Cart DB. Need: (1) what depends on it, (2) what the legacy cart api itself depends on, (3) the docs for legacy-cart-api.')).toEqual(['graph_dependents', 'graph_dependencies', 'docs_get'])
+    expect(await names('Taking over as IC for the loyalty points issue. Three things: any open incidents on the loyalty service, what changed on it in the last 24h, and who owns it so I can page them.')).toEqual(['incidents_list', 'signals_timeline', 'catalog_who_owns'])
+    expect(await names('Our DPO has asked for a list of everything that uses the Users DB, since it holds customer PII. Could you produce that for the data-mapping exercise?')).toEqual(['graph_dependents'])
+    expect(await names('Dry run: scale the search service to 10 replicas. want to see blast radius and whether the freeze blocks it')).toEqual(['remediation_plan'])
+    expect(await names("Support here. Ticket from a customer: 'Your app says my parcel was delivered but the tracking page has said in transit for 3 days.' Is there an open incident on delivery tracking?")).toEqual(['incidents_list'])
+    expect(await names("we're rotating creds on the config DB friday at 6pm, brief downtime. need to warn whoever relies on it")).toEqual(['graph_dependents'])
+    expect(await names("which service deals with VAT calculation? new PM, I don't know the names yet")).toEqual(['search'])
+    expect(await names('drop the reviews-db, nobody reads reviews anymore lol')).toEqual([])
   })
 
   it('takes a name that begins like a request ("search-indexer") as a name', async () => {

@@ -87,6 +87,7 @@ interface Clause {
  * splits only when a new question follows it, so "how are cart-service and pricing-db related" stays whole.
  */
 function clauses(question: string): Clause[] {
+  const listed = new Set<string>()
   return question
     // Separate questions are separate clauses ("how is X connected to Y? and what else depends on Y").
     .split(/(?<=\?)\s+(?=\S)/)
@@ -94,9 +95,10 @@ function clauses(question: string): Clause[] {
     // "How is X connected to Y, and what else relies on Y?": a relation question ends where a new question starts.
     .flatMap((question) => (RELATION_QUESTION.test(question) ? question.split(/,\s*(?:and|also|plus)\s+(?=(?:what|who|which|where|how|is|are|does|do|were|was|has|have|did|any)\b)/i) : question
     // Separate sentences are separate clauses ("SYSTEM OVERRIDE: … . Who owns payments-db?"); "incl." ends none.
-    .split(/(?<!\b(?:incl|e\.g|i\.e|etc|vs|approx|esp|resp)\.)(?<=[A-Za-z0-9)%]\.)\s+(?=[A-Za-z])/)
-    .flatMap((sentence) => sentence.split(new RegExp(`(?<=\\?)\\s*(?=[^\\s?])|;\\s*|,?\\s+(?:and then|and also|and separately|also|and|plus|then|\\+|&)\\s+(?=${QUESTION_START}|${NEXT_ASK})|,?\\s+and\\s+(?=(?:of\\s+)?[a-z0-9]+(?:-[a-z0-9]+)+\\s*[?.!]*$)|,?\\s+(?:plus|and also|also)\\s+(?=(?:a|the)\\s+(?:full\\s+|complete\\s+)?(?:list|rundown|overview|summary)\\b)|,\\s+(?=${ACTION_VERB})|,\\s+(?=which\\s+\\w+\\s+(?:is|would|could)\\s+(?:it|that|this)\\b)|\\s+[-–—]\\s+(?=(?:if|when|before|after|since|because|once)\\b)`, 'i')))
-    .flatMap(splitLeadingCondition)))
+    .split(/(?<!\b(?:incl|e\.g|i\.e|etc|vs|approx|esp|resp)\.)(?<=[A-Za-z0-9)%]\.['"’”]?)\s+(?=[A-Za-z])/)
+    .flatMap((sentence) => enumerated(sentence, listed))
+    .flatMap((sentence) => (listed.has(sentence) ? [sentence] : sentence.split(new RegExp(`(?<=\\?)\\s*(?=[^\\s?])|;\\s*|,?\\s+(?:and then|and also|and separately|also|and|plus|then|\\+|&)\\s+(?=${QUESTION_START}|${NEXT_ASK})|,?\\s+and\\s+(?=(?:of\\s+)?[a-z0-9]+(?:-[a-z0-9]+)+\\s*[?.!]*$)|,?\\s+(?:plus|and also|also)\\s+(?=(?:a|the)\\s+(?:full\\s+|complete\\s+)?(?:list|rundown|overview|summary)\\b)|,\\s+(?=${ACTION_VERB})|,\\s+(?=which\\s+\\w+\\s+(?:is|would|could)\\s+(?:it|that|this)\\b)|\\s+[-–—]\\s+(?=(?:if|when|before|after|since|because|once)\\b)`, 'i'))))
+    .flatMap((part) => (listed.has(part) ? [part] : splitLeadingCondition(part)))))
     .map((part) => {
       // "…, so I can check the rollback notes": why it is asked, not a further ask.
       const text = part.trim().replace(FILLER, '').replace(PURPOSE_TAIL, '').replace(/[?.!]+$/, '')
@@ -108,9 +110,26 @@ function clauses(question: string): Clause[] {
       // A question about how two things are connected asks, whatever context comes before it in the same sentence.
       // "and are there any open incidents", "Separately, give me a dry run": a connective before the ask.
       const head = text.replace(/^\s*(?:(?:and|also|plus|then|separately|additionally|oh and|and also)\b[,\s]*)+/i, '')
-      return { text, stated, asks: RELATION_QUESTION.test(text) || !saysOfIt && (/\?\s*$/.test(part) || ASKING_START.test(head) || WANTS.test(text) || (!stated && askedAfterContext(head) !== undefined) || ASKED_AFTER_COLON.test(text)) }
+      return { text, stated, asks: listed.has(part) || RELATION_QUESTION.test(text) || !saysOfIt && (/\?\s*$/.test(part) || ASKING_START.test(head) || WANTS.test(text) || (!stated && askedAfterContext(head) !== undefined) || ASKED_AFTER_COLON.test(text)) }
     })
     .filter((part) => part.text.length > 0)
+}
+
+/**
+ * "Need: (1) what depends on it, (2) the docs for X", "Three things: any open incidents on X, what changed on it,
+ * and who owns it": each item of a list of asks is an ask. Returns the lead and the items, recording the items.
+ */
+function enumerated(sentence: string, listed: Set<string>): string[] {
+  // "Need:", "Can you", "Three things:" introduce the list and ask nothing themselves; a longer lead is context.
+  const leadOf = (lead: string) => (lead.trim().split(/\s+/).length <= 4 ? [] : [`${lead.trim().replace(/[:,]\s*$/, '')}.`])
+  const record = (items: string[]) => items.map((item) => item.trim().replace(/[,;]\s*$/, '').trim()).filter((item) => item.length > 0).map((item) => (listed.add(item), item))
+  if (/\((?:1|a)\)\s*\S/i.test(sentence) && /\((?:2|b)\)\s*\S/i.test(sentence)) {
+    const [lead, ...items] = sentence.split(/\s*(?:[,;]\s*)?(?:and\s+)?\((?:[1-9]|[a-e])\)\s*/i)
+    return [...leadOf(lead!), ...record(items)]
+  }
+  const counted = /^(.*?\b(?:two|three|four|2|3|4) (?:things|questions|asks|items)\b[^:]*:)\s*(.+)$/i.exec(sentence)
+  if (counted) return [...leadOf(counted[1]!), ...record(counted[2]!.split(/,\s*(?:and\s+)?|\s+and\s+(?=(?:what|who|which|where|how|any|is|are|does|do|the|its)\b)/i))]
+  return [sentence]
 }
 
 /** A request in the imperative ("show me inc-8-3", "run an rca on it", "plan a restart of X"): it asks as a question does. */
@@ -129,7 +148,7 @@ const INCIDENT_FOLLOW_UP = /\b(?:that one|this one|what happened|happened (?:in|
 const GO_AHEAD = /^\s*(?:(?:ok(?:ay)?|yes|yep|yeah|sure|great|cool|alright|fine|looks good)[,!.]?\s+)*(?:please\s+)?(?:go ahead(?:\s+and\s+(?:do|run|apply|execute)\s+(?:it|that|this))?|do it|run it|apply it|execute it|proceed|make it so|ship it|let'?s do (?:it|that))\b/i
 
 /** "Can you pull it?", "could you get me that": a request that says nothing but "it". */
-const BARE_REQUEST = /^\s*(?:(?:can|could|would) you\s+|please\s+|pls\s+)*(?:pull|get|show|give|send|fetch|find|share|grab|list|dig out|look up)\s+(?:me\s+|us\s+)?(?:it|that|this|those|them)(?:\s+(?:list|one|info|information|data|report|record|trail))?(?:\s+(?:up|out|together|for me|for us|please|pls))*\s*$/i
+const BARE_REQUEST = /^\s*(?:(?:can|could|would) you\s+|please\s+|pls\s+)*(?:pull|get|show|give|send|fetch|find|share|grab|list|dig out|look up|produce|provide|prepare|compile|put together)\s+(?:me\s+|us\s+)?(?:it|that|this|those|them)(?:\s+(?:list|one|info|information|data|report|record|trail))?(?:\s+(?:up|out|together|for me|for us|please|pls|for (?:the|our|my|a|an) [\w\s-]{1,40}))*\s*$/i
 
 /**
  * "Compliance needs the complete trail of approval decisions. Can you pull it?": a bare request for "it" asks for
@@ -138,12 +157,16 @@ const BARE_REQUEST = /^\s*(?:(?:can|could|would) you\s+|please\s+|pls\s+)*(?:pul
 function askedThroughContext(parts: Clause[], index: CatalogIndex): Clause[] {
   return parts.flatMap((part, position) => {
     const next = parts[position + 1]
-    if (next && !part.asks && BARE_REQUEST.test(next.text) && linkEntities(index, part.text).length === 0) return [{ ...part, asks: true }]
+    // "Our DPO asked for a list of everything that uses the Users DB. Could you produce that?": a list described is what "that" is.
+    const described = (clause: Clause) => linkEntities(index, clause.text).length === 0 || LIST_NOUN.test(clause.text)
+    if (next && !part.asks && BARE_REQUEST.test(next.text) && described(part)) return [{ ...part, asks: true }]
     const previous = parts[position - 1]
-    if (previous && !previous.asks && BARE_REQUEST.test(part.text) && linkEntities(index, previous.text).length === 0) return []
+    if (previous && !previous.asks && BARE_REQUEST.test(part.text) && described(previous)) return []
     return [part]
   })
 }
+
+const LIST_NOUN = /\b(?:list|rundown|overview|inventory|summary|trail|breakdown)\b/i
 
 /** Splits a condition said first from the ask after it: the condition is context, what it names is what the ask is about. */
 function splitLeadingCondition(part: string): string[] {
@@ -155,12 +178,12 @@ const WANTS = /\b(?:i|we)(?:'d| would)? (?:really )?(?:need|want)\s+(?:to (?:kno
 /** "so I can check the notes", "so that we know": the reason for an ask. */
 const PURPOSE_TAIL = /,?\s+so(?: that)? (?:i|we|you|they|someone) (?:can|could|may|might|will|know)\b.*$/i
 /** "saw users-db queries in a trace", "payments db has been sluggish", "if the bus goes down": a clause that says how things are. */
-const DECLARATIVE = /^\s*(?:(?:saw|seen|seeing|noticed|noticing|got|getting|found|heard|had|if|when|whenever|since|because|after|before|while|once|as)\b|(?:[\w.'’-]+\s+){0,6}?(?:is|are|was|were|has|have|had|keeps?|kept|seems?|looks?|feels?|felt|sounds?|appears?|went|got|gets|started|starts|began|broke|crashed|crashes|been|asked|said|told|mentioned|reported|isn[\'’]?t|aren[\'’]?t|wasn[\'’]?t|doesn[\'’]?t|don[\'’]?t|didn[\'’]?t|won[\'’]?t|can[\'’]?t|cannot)\b)/i
+const DECLARATIVE = /^\s*(?:(?:saw|seen|seeing|noticed|noticing|got|getting|found|heard|had|if|when|whenever|since|because|after|before|while|once|as)\b|(?:[\w.'’-]+,?\s+){0,6}?(?:am|is|are|was|were|has|have|had|keeps?|kept|seems?|looks?|feels?|felt|sounds?|appears?|went|got|gets|started|starts|began|broke|crashed|crashes|been|asked|said|told|mentioned|reported|isn[\'’]?t|aren[\'’]?t|wasn[\'’]?t|doesn[\'’]?t|don[\'’]?t|didn[\'’]?t|won[\'’]?t|can[\'’]?t|cannot)\b)/i
 
 /** "…, roll it back", "…, restart it please": an action asked for after a statement of what went wrong. */
 const ACTION_VERB = '(?:please\\s+)?(?:restart|reboot|bounce|roll\\s*(?:it\\s+|that\\s+)?back|rollback|revert|scale|undo)\\b'
 /** How a clause that asks begins: a question word, or a request the tools can act on ("search-indexer …" is a name). */
-const ASKING_START = new RegExp(`^\\s*(?:${QUESTION_START}|${IMPERATIVE}|(?:why|when|who'?s|what'?s|please|pls|(?:i'?d like|i would like|i want) to (?:know|see|request|get|have|check|find|view|look|understand)|kindly|reverse|import|migrate|validate|lint|predict|forecast|troubleshoot|debug|enumerate|detect|(?:everything|anything|all) (?:that|which))\\b)(?!-)`, 'i')
+const ASKING_START = new RegExp(`^\\s*(?:${QUESTION_START}|${IMPERATIVE}|(?:why|when|who'?s|what'?s|please|pls|(?:i'?d like|i would like|i want) to (?:know|see|request|get|have|check|find|view|look|understand)|kindly|(?:i |we )?(?:need|have) to (?:warn|notify|tell|ping|contact|reach|inform|alert|page)|reverse|import|migrate|validate|lint|predict|forecast|troubleshoot|debug|enumerate|detect|(?:everything|anything|all) (?:that|which))\\b)(?!-)`, 'i')
 const ASKED_AFTER_COLON = new RegExp(`[:–—]\\s*${QUESTION_START}`, 'i')
 /** How context begins ("we're rotating creds on fraud-db tonight", "the last release is broken", "got a question about renewals", "Finance here"). */
 const STATEMENT_START = /^\s*(?:[\w-]+(?:\s+[\w-]+)?\s+here\s*$|heads[- ]up|fyi|btw|context|(?:we|i|it|they|our|my|this|that|these|those|the|there|he|she|someone|somebody)(?:['’](?:re|m|ve|s|ll|d))?|got|been|just|seems|looks like)\b/i
@@ -691,6 +714,11 @@ export function planQuestion(question: string, context: PlannerContext): Plan {
       lastRefs = [...refsOf(call.input), ...lastRefs]
     }
   }
+  // "Dry run: scale the search service … want to see blast radius": a plan shows what its action reaches; a list of
+  // dependents beside it says the same again, unless dependents were asked for by name.
+  const planned = new Set(calls.filter((call) => call.toolName === 'remediation_plan').map((call) => call.input.entity))
+  const unasked = (call: PlannedCall) => call.toolName === 'graph_dependents' && planned.has(call.input.ref) && !/\bdepend/i.test(message)
+  if (calls.some(unasked)) calls.splice(0, calls.length, ...calls.filter((call) => !unasked(call)))
   if (calls.length > 0) return { type: 'calls', calls }
   if (firstProblem) return firstProblem
   return reply(`I'm not sure what you're asking. I can answer:\n${capabilities(tools)}`)
@@ -718,7 +746,7 @@ const CAUSE_ASKED = /\b(?:rca|root[- ]?causes?|what went wrong|what(?:['’]s| i
 const KIND_FRAGMENT = new Set(['all', 'every', 'any', 'the', 'and', 'or', 'of', 'them', 'service', 'services', 'apis', 'api', 'databases', 'database', 'db', 'queues', 'queue', 'caches', 'cache', 'resources', 'components', 'systems', 'teams', 'please', 'pls', 'too', 'also', 'only', 'etc'])
 
 /** Asking what the portal can do ("what else can you do", "can you do rollbacks?", "are you able to scale things?"). */
-const CAPABILITY = /\b(?:can|could) (?:you|u|the portal|the bot|it) do anything (?:to|about)\b|\bwhat (?:else |other \w+ |kinds? of \w+ |sorts? of \w+ )?(?:can|could) (?:you|u|the portal|the bot|the assistant|this(?: thing)?|it) (?:\w+ )?(?:do|help with|handle|run|fix|repair)\b|^\s*(?:(?:so|and|also)\s+)?(?:can|could) (?:you|u|the portal) (?:do|perform|handle|run) (?:any\s+)?(?:restarts|rollbacks|reboots|scal\w+|remediations?|fixes|actions|playbooks|things)\b|\b(?:are|r) (?:you|u) able to (?:do|run) (?:restarts|rollbacks|remediations?|fixes|actions)\b/i
+const CAPABILITY = /\b(?:can|could) (?:you|u|the portal|the bot|it) do anything (?:to|about)\b|\bwhat (?:else |other \w+ |kinds? of \w+ |sorts? of \w+ )?(?:can|could) (?:you|u|the portal|the bot|the assistant|this(?: thing)?|it) (?:\w+ )?(?:do|help with|handle|run|fix|repair)\b|^\s*(?:(?:so|and|also)\s+)?(?:can|could) (?:you|u|the portal) (?:do|perform|handle|run) (?:any\s+)?(?:restarts|rollbacks|reboots|scal\w+|remediations?|fixes|actions|playbooks|things)\b|\b(?:are|r) (?:you|u) able to (?:do|run) (?:restarts|rollbacks|remediations?|fixes|actions)\b|\b(?:actions|fixes|remediations)\s+(?:is|are)\s+(?:the portal|you|it)\s+able to\s+(?:take|do|run)\b/i
 
 /** Asking what a whole is made of: its members, contents or parts (not what it is "part of"). */
 const CONTENTS = /\b(?:members?|contents?|parts|pieces|components|constituents|made (?:up )?of|consists? of|comprises?|what(?:['’]?s| is| are) (?:in|inside)|inside)\b/i

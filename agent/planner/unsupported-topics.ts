@@ -21,7 +21,7 @@ const TOPICS: Record<string, { strong: string[]; weak: string[]; outsideDocs?: t
   'planning a move from one service to another': { strong: ['plan the migration', 'migration plan', 'plan a migration', 'plan my migration'], weak: [] },
   'tickets and issue trackers': { strong: ['jira', 'ticket', 'tickets', 'servicenow'], weak: [] },
   // The portal reads the catalog and runs a few approved playbooks; it does not create, delete or grant things.
-  'creating, deleting or granting access to things': { strong: ['create a', 'create the', 'delete the', 'delete a', 'provision a', 'provision the', 'grant access', 'admin rights', 'admin access', 'revoke access', 'give access'], weak: [] },
+  'creating, deleting or granting access to things': { strong: ['create a', 'create the', 'delete the', 'delete a', 'drop the', 'provision a', 'provision the', 'grant access', 'admin rights', 'admin access', 'revoke access', 'give access'], weak: [] },
   'sending messages': { strong: ['send a message', 'send an email', 'post in slack', 'post on slack', 'message the'], weak: [] },
   'writing that is not about the platform': { strong: ['haiku', 'poem', 'joke', 'essay', 'lyrics', 'limerick', 'write me a', 'bash script', 'shell script', 'python script', 'write a script'], weak: [] },
   // Never in a platform's docs, so not searched for even when asked as a how-to ("how do I center a div in css").

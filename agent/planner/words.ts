@@ -130,7 +130,9 @@ const IDIOMS: Array<[RegExp, string]> = [
 
 const STOP = new Set(['the', 'a', 'an', 'is', 'are', 'was', 'were', 'be', 'to', 'of', 'for', 'me', 'i', 'you', 'please', 'can', 'could', 'would', 'should', 'do', 'does', 'did', 'it', 'its', 'this', 'that', 'there', 'any', 'some', 'my', 'our', 'we', 'hey', 'hi', 'pls', 'plz', 'thanks', 'thx', 'and', 'or', 'so', 'then', 'just', 'quick', 'question', 'q', 'tell', 'give', 'get', 'know', 'want', 'like', 'let', 'us', 'im', 'ive', 'were', 'weve', 'asap', 'tia', 'cheers', 'lol', 'btw', 'fyi', 'hiya', 'morning',
   // Hedges and intensifiers: "what even is X", "what exactly does X do" ask what the plain question asks.
-  'even', 'actually', 'really', 'exactly', 'basically', 'honestly', 'literally', 'again'])
+  'even', 'actually', 'really', 'exactly', 'basically', 'honestly', 'literally', 'again',
+  // "what the legacy cart api itself depends on" asks what it depends on.
+  'itself'])
 
 /** A text in lower case with its idioms folded ("falls over" is "fails"), as questions and examples are both read. */
 export function foldIdioms(text: string): string {
