@@ -249,6 +249,17 @@ describe('ask with the offline planner', () => {
     expect(await names('drop the reviews-db, nobody reads reviews anymore lol')).toEqual([])
   })
 
+  it('reads "on that today", the root cause of the incident in view, asks after a colon or "whether", and topics said only as the reason', async () => {
+    const queue = [{ role: 'user' as const, text: 'who owns the payment webhooks queue?' }, { role: 'assistant' as const, text: 'payment-webhooks-queue (resource:default/payment-webhooks-queue) is owned by team-payments (group:default/team-payments).' }]
+    expect((await ask(platform, { question: 'any anomalies on that today?', thread: queue })).toolCalls[0]).toMatchObject({ name: 'anomalies_list', input: { ref: 'resource:default/payment-webhooks-queue' } })
+    const incident = [{ role: 'user' as const, text: 'show me inc-8-6' }, { role: 'assistant' as const, text: 'inc-8-6 on product-import-worker (component:default/product-import-worker): import lag since 09:10, resolved 10:02.' }]
+    expect((await ask(platform, { question: "what's the root cause though?", thread: incident })).toolCalls).toEqual([{ name: 'rca_analyze', input: { incidentId: 'inc-8-6' } }])
+    const names = async (question: string) => (await ask(platform, { question })).toolCalls.map((call) => call.name)
+    expect(await names('Before we commit to the cutover date I want a rehearsal: run the Backstage import against https://backstage-staging.acme-retail.net as a dry run so nothing gets stored.')).toEqual(['migration_import_backstage'])
+    expect(await names("SRE on call, quick triage: any anomalies on the Clickstream Collector in the last 2h, and what's deployed on it recently?")).toEqual(['anomalies_list', 'signals_timeline'])
+    expect(await names('list every bucket in the catalog, finance is chasing S3 storage costs')).toEqual(['catalog_query'])
+  })
+
   it('takes a name that begins like a request ("search-indexer") as a name', async () => {
     const result = await ask(platform, { question: 'search-indexer pods keep dying. what is causing it?' })
     expect(result.toolCalls).toEqual([{ name: 'rca_analyze', input: { ref: 'component:default/search-indexer' } }])

@@ -135,14 +135,14 @@ function enumerated(sentence: string, listed: Set<string>): string[] {
 /** A request in the imperative ("show me inc-8-3", "run an rca on it", "plan a restart of X"): it asks as a question does. */
 const IMPERATIVE = '(?:let (?:me|us) know|show|list|give|tell|find|check|pull|open|fetch|grab|get|run|plan|dry[- ]?run|explain|describe|summari[sz]e|search|look|trace|diagnose|investigate|analy[sz]e|preview|restart|reboot|bounce|roll|rollback|revert|scale|undo)\\b'
 /** After "and": a further ask that is not a question word ("…, and has it had incidents", "…, and pull up its docs"). */
-const NEXT_ASK = `(?:has|have|had|was|were|did|will|why|when|(?:everything|anything|all) (?:that|which)|${IMPERATIVE})\\b`
+const NEXT_ASK = `(?:has|have|had|was|were|did|will|why|when|whether|(?:everything|anything|all) (?:that|which)|${IMPERATIVE})\\b`
 /** "how are cart-service and pricing-db related": one question about two entities, whatever joins them. */
 const RELATION_QUESTION = /\b(between|connect(ed|s)?|relat(ed|ion|ionship)|path|link(ed)?|(?:anything|something) to do with)\b/i
 /** A condition or a time said before the ask ("before I ask the payments folks, show me the plan…", "if payments-db dies, what breaks?"). */
 const LEADING_CONDITION = new RegExp(`^(\\s*(?:before|after|if|when|whenever|since|because|while|once|as soon as|now that|given that|in case)\\b[^,]{3,}?),\\s+((?:${QUESTION_START}|${IMPERATIVE}|why|when|who'?s|what'?s)[\\s\\S]*)$`, 'i')
 
 /** Asking after one incident without naming it: "show me that one", "what happened in it?", "open that one up". */
-const INCIDENT_FOLLOW_UP = /\b(?:that one|this one|what happened|happened (?:in|during|with) (?:it|that|this)|show (?:me )?(?:it|that|this)\b|open (?:it|that|this)(?: one)? up|(?:its|the) (?:details|timeline)|root cause of (?:it|that|this)|why did (?:it|that|this) happen)\b/i
+const INCIDENT_FOLLOW_UP = /\b(?:that one|this one|what happened|happened (?:in|during|with) (?:it|that|this)|show (?:me )?(?:it|that|this)\b|open (?:it|that|this)(?: one)? up|(?:its|the) (?:details|timeline)|root cause of (?:it|that|this)|what(?:['’]s| is| was) the root cause(?= though|\s*$)|why did (?:it|that|this) happen)\b/i
 
 /** Saying yes to a planned action: "ok go ahead and do it", "yes, run it", "proceed". */
 const GO_AHEAD = /^\s*(?:(?:ok(?:ay)?|yes|yep|yeah|sure|great|cool|alright|fine|looks good)[,!.]?\s+)*(?:please\s+)?(?:go ahead(?:\s+and\s+(?:do|run|apply|execute)\s+(?:it|that|this))?|do it|run it|apply it|execute it|proceed|make it so|ship it|let'?s do (?:it|that))\b/i
@@ -184,7 +184,7 @@ const DECLARATIVE = /^\s*(?:(?:saw|seen|seeing|noticed|noticing|got|getting|foun
 const ACTION_VERB = '(?:please\\s+)?(?:restart|reboot|bounce|roll\\s*(?:it\\s+|that\\s+)?back|rollback|revert|scale|undo)\\b'
 /** How a clause that asks begins: a question word, or a request the tools can act on ("search-indexer …" is a name). */
 const ASKING_START = new RegExp(`^\\s*(?:${QUESTION_START}|${IMPERATIVE}|(?:why|when|who'?s|what'?s|please|pls|(?:i'?d like|i would like|i want) to (?:know|see|request|get|have|check|find|view|look|understand)|kindly|(?:i |we )?(?:need|have) to (?:warn|notify|tell|ping|contact|reach|inform|alert|page)|reverse|import|migrate|validate|lint|predict|forecast|troubleshoot|debug|enumerate|detect|(?:everything|anything|all) (?:that|which))\\b)(?!-)`, 'i')
-const ASKED_AFTER_COLON = new RegExp(`[:–—]\\s*${QUESTION_START}`, 'i')
+const ASKED_AFTER_COLON = new RegExp(`[:–—]\\s*(?:${QUESTION_START}|${IMPERATIVE})`, 'i')
 /** How context begins ("we're rotating creds on fraud-db tonight", "the last release is broken", "got a question about renewals", "Finance here"). */
 const STATEMENT_START = /^\s*(?:[\w-]+(?:\s+[\w-]+)?\s+here\s*$|heads[- ]up|fyi|btw|context|(?:we|i|it|they|our|my|this|that|these|those|the|there|he|she|someone|somebody)(?:['’](?:re|m|ve|s|ll|d))?|got|been|just|seems|looks like)\b/i
 
@@ -384,7 +384,10 @@ export function planQuestion(question: string, context: PlannerContext): Plan {
     // "How do I create a new service?" is a question for the docs, whatever it is about.
     // "show me its docs, especially the section on failover": an entity's docs may be about anything.
     const docsOfEntity = DOCS_WORDS.test(part) && (mentions.length > 0 || /\b(?:its|their)\b/i.test(part)) && tools.has('docs_get')
-    const topic = docsOfEntity ? undefined : asksToSearchLogs(part, tools) && !/\baudit\b/i.test(part) ? 'searching logs' : findsSomething && (HOW_TO_ANYWHERE.test(part) || DOCS_WORDS.test(part)) && tools.has('search') ? unsupportedTopic(outside, tools, { strongOnly: true, outsideDocsOnly: true }) : unsupportedTopic(outside, tools, { strongOnly: (top?.score ?? 0) >= 0.4 || findsSomething })
+    // "list every bucket in the catalog, finance is chasing S3 storage costs": the topic is only why it is asked.
+    const pieces = part.split(/,\s+/)
+    const topicOnlyInStatement = pieces.length > 1 && ASKING_START.test(pieces[0]!) && pieces.slice(1).every((piece) => DECLARATIVE.test(piece)) && !unsupportedTopic(words(pieces[0]!), tools, { strongOnly: false })
+    const topic = docsOfEntity || topicOnlyInStatement ? undefined : asksToSearchLogs(part, tools) && !/\baudit\b/i.test(part) ? 'searching logs' : findsSomething && (HOW_TO_ANYWHERE.test(part) || DOCS_WORDS.test(part)) && tools.has('search') ? unsupportedTopic(outside, tools, { strongOnly: true, outsideDocsOnly: true }) : unsupportedTopic(outside, tools, { strongOnly: (top?.score ?? 0) >= 0.4 || findsSomething })
     if (topic) {
       firstProblem ??= reply(`I can't help with ${topic} yet: no tool in this portal covers it. I can answer:\n${capabilities(tools)}`)
       continue
@@ -769,7 +772,7 @@ const FUTURE = /\b(?:predict\w*|forecast\w*|risk\w*|trend\w*|heading|towards|lik
 /** Asking for a prediction outright. */
 const PREDICTION_ASKED = /\b(?:predict\w*|forecast\w*|at risk|risky|worried about)\b|\b(?:chances?|odds|likel(?:y|ihood))\b[^?]*\b(?:go(?:es)? down|fail\w*|outage|incidents?|break\w*)\b|\bgonna\s+(?:turn into|cause|become)\b/i
 const ANOMALY_WORDS = /\b(?:anomal\w*|unusual|abnormal\w*|outliers?|odd|weird|strange)\b/i
-const DEPLOY_HISTORY = /\b(?:deploy(?:ment)?s?|releases?|config(?:uration)? changes?)\s+(?:history|log|timeline)\b|\bwhat\s+(?:was|got|has been)\s+(?:deployed|released|changed)\b/i
+const DEPLOY_HISTORY = /\b(?:deploy(?:ment)?s?|releases?|config(?:uration)? changes?)\s+(?:history|log|timeline)\b|\bwhat(?:['’]s|\s+(?:is|was|got|has been|have been))\s+(?:been\s+)?(?:deployed|released|changed)\b/i
 
 /**
  * A tool a clause names outright, however few of its words match an example: undoing a named request, a prediction
@@ -1036,11 +1039,15 @@ function referredFirst(part: string, refs: string[]): string[] {
   return [...refs.filter((ref) => ref.startsWith(`${kind}:`)), ...refs.filter((ref) => !ref.startsWith(`${kind}:`))]
 }
 
+const TIME_WORDS = new Set(['today', 'now', 'rn', 'yesterday', 'tonight', 'recently', 'lately', 'this', 'last', 'past', 'week', 'month', 'morning', 'afternoon', 'evening', 'night', 'hour', 'hours', 'so', 'far', 'yet', 'pls', 'please'])
+
 function demonstrativesAsPronouns(tokens: string[]): string[] {
   // "who owns that?": a demonstrative that ends the question stands for what was just said.
   // "what does that depend on?": a demonstrative after an auxiliary is the subject, as "it" would be.
   const afterAuxiliary = (position: number) => ['does', 'do', 'did', 'is', 'was', 'will', 'would', 'can', 'could', 'has'].includes(tokens[position - 1] ?? '')
-  return tokens.map((token, position) => ((KIND_NOUNS.has(token) && (['that', 'this', 'same'].includes(tokens[position - 1] ?? '') || (tokens[position - 1] === 'the' && tokens[position + 1] === 'one'))) || (['that', 'this'].includes(token) && position > 0 && (position === tokens.length - 1 || afterAuxiliary(position))) ? 'it' : token))
+  // "any anomalies on that today?": a demonstrative after a preposition, with only a time after it.
+  const beforeTime = (position: number) => ['on', 'for', 'of', 'with', 'about', 'in', 'to'].includes(tokens[position - 1] ?? '') && tokens.slice(position + 1).every((token) => TIME_WORDS.has(token))
+  return tokens.map((token, position) => ((KIND_NOUNS.has(token) && (['that', 'this', 'same'].includes(tokens[position - 1] ?? '') || (tokens[position - 1] === 'the' && tokens[position + 1] === 'one'))) || (['that', 'this'].includes(token) && position > 0 && (position === tokens.length - 1 || afterAuxiliary(position) || beforeTime(position))) ? 'it' : token))
 }
 
 /** "the payments team", "payments-db database": the kind word belongs to the name, not to the intent. */
