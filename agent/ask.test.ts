@@ -260,6 +260,13 @@ describe('ask with the offline planner', () => {
     expect(await names('list every bucket in the catalog, finance is chasing S3 storage costs')).toEqual(['catalog_query'])
   })
 
+  it('acts on the likely cause a root-cause analysis named when asked to "roll that back"', async () => {
+    const rca = [{ role: 'user' as const, text: 'why is checkout-api slow' }, { role: 'assistant' as const, text: 'The likely cause of Checkout API (component:default/checkout-api)\'s trouble is Pricing Service (component:default/pricing-service), with high confidence (score 0.82).' }]
+    expect((await ask(platform, { question: 'roll that back', thread: rca })).toolCalls).toEqual([{ name: 'remediation_request', input: { entity: 'component:default/pricing-service', playbook: 'rollback' } }])
+    // A read about "it" is still about what was asked.
+    expect((await ask(platform, { question: 'who owns it?', thread: rca })).toolCalls).toEqual([{ name: 'catalog_who_owns', input: { ref: 'component:default/checkout-api' } }])
+  })
+
   it('takes a name that begins like a request ("search-indexer") as a name', async () => {
     const result = await ask(platform, { question: 'search-indexer pods keep dying. what is causing it?' })
     expect(result.toolCalls).toEqual([{ name: 'rca_analyze', input: { ref: 'component:default/search-indexer' } }])

@@ -25,14 +25,17 @@ function textOf(content: Array<{ type: string; text?: string }>): string {
 }
 
 /** The one remediation request and the one incident the previous turn was about: its call's, or the only one its answer names. */
-function previousSubjects(call: PlannedCall | undefined, answer: string): { previousRequestId?: string; previousIncidentId?: string } {
+function previousSubjects(call: PlannedCall | undefined, answer: string): { previousRequestId?: string; previousIncidentId?: string; previousCause?: string } {
   const only = (pattern: RegExp) => {
     const named = new Set(answer.match(pattern)?.map((id) => id.toLowerCase()))
     return named.size === 1 ? [...named][0] : undefined
   }
   const requestId = typeof call?.input.requestId === 'string' ? call.input.requestId : only(/\bapr_[a-z0-9]{6,}\b/gi)
   const incidentId = typeof call?.input.id === 'string' && call.toolName === 'incident_get' ? call.input.id : only(/\binc-[a-z0-9]+(?:-[a-z0-9]+)*\b/gi)
-  return { ...(requestId ? { previousRequestId: requestId } : {}), ...(incidentId ? { previousIncidentId: incidentId } : {}) }
+  // The sentence that names the likely cause ends with it: "The likely cause of X's trouble is Pricing (component:…)".
+  const causeSentence = /\blikely cause\b.*?(?:\.(?=\s|$)|$)/im.exec(answer)?.[0]
+  const cause = causeSentence?.match(/\bcomponent:[a-z0-9._-]+\/[a-z0-9._-]+/gi)?.at(-1)?.toLowerCase()
+  return { ...(requestId ? { previousRequestId: requestId } : {}), ...(incidentId ? { previousIncidentId: incidentId } : {}), ...(cause ? { previousCause: cause } : {}) }
 }
 
 const REF_PATTERN = /\b(component|api|resource|system|domain|group|user|template):[a-z0-9._-]+\/[a-z0-9._-]+/gi

@@ -32,6 +32,8 @@ export interface PlannerContext {
   previousRequestId?: string
   /** The one incident the previous answer named ("show me that one"). */
   previousIncidentId?: string
+  /** The likely cause a previous root-cause analysis named: what "roll that back" acts on. */
+  previousCause?: string
   /** What "last week" is relative to; the current time unless given. */
   now?: Date
 }
@@ -324,7 +326,8 @@ export function planQuestion(question: string, context: PlannerContext): Plan {
     const part = pronounForIncident ? said.replace(pronounForIncident, incident!) : said
     const mentions = linkEntities(index, part)
     // "who owns that cache?": of the entities in view, the one of the kind said.
-    const inView = referredFirst(part, lastRefs)
+    // "why is checkout-api slow?" … "roll that back": an action on "that" after a root-cause analysis is on its likely cause.
+    const inView = referredFirst(part, context.previousCause && (ACTION_NAMED.test(part) || ACTION_FIRST.test(part)) ? [context.previousCause, ...lastRefs] : lastRefs)
     // An incident named earlier in the message, or in the answer before, and nothing else named here.
     const incidentOfContext = incident !== undefined && !INCIDENT_ID.test(part) && mentions.length === 0
     // "…, don't run it", "…? want to chat about pick lists": a clause that asks nothing adds no call.
