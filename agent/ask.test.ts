@@ -267,6 +267,13 @@ describe('ask with the offline planner', () => {
     expect((await ask(platform, { question: 'who owns it?', thread: rca })).toolCalls).toEqual([{ name: 'catalog_who_owns', input: { ref: 'component:default/checkout-api' } }])
   })
 
+  it('takes the Backstage address the previous turn named when asked to "import it then"', async () => {
+    const thread = [{ role: 'user' as const, text: 'did we ever migrate from https://backstage.acme-retail.net ?' }, { role: 'assistant' as const, text: 'No. The migration report has nothing from https://backstage.acme-retail.net yet.' }]
+    expect((await ask(platform, { question: 'ok import it then', thread })).toolCalls).toEqual([{ name: 'migration_import_backstage', input: { url: 'https://backstage.acme-retail.net' } }])
+    // Without an address in view it still asks for one.
+    expect((await ask(platform, { question: 'ok import it then' })).answer).toMatch(/needs an address/)
+  })
+
   it('takes a name that begins like a request ("search-indexer") as a name', async () => {
     const result = await ask(platform, { question: 'search-indexer pods keep dying. what is causing it?' })
     expect(result.toolCalls).toEqual([{ name: 'rca_analyze', input: { ref: 'component:default/search-indexer' } }])

@@ -38,6 +38,7 @@ function previousSubjects(call: PlannedCall | undefined, answer: string): { prev
   return { ...(requestId ? { previousRequestId: requestId } : {}), ...(incidentId ? { previousIncidentId: incidentId } : {}), ...(cause ? { previousCause: cause } : {}) }
 }
 
+const URL_PATTERN = /\bhttps?:\/\/[^\s"'<>`]+/gi
 const REF_PATTERN = /\b(component|api|resource|system|domain|group|user|template):[a-z0-9._-]+\/[a-z0-9._-]+/gi
 
 /**
@@ -104,7 +105,10 @@ export class OfflinePlannerModel implements LanguageModelV4 {
       return { content: [{ type: 'text', text: 'What should I fix? Name the service, e.g. "fix cart-service", or ask "why is cart-service failing?" first.' }], finish: 'stop' }
     }
     const previousCall = this.previousCall(history, available)
-    const plan = planQuestion(question, { index: this.index, classifier: this.classifier, tools: available, previousRefs: this.previousRefs(history), previousCall, ...previousSubjects(previousCall, previousAnswer ? textOf(previousAnswer.content as Array<{ type: string; text?: string }>) : '') })
+    // "ok import it then" after a turn about one Backstage address: that address.
+    const earlierUrls = new Set(history.slice(-2).flatMap((message) => (message.role === 'user' || message.role === 'assistant' ? textOf(message.content as Array<{ type: string; text?: string }>).match(URL_PATTERN) ?? [] : [])).map((url) => url.replace(/[.,;:!?)]+$/, '')))
+    const previousUrl = earlierUrls.size === 1 ? [...earlierUrls][0] : undefined
+    const plan = planQuestion(question, { index: this.index, classifier: this.classifier, tools: available, previousRefs: this.previousRefs(history), previousCall, ...(previousUrl ? { previousUrl } : {}), ...previousSubjects(previousCall, previousAnswer ? textOf(previousAnswer.content as Array<{ type: string; text?: string }>) : '') })
     if (plan.type === 'reply') return { content: [{ type: 'text', text: plan.text }], finish: 'stop' }
     return {
       content: plan.calls.map((call) => this.toolCall(call)),

@@ -60,12 +60,15 @@ export function numberArguments(tool: ToolDefinition, text: string): Record<stri
   return values
 }
 
+/** "ok import it then", "do that one": the question points back at what the previous turn named. */
+const REFERS_BACK = /\b(?:it|that|this|there|then|same|them)\b/i
+
 /**
  * Fills a tool's choice inputs from the words of a question: a required enum (which playbook) from its
  * values and their synonyms, and a `replicas` count from "to 6". A required choice the question
  * does not make is a question back, listing the choices, never a guess.
  */
-export function optionArguments(tool: ToolDefinition, tokens: string[], { text, refs, message = text, earlierRequestId }: { text: string; refs: string[]; message?: string; earlierRequestId?: string }): { values: Record<string, unknown> } | { missing: string } {
+export function optionArguments(tool: ToolDefinition, tokens: string[], { text, refs, message = text, earlierRequestId, earlierUrl }: { text: string; refs: string[]; message?: string; earlierRequestId?: string; earlierUrl?: string }): { values: Record<string, unknown> } | { missing: string } {
   const shape = (tool.input as unknown as { shape?: Record<string, SchemaNode> }).shape ?? {}
   const values: Record<string, unknown> = {}
   const phrase = ` ${tokens.join(' ')} `
@@ -81,13 +84,13 @@ export function optionArguments(tool: ToolDefinition, tokens: string[], { text, 
     // "migrate from https://backstage.acme.io": an address the question gives; a required one it lacks is asked for.
     if (field === 'url') {
       // "can you bring its catalog over? url is https://…": the address may come in another clause of the message.
-      const url = /\bhttps?:\/\/[^\s"'<>`]+/i.exec(text)?.[0]?.replace(/[.,;:!?)]+$/, '') ?? /\bhttps?:\/\/[^\s"'<>`]+/i.exec(message)?.[0]?.replace(/[.,;:!?)]+$/, '')
+      const url = /\bhttps?:\/\/[^\s"'<>`]+/i.exec(text)?.[0]?.replace(/[.,;:!?)]+$/, '') ?? /\bhttps?:\/\/[^\s"'<>`]+/i.exec(message)?.[0]?.replace(/[.,;:!?)]+$/, '') ?? (REFERS_BACK.test(message) ? earlierUrl : undefined)
       if (url) values[field] = url
       else if (!optional) return { missing: `${tool.title} needs an address, e.g. https://backstage.example.com. Where is it?` }
     }
     // "show the import report for https://…": a migration source is its address.
     if (field === 'source' && !values.source) {
-      const source = /\bhttps?:\/\/[^\s"'<>`]+/i.exec(text)?.[0]?.replace(/[.,;:!?)]+$/, '')
+      const source = /\bhttps?:\/\/[^\s"'<>`]+/i.exec(text)?.[0]?.replace(/[.,;:!?)]+$/, '') ?? earlierUrl
       if (source) values[field] = source
     }
     // "as a dry run only": check everything, change nothing.

@@ -34,6 +34,8 @@ export interface PlannerContext {
   previousIncidentId?: string
   /** The likely cause a previous root-cause analysis named: what "roll that back" acts on. */
   previousCause?: string
+  /** The one address the previous turn named ("ok import it then"). */
+  previousUrl?: string
   /** What "last week" is relative to; the current time unless given. */
   now?: Date
 }
@@ -680,7 +682,7 @@ export function planQuestion(question: string, context: PlannerContext): Plan {
         const resolved = resolveMention(mention, { onlyKinds: ['component'], preferKinds: ['component'] }, index)
         return resolved && 'ref' in resolved ? [resolved.ref] : []
       })
-      const options = optionArguments(tool, tokens, { text: part, refs: refs.length > 0 ? refs : [...contextRefs, ...(tokens.some((token) => PRONOUNS.has(token)) ? inView : [])].filter((ref) => ref.startsWith('component:')), message, earlierRequestId: mentions.length === 0 ? context.previousRequestId : undefined })
+      const options = optionArguments(tool, tokens, { text: part, refs: refs.length > 0 ? refs : [...contextRefs, ...(tokens.some((token) => PRONOUNS.has(token)) ? inView : [])].filter((ref) => ref.startsWith('component:')), message, earlierRequestId: mentions.length === 0 ? context.previousRequestId : undefined, earlierUrl: mentions.length === 0 ? context.previousUrl : undefined })
       // "which templates came over from Backstage?": a question, not a request, so a read that needs nothing more answers it.
       const reader = 'missing' in options && /^\s*(?:what|which|how|did|was|were|when|who|is|are)\b/i.test(part) ? ranked.find((candidate) => candidate.tool !== tool.name && candidate.score >= MIN_INTENT_SCORE && candidate.score >= top!.score * 0.5 && !isSignalsTool(candidate.tool) && needsNoEntity(candidate.tool, tools) && tools.get(candidate.tool)!.annotations.readOnlyHint) : undefined
       if (reader) {
