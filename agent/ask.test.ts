@@ -274,6 +274,13 @@ describe('ask with the offline planner', () => {
     expect((await ask(platform, { question: 'ok import it then' })).answer).toMatch(/needs an address/)
   })
 
+  it('reads "I need every … in that system" as a further ask, an unfiltered list about a team in view as what it owns, and "there" as the thing described', async () => {
+    const calls = async (question: string) => (await ask(platform, { question })).toolCalls
+    expect(await calls("We're doing a DR review of Payment Processing next week and I need every component, API and resource in that system.")).toEqual([{ name: 'graph_parts', input: { ref: 'system:default/payment-processing' } }])
+    expect(await calls('The Billing team is being reorganised into another department and I need to know every service, API and datastore that moves with them.')).toEqual([{ name: 'graph_owned_by', input: { group: 'group:default/team-billing' } }])
+    expect(await calls('Memory on the tracking cache looks odd to me on the dashboard. Has the anomaly detector picked anything up there?')).toEqual([{ name: 'anomalies_list', input: { ref: 'resource:default/tracking-cache' } }])
+  })
+
   it('takes a name that begins like a request ("search-indexer") as a name', async () => {
     const result = await ask(platform, { question: 'search-indexer pods keep dying. what is causing it?' })
     expect(result.toolCalls).toEqual([{ name: 'rca_analyze', input: { ref: 'component:default/search-indexer' } }])

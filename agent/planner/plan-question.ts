@@ -139,7 +139,7 @@ function enumerated(sentence: string, listed: Set<string>): string[] {
 /** A request in the imperative ("show me inc-8-3", "run an rca on it", "plan a restart of X"): it asks as a question does. */
 const IMPERATIVE = '(?:let (?:me|us) know|show|list|give|tell|find|check|pull|open|fetch|grab|get|run|plan|dry[- ]?run|explain|describe|summari[sz]e|search|look|trace|diagnose|investigate|analy[sz]e|preview|restart|reboot|bounce|roll|rollback|revert|scale|undo)\\b'
 /** After "and": a further ask that is not a question word ("…, and has it had incidents", "…, and pull up its docs"). */
-const NEXT_ASK = `(?:has|have|had|was|were|did|will|why|when|whether|(?:everything|anything|all) (?:that|which)|${IMPERATIVE})\\b`
+const NEXT_ASK = `(?:has|have|had|was|were|did|will|why|when|whether|(?:i|we)(?:'d| would)? (?:really )?(?:need|want) (?:to know|every|all|the list|a list)|(?:everything|anything|all) (?:that|which)|${IMPERATIVE})\\b`
 /** "how are cart-service and pricing-db related": one question about two entities, whatever joins them. */
 const RELATION_QUESTION = /\b(between|connect(ed|s)?|relat(ed|ion|ionship)|path|link(ed)?|(?:anything|something) to do with)\b/i
 /** A condition or a time said before the ask ("before I ask the payments folks, show me the plan…", "if payments-db dies, what breaks?"). */
@@ -612,6 +612,16 @@ export function planQuestion(question: string, context: PlannerContext): Plan {
       lastRefs = [...refsOf(call.input), ...lastRefs]
       continue
     }
+    // "…every service, API and datastore that moves with them": an unfiltered list about the team (or system) in view is what it holds.
+    const heldBy = tool.name === 'catalog_query' && mentions.length === 0 && tokens.some((token) => PRONOUNS.has(token)) && Object.values(filters).every((value) => value === undefined) ? inView[0] : undefined
+    if (heldBy?.startsWith('group:') && tools.has('graph_owned_by')) {
+      addCall(calls, { toolName: 'graph_owned_by', input: { group: heldBy } })
+      continue
+    }
+    if (heldBy && /^(system|domain):/.test(heldBy) && tools.has('graph_parts')) {
+      addCall(calls, { toolName: 'graph_parts', input: { ref: heldBy } })
+      continue
+    }
     // "we need something that does address validation, does that exist?": the whole catalog unfiltered answers no search.
     if (tool.name === 'catalog_query' && findsSomething && Object.values(filters).every((value) => value === undefined) && tools.has('search')) tool = tools.get('search')!
     const inputs: Array<Record<string, unknown>> = []
@@ -622,7 +632,7 @@ export function planQuestion(question: string, context: PlannerContext): Plan {
       // Incidents, anomalies and risk need no entity; an RCA of a named incident needs none either.
       // "pricing-service p99 through the roof - what changed on it and are there open incidents?": the one thing this
       // message is about, when the clause names nothing and does not widen ("anywhere", "overall").
-      const calledAbout = [...new Set(calls.flatMap((call) => refsOf(call.input)))]
+      const calledAbout = [...new Set([...calls.flatMap((call) => refsOf(call.input)), ...contextRefs])]
       const messageSubject = mentions.length === 0 && calledAbout.length === 1 && /^(component|resource|api):/.test(calledAbout[0]!) && !/\b(?:anywhere|overall|at all|in general|across|everywhere|else|other|platform|org)\b/i.test(part) ? calledAbout[0] : undefined
       const subject = tokens.some((token) => PRONOUNS.has(token)) ? inView.find((ref) => /^(component|resource|api):/.test(ref)) : messageSubject
       // "Joined the inc-8-3 bridge late. What happened and what was the root cause?": the incident of the context.
