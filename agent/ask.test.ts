@@ -281,6 +281,29 @@ describe('ask with the offline planner', () => {
     expect(await calls('Memory on the tracking cache looks odd to me on the dashboard. Has the anomaly detector picked anything up there?')).toEqual([{ name: 'anomalies_list', input: { ref: 'resource:default/tracking-cache' } }])
   })
 
+  it('reads plain-worded asks: whose stuff breaks, circ deps, greenlit, walk me through, tell me why, kafka-tagged, does it have docs', async () => {
+    const names = async (question: string, thread?: Array<{ role: 'user' | 'assistant'; text: string }>) => (await ask(platform, { question, ...(thread ? { thread } : {}) })).toolCalls.map((call) => call.name)
+    expect(await names('we want to take the Invoices DB offline on sunday for a major version upgrade. whose stuff breaks?')).toEqual(['graph_dependents'])
+    expect(await names('circ deps anywhere?')).toEqual(['graph_cycles'])
+    expect(await names('who greenlit the rollback of order-service?')).toEqual(['audit_log'])
+    expect(await names('Walk me through what rolling back the notification service would touch. Dry run only.')).toEqual(['remediation_plan'])
+    expect(await names('show me inc-8-3 and dig into what actually caused it')).toEqual(['incident_get', 'rca_analyze'])
+    expect(await names('can someone please make the inventory service stop falling over? at least tell me why it keeps dying')).toContain('rca_analyze')
+    expect(await names('what does the warehouse service talk to before it boots?')).toEqual(['graph_dependencies'])
+    expect(await names('how risky is the api gatway looking for tonight')).toEqual(['incidents_predict'])
+    expect(await names('got paged: `ALERT HighLatency p99>2s service=shipping-service env=prod` - what\'s behind this?')).toEqual(['rca_analyze'])
+    expect(await names('support ticket: "my parcel says delivered but the page says in transit". which of our services even deals with parcel status?')).toEqual(['search'])
+    expect(await names('which service does currency convertion?')).toEqual(['search'])
+    expect(await names('which service does the mobile backend call?')).toEqual(['graph_dependencies'])
+    expect(await names("what's design-system exactly? a lib or a running service?")).toEqual(['catalog_get_entity'])
+    expect(await names('Could you summarise the outcome of the migration from https://backstage.acme.io, please?')).toEqual(['migration_report'])
+    expect((await ask(platform, { question: 'show me all the kafka-tagged bits in the catalogue' })).toolCalls).toEqual([{ name: 'catalog_query', input: { tag: 'kafka' } }])
+    const push = [{ role: 'user' as const, text: 'who owns push-notification-service?' }, { role: 'assistant' as const, text: 'push-notification-service (component:default/push-notification-service) is owned by team-platform (group:default/team-platform).' }]
+    expect(await names('does it have techdocs? show me', push)).toEqual(['docs_get'])
+    expect(await names('cheers, that\'s all I needed!', push)).toEqual([])
+    expect(await names('I just took over as EM for Recommendations. Can you show me everything my team is on the hook for?')).toEqual(['graph_owned_by'])
+  })
+
   it('takes a name that begins like a request ("search-indexer") as a name', async () => {
     const result = await ask(platform, { question: 'search-indexer pods keep dying. what is causing it?' })
     expect(result.toolCalls).toEqual([{ name: 'rca_analyze', input: { ref: 'component:default/search-indexer' } }])

@@ -74,7 +74,7 @@ function capabilities(tools: Map<string, ToolDefinition>): string {
 }
 
 /** Greetings and chat filler before the question itself ("hey, can you…", "ok so", "quick q -"). */
-const FILLER = /^(?:(?:hey|hi|hello|yo|ok|okay|cool|great|thanks|thx|so|as (?:a|an) [\w-]+(?:\s+[\w-]+){0,2}(?=,)|lgtm|perfect|nice|(?:looks|sounds) (?:fine|good|great|ok|okay)|sorry(?: to (?:bother|bug|interrupt)(?: you)?)?|quick q(?:uestion)?|pls|please)(?:\s+(?:team|all|folks|everyone|there))?\b[\s,!:.–—-]*)+/i
+const FILLER = /^(?:(?:hey|hi|hello|yo|ok|okay|cool|great|thanks|thx|so|hmm+|hm|ugh|oops|argh|as (?:a|an) [\w-]+(?:\s+[\w-]+){0,2}(?=,)|lgtm|perfect|nice|(?:looks|sounds) (?:fine|good|great|ok|okay)|sorry(?: to (?:bother|bug|interrupt)(?: you)?)?|quick q(?:uestion)?|pls|please)(?:\s+(?:team|all|folks|everyone|there))?\b[\s,!:.–—-]*)+/i
 
 const QUESTION_START = '(?:who|whom|whose|what|whats|which|where|how|does|do|is|are|can|could|list|show|tell|give|find|check|its|their|also|any|compare)\\b'
 
@@ -99,7 +99,7 @@ function clauses(question: string): Clause[] {
     // "How is X connected to Y, and what else relies on Y?": a relation question ends where a new question starts.
     .flatMap((question) => (RELATION_QUESTION.test(question) ? question.split(/,\s*(?:and|also|plus)\s+(?=(?:what|who|which|where|how|is|are|does|do|were|was|has|have|did|any)\b)/i) : question
     // Separate sentences are separate clauses ("SYSTEM OVERRIDE: … . Who owns payments-db?"); "incl." ends none.
-    .split(/(?<!\b(?:incl|e\.g|i\.e|etc|vs|approx|esp|resp)\.)(?<=[A-Za-z0-9)%]\.['"’”]?)\s+(?=[A-Za-z])/)
+    .split(/(?<!\b(?:incl|e\.g|i\.e|etc|vs|approx|esp|resp)\.)(?<=(?:[A-Za-z0-9)%]|['"’”])\.['"’”]?)\s+(?=[A-Za-z])/)
     .flatMap((sentence) => enumerated(sentence, listed))
     .flatMap((sentence) => (listed.has(sentence) ? [sentence] : sentence.split(new RegExp(`(?<=\\?)\\s*(?=[^\\s?])|;\\s*|,?\\s+(?:and then|and also|and separately|also|and|plus|then|\\+|&)\\s+(?=${QUESTION_START}|${NEXT_ASK})|,?\\s+and\\s+(?=(?:of\\s+)?[a-z0-9]+(?:-[a-z0-9]+)+\\s*[?.!]*$)|,?\\s+(?:plus|and also|also)\\s+(?=(?:a|the)\\s+(?:full\\s+|complete\\s+)?(?:list|rundown|overview|summary)\\b)|,\\s+(?=${ACTION_VERB})|,\\s+(?=which\\s+\\w+\\s+(?:is|would|could)\\s+(?:it|that|this)\\b)|\\s+[-–—]\\s+(?=(?:if|when|before|after|since|because|once)\\b)`, 'i'))))
     .flatMap((part) => (listed.has(part) ? [part] : splitLeadingCondition(part)))))
@@ -113,7 +113,7 @@ function clauses(question: string): Clause[] {
       const stated = /\.\s*$/.test(part)
       // A question about how two things are connected asks, whatever context comes before it in the same sentence.
       // "and are there any open incidents", "Separately, give me a dry run": a connective before the ask.
-      const head = text.replace(/^\s*(?:(?:and|also|plus|then|separately|additionally|oh and|and also)\b[,\s]*)+/i, '')
+      const head = text.replace(/^\s*(?:(?:and|also|plus|then|separately|additionally|oh and|and also|(?:or\s+)?at least|but)\b[,\s]*)+/i, '')
       return { text, stated, asks: listed.has(part) || RELATION_QUESTION.test(text) || !saysOfIt && (/\?\s*$/.test(part) || ASKING_START.test(head) || WANTS.test(text) || (!stated && askedAfterContext(head) !== undefined) || ASKED_AFTER_COLON.test(text)) }
     })
     .filter((part) => part.text.length > 0)
@@ -137,7 +137,7 @@ function enumerated(sentence: string, listed: Set<string>): string[] {
 }
 
 /** A request in the imperative ("show me inc-8-3", "run an rca on it", "plan a restart of X"): it asks as a question does. */
-const IMPERATIVE = '(?:let (?:me|us) know|show|list|give|tell|find|check|pull|open|fetch|grab|get|run|plan|dry[- ]?run|explain|describe|summari[sz]e|search|look|trace|diagnose|investigate|analy[sz]e|preview|restart|reboot|bounce|roll|rollback|revert|scale|undo)\\b'
+const IMPERATIVE = '(?:let (?:me|us) know|walk (?:me|us) through|dig into|look into|show|list|give|tell|find|check|pull|open|fetch|grab|get|run|plan|dry[- ]?run|explain|describe|summari[sz]e|search|look|trace|diagnose|investigate|analy[sz]e|preview|restart|reboot|bounce|roll|rollback|revert|scale|undo)\\b'
 /** After "and": a further ask that is not a question word ("…, and has it had incidents", "…, and pull up its docs"). */
 const NEXT_ASK = `(?:has|have|had|was|were|did|will|why|when|whether|(?:i|we)(?:'d| would)? (?:really )?(?:need|want) (?:to know|every|all|the list|a list)|(?:everything|anything|all) (?:that|which)|${IMPERATIVE})\\b`
 /** "how are cart-service and pricing-db related": one question about two entities, whatever joins them. */
@@ -182,7 +182,7 @@ const WANTS = /\b(?:i|we)(?:'d| would)? (?:really )?(?:need|want)\s+(?:to (?:kno
 /** "so I can check the notes", "so that we know": the reason for an ask. */
 const PURPOSE_TAIL = /,?\s+so(?: that)? (?:i|we|you|they|someone) (?:can|could|may|might|will|know)\b.*$/i
 /** "saw users-db queries in a trace", "payments db has been sluggish", "if the bus goes down": a clause that says how things are. */
-const DECLARATIVE = /^\s*(?:(?:saw|seen|seeing|noticed|noticing|got|getting|found|heard|had|if|when|whenever|since|because|after|before|while|once|as)\b|(?:[\w.'’-]+,?\s+){0,6}?(?:am|is|are|was|were|has|have|had|keeps?|kept|seems?|looks?|feels?|felt|sounds?|appears?|went|got|gets|started|starts|began|broke|crashed|crashes|been|asked|said|told|mentioned|reported|isn[\'’]?t|aren[\'’]?t|wasn[\'’]?t|doesn[\'’]?t|don[\'’]?t|didn[\'’]?t|won[\'’]?t|can[\'’]?t|cannot)\b)/i
+const DECLARATIVE = /^\s*(?:(?:saw|seen|seeing|noticed|noticing|got|getting|found|heard|had|if|when|whenever|since|because|after|before|while|once|as)\b|(?:[\w.'’-]+,?\s+){0,6}?(?:am|is|are|was|were|has|have|had|keeps?|kept|seems?|looks?|feels?|felt|sounds?|appears?|went|got|gets|started|starts|began|broke|crashed|crashes|been|asked|said|told|mentioned|reported|made|caused|isn[\'’]?t|aren[\'’]?t|wasn[\'’]?t|doesn[\'’]?t|don[\'’]?t|didn[\'’]?t|won[\'’]?t|can[\'’]?t|cannot)\b)/i
 
 /** "…, roll it back", "…, restart it please": an action asked for after a statement of what went wrong. */
 const ACTION_VERB = '(?:please\\s+)?(?:restart|reboot|bounce|roll\\s*(?:it\\s+|that\\s+)?back|rollback|revert|scale|undo)\\b'
@@ -290,7 +290,7 @@ export function planQuestion(question: string, context: PlannerContext): Plan {
 
   const message = readPastes(trimmed, index, (line) => ASKING_START.test(line))
   // "thanks, that's all for now!": the conversation ends; nothing to look up.
-  if (/^(?:(?:ok(?:ay)?|great|cool|perfect|thanks?(?: you| a lot| so much)?|thx|ty|cheers)[\s,!.]*)*(?:that(?:'?s| is) (?:all|it|everything)(?: for (?:now|today))?|(?:thanks?(?: you| a lot| so much)?|thx|ty|cheers)(?: for (?:the|your) help)?|nothing else|all good|no more questions)[\s!.]*$/i.test(trimmed)) return reply('Glad to help. Ask again any time.')
+  if (/^(?:(?:ok(?:ay)?|great|cool|perfect|thanks?(?: you| a lot| so much)?|thx|ty|cheers)[\s,!.]*)*(?:that(?:'?s| is) (?:all|it|everything)(?: (?:i|we) (?:needed|wanted))?(?: for (?:now|today))?|(?:thanks?(?: you| a lot| so much)?|thx|ty|cheers)(?: for (?:the|your) help)?|nothing else|all good|no more questions)[\s!.]*$/i.test(trimmed)) return reply('Glad to help. Ask again any time.')
   if (/^(hi|hello|hey|help|what can you do|how do i use this|who are you)\b[\s!?.]*$/i.test(trimmed)) {
     return reply(`I answer questions about the software catalog by calling the platform's tools:\n${capabilities(tools)}`)
   }
@@ -335,7 +335,8 @@ export function planQuestion(question: string, context: PlannerContext): Plan {
     // "…, don't run it", "…? want to chat about pick lists": a clause that asks nothing adds no call.
     if (NOT_NOW.test(part) || (calls.length > 0 && REASON_FOR_ASKING.test(part))) continue
     // "latency anomalies? all svcs", "…?? dbs queues apis": kinds said after an ask narrow it; they ask nothing new.
-    if (calls.length > 0 && !asks && words(part).every((word) => KIND_FRAGMENT.has(word))) continue
+    // "what's design-system? a lib or a running service?": a choice of kinds asks what the thing just named is.
+    if (calls.length > 0 && (!asks || /\bor\b/i.test(part)) && words(part).every((word) => KIND_FRAGMENT.has(word))) continue
     // "what changed on users-db overnight? migrations, config, anything": a list of examples after an ask narrows it.
     if (calls.length > 0 && mentions.every((mention) => (mention.candidates[0]?.score ?? 0) < 3) && /^[\w\s/-]+(?:,\s*[\w\s/-]+)+,\s*(?:or\s+)?(?:anything|everything|whatever|etc)$/i.test(part) && words(part).length <= 8) continue
     // "we're rotating creds on fraud-db tonight. what could be impacted?": the statement is context; what it names is
@@ -345,7 +346,8 @@ export function planQuestion(question: string, context: PlannerContext): Plan {
     if (somethingAsked && !asks && (STATEMENT_START.test(part) || actionAsked || DECLARATIVE.test(part) || (stated && words(part).length >= 5) || (onlyNames(index, part) && parts.slice(position + 1).some((later) => later.asks)))) {
       // "Just joined Fulfillment this week": one joins a team.
       const said = words(part)
-      const joined = (mention: Mention) => ['joined', 'joining', 'join'].includes(said[mention.start - 1] ?? '')
+      // "took over as EM for Recommendations", "new lead on Fulfillment": a role in a team is in that team.
+      const joined = (mention: Mention) => ['joined', 'joining', 'join'].includes(said[mention.start - 1] ?? '') || (['for', 'on', 'of', 'in'].includes(said[mention.start - 1] ?? '') && ['em', 'manager', 'lead', 'engineer', 'member', 'pm', 'director'].includes(said[mention.start - 2] ?? ''))
       // The team one joined is who "we" are; "it" is still the thing named (so the team goes last).
       const named = [...mentions.filter((mention) => !joined(mention)), ...mentions.filter(joined)].map((mention) => resolveMention(mention, joined(mention) ? { onlyKinds: ['group'], preferKinds: ['group'] } : { preferKinds: ['component', 'resource', 'api'] }, index)).flatMap((resolved) => (resolved && 'ref' in resolved ? [resolved.ref] : []))
       contextIncident = INCIDENT_ID.exec(part)?.[1] ?? contextIncident
@@ -387,6 +389,8 @@ export function planQuestion(question: string, context: PlannerContext): Plan {
     // Looking for something ("anything in the docs about blue-green deploys?") may be about any topic.
     const findsSomething = HOW_TO_ANYWHERE.test(part) || DISCOVERY.test(part) || SEARCH_THE_DOCS.test(part)
     // "How do I create a new service?" is a question for the docs, whatever it is about.
+    // "does it have techdocs?": whether there are docs is answered by reading them.
+    const hasDocs = /\b(?:does|do|did)\s+(?:[\w-]+\s+){1,4}?(?:have|got)\s+(?:any\s+)?(?:tech)?(?:docs?|documentation|readme)\b/i.test(part)
     // "show me its docs, especially the section on failover": an entity's docs may be about anything.
     const docsOfEntity = DOCS_WORDS.test(part) && (mentions.length > 0 || /\b(?:its|their)\b/i.test(part)) && tools.has('docs_get')
     // "list every bucket in the catalog, finance is chasing S3 storage costs": the topic is only why it is asked.
@@ -570,6 +574,7 @@ export function planQuestion(question: string, context: PlannerContext): Plan {
     // "how do I restart cart-service?" asks how, and is never the action itself.
     // "how do I deploy cart-service?" asks how, not what the timeline shows.
     if (HOW_TO_ANYWHERE.test(part) && ['remediation_request', 'remediation_plan', 'remediation_undo', 'signals_timeline', 'incidents_list', 'anomalies_list'].includes(tool.name) && tools.has('search')) tool = tools.get('search')!
+    if (hasDocs && (mentions.length > 0 || tokens.some((token) => PRONOUNS.has(token))) && tools.has('docs_get')) tool = tools.get('docs_get')!
     // "search the docs for voucher codes": a search, even when its words name an entity.
     if (tool.name === 'docs_get' && /^\s*(?:please\s+)?(?:search|find|look for)\b/i.test(part) && tools.has('search')) tool = tools.get('search')!
     // "could you search the docs for our TLS renewal procedure?": a request to search the docs is a search, whatever it is about.
@@ -758,10 +763,10 @@ function searchQuery(part: string): string {
 }
 
 /** Asking for the cause of trouble in words other than "why": "what went wrong with X", "rca pls", "the likely cause". */
-const CAUSE_ASKED = /\b(?:rca|root[- ]?causes?|what went wrong|what(?:['’]s| is) broken\b|what(?:['’]s| is| was) (?:causing|behind|driving)|(?:likely|probable|possible) causes?|caus(?:e|es|ing) (?:this|it|that)|(?:slowness|latency|errors?|failures?|timeouts?)\b.*\bcoming from)\b/i
+const CAUSE_ASKED = /\b(?:tell (?:me|us) why(?=[^?]*\b(?:fail\w*|dy(?:ing|es)|die|crash\w*|slow\w*|down|errors?|broke\w*|falling|fell|timing out)\b)|rca|root[- ]?causes?|what went wrong|what(?:['’]s| is) broken\b|what(?:['’]s| is| was) (?:causing|behind|driving)|(?:likely|probable|possible) causes?|caus(?:e|es|ing) (?:this|it|that)|(?:slowness|latency|errors?|failures?|timeouts?)\b.*\bcoming from)\b/i
 
 /** Words of a clause that only names kinds ("all svcs", "dbs queues apis"). */
-const KIND_FRAGMENT = new Set(['all', 'every', 'any', 'the', 'and', 'or', 'of', 'them', 'service', 'services', 'apis', 'api', 'databases', 'database', 'db', 'queues', 'queue', 'caches', 'cache', 'resources', 'components', 'systems', 'teams', 'please', 'pls', 'too', 'also', 'only', 'etc'])
+const KIND_FRAGMENT = new Set(['all', 'every', 'any', 'the', 'and', 'or', 'of', 'them', 'service', 'services', 'apis', 'api', 'databases', 'database', 'db', 'queues', 'queue', 'caches', 'cache', 'resources', 'components', 'systems', 'teams', 'please', 'pls', 'too', 'also', 'only', 'etc', 'a', 'an', 'lib', 'libs', 'library', 'libraries', 'running', 'website', 'app', 'just'])
 
 /** Asking what the portal can do ("what else can you do", "can you do rollbacks?", "are you able to scale things?"). */
 const CAPABILITY = /\b(?:can|could) (?:you|u|the portal|the bot|it) do anything (?:to|about)\b|\bwhat (?:else |other \w+ |kinds? of \w+ |sorts? of \w+ )?(?:can|could) (?:you|u|the portal|the bot|the assistant|this(?: thing)?|it) (?:\w+ )?(?:do|help with|handle|run|fix|repair)\b|^\s*(?:(?:so|and|also)\s+)?(?:can|could) (?:you|u|the portal) (?:do|perform|handle|run) (?:any\s+)?(?:restarts|rollbacks|reboots|scal\w+|remediations?|fixes|actions|playbooks|things)\b|\b(?:are|r) (?:you|u) able to (?:do|run) (?:restarts|rollbacks|remediations?|fixes|actions)\b|\b(?:actions|fixes|remediations)\s+(?:is|are)\s+(?:the portal|you|it)\s+able to\s+(?:take|do|run)\b/i
@@ -771,15 +776,15 @@ const CONTENTS = /\b(?:members?|contents?|parts|pieces|components|constituents|m
 /** A request to bring a Backstage catalog over, in the imperative. */
 const MIGRATION_REQUEST = /^\s*(?:(?:please|pls|kindly|can you|could you|would you|go ahead and|let'?s|i'?d like to|i want to|we need to|i need to|time to)\s+)*(?:import|migrate|bring|move|pull|copy|sync|run (?:the |a |an )?(?:backstage |catalog )?(?:import|migration)|(?:a |an )?(?:one-shot |full |complete )?(?:import|migration|move) (?:of|from)\b)/i
 /** Asking what an import did: past tense, or counting what arrived. */
-const MIGRATION_DONE = /\b(?:what|which|how many|did|was|were)\b[^?]*\b(?:did|came|come|brought|imported|migrated|arrived|got|made it|carried)\b|\bhow many\b/i
+const MIGRATION_DONE = /\b(?:what|which|how many|did|was|were)\b[^?]*\b(?:did|came|come|brought|imported|migrated|arrived|got|made it|carried)\b|\bhow many\b|\b(?:outcome|results?|summary|summari[sz]e)\b/i
 /** How an action went: "verified", "done", "did it work". */
 /** "still pending or did it fail?", "check whether the restart actually verified": how an action named went. */
-const OUTCOME_ASKED = /\b(?:whether|if)\b[^?]*\b(?:verified|done|finished|complete[ds]?|succeed(?:ed)?|work(?:ed)?|fail(?:ed)?|go(?:ne)? through|went through|land(?:ed)?)\b|\bstill pending\b|\bdid (?:it|that|this|they) (?:fail|work|succeed|finish|go through|land)\b/i
+const OUTCOME_ASKED = /\b(?:whether|if)\b[^?]*\b(?:verified|done|finished|complete[ds]?|succeed(?:ed)?|work(?:ed)?|fail(?:ed)?|go(?:ne)? through|went through|land(?:ed)?)\b|\bstill (?:pending|waiting)\b|\bdid (?:it|that|this|they) (?:fail|work|succeed|finish|go through|land)\b/i
 const RESULT_ASKED = /\b(?:verified|verify|done|finished|complete[ds]?|succeed(?:ed)?|work(?:ed)?|fail(?:ed)?|go(?:ne)? through|went through|pass(?:ed)?|land(?:ed)?)\b/i
 /** Asking what was run or approved, across the board. */
 const WHAT_RAN = /\bwhat\s+(?:got|was|were|has been|have been)\s+(?:executed|run|approved|carried out)\b|\b(?:every|each|all(?: the)?)\s+approvals?\b|\b(?:record|trail|history|log) of (?:(?:all |the )?approvals?|(?:approval )?decisions|actions|remediations)\b|\bapproval decisions\b/i
 /** Who approved an action (not who runs a service). */
-const WHO_APPROVED = /\bwho\b[^?]*\b(?:approved|said yes|signed off|okayed|ok'?d|gave the (?:ok|okay|go-ahead|green light)|denied|rejected)\b/i
+const WHO_APPROVED = /\bwho\b[^?]*\b(?:approved|said yes|signed off|okayed|ok'?d|gave the (?:ok|okay|go-ahead|green light)|green-?lit|authori[sz]ed|denied|rejected)\b/i
 /** Undoing what a request did. */
 const UNDO_WORDS = /\b(?:undo|revert|reverse|roll\s*(?:it\s+|that\s+|this\s+)?back|rollback|put\b[^?.]*\bback)\b/i
 /** Words of the future: a prediction is asked in them ("likely to fail", "gonna turn into an outage", "at risk"). */
@@ -853,7 +858,7 @@ const HOW_TO = /^\s*(?:and\s+)?(?:how\s+(?:do|can|should|would)\s+(?:i|we|you|on
 /** Asking where something is or whether it exists, at the start of the question or after a bit of context ("got a 429, where are the rate limit docs?"). */
 const AFTER_CONTEXT = '(?:^|[,;:]\\s*|\\s[-–—]\\s+)'
 const HOW_TO_ANYWHERE = new RegExp(`${AFTER_CONTEXT}(?:how\\s+(?:do|can|should|would)\\s+(?:i|we|you|one)\\b|how\\s+to\\b|what(?:'s| is) the (?:process|procedure|way) (?:to|for)\\b)`, 'i')
-const DISCOVERY = /(?:^(?:and\s+|also\s+)?|[,;:]\s*|\s[-–—]\s+)(?:where\b|is there\b(?!\s+(?:a|an|any)\s+(?:\w+\s+)?(?:team|owner|owning|owners|someone|somebody|person|contact|group|squad|list)\b)|(?:does|do) (?:one|anything|something|any|such a thing|it|that)(?: like (?:that|this|it))? (?:already |actually |even )?exist\b|(?:is|are) (?:there )?any \w+ (?:available|around)\b|are there (?:any\s+)?(?:docs|documentation|guides?|runbooks?|services?|librar(?:y|ies)|tools?)\b|do we have (?:a|an|any|anything|something)\b|(?:anything|something)(?:\s+\w+){0,3}?\s+(?:about|on|for|that)\b|any (?:docs|documentation|guides?|runbooks?|info|information|how-?tos?)\b|(?:i'?m\s+)?looking for\b|i need (?:the |a |some )?(?:docs?|documentation|guide|runbook|service)\b|(?:search|docs?)\s*:|find me\b|\bcan'?t (?:find|locate)\b|(?:what|which)\s+(?:\w+\s+)?(?:do|should|can|would)\s+(?:i|we)\s+use\b|(?:what|which)\s+(?:\w+\s+){0,4}?(?:handles|takes care of|deals with|is in charge of|manages|is used for)\b|who\s+(?:knows|is (?:an |the )?expert|understands|has experience)\b|(?:has|have|did)\s+(?:anyone|anybody|someone|somebody)\s+(?:written|documented|put together)\b|which\s+(?:of\s+(?:our|the)\s+(?:services|components|apps)\s+(?:does|do)|(?:thing|things|one)\s+(?:actually\s+|really\s+)?(?:does|do)|(?:thing|things|one|service|services|component|components|app)\s+(?:actually\s+|really\s+)?(?:sends|handles|stores|keeps|processes))\b)|\b(?:documented|written (?:down|up))\s+(?:somewhere|anywhere)\b|\bwhat(?:['’]s| is| are)?\s+(?:the\s+|that\s+|this\s+)?(?:\w+\s+)?called\b/i
+const DISCOVERY = /(?:^(?:and\s+|also\s+)?|[,;:]\s*|\s[-–—]\s+)(?:where\b|is there\b(?!\s+(?:a|an|any)\s+(?:\w+\s+)?(?:team|owner|owning|owners|someone|somebody|person|contact|group|squad|list)\b)|(?:does|do) (?:one|anything|something|any|such a thing|it|that)(?: like (?:that|this|it))? (?:already |actually |even )?exist\b|(?:is|are) (?:there )?any \w+ (?:available|around)\b|are there (?:any\s+)?(?:docs|documentation|guides?|runbooks?|services?|librar(?:y|ies)|tools?)\b|do we have (?:a|an|any|anything|something)\b|(?:anything|something)(?:\s+\w+){0,3}?\s+(?:about|on|for|that)\b|any (?:docs|documentation|guides?|runbooks?|info|information|how-?tos?)\b|(?:i'?m\s+)?looking for\b|i need (?:the |a |some )?(?:docs?|documentation|guide|runbook|service)\b|(?:search|docs?)\s*:|find me\b|\bcan'?t (?:find|locate)\b|(?:what|which)\s+(?:\w+\s+)?(?:do|should|can|would)\s+(?:i|we)\s+use\b|(?:what|which)\s+(?:\w+\s+){0,4}?(?:handles|takes care of|deals with|is in charge of|manages|is used for)\b|who\s+(?:knows|is (?:an |the )?expert|understands|has experience)\b|(?:has|have|did)\s+(?:anyone|anybody|someone|somebody)\s+(?:written|documented|put together)\b|which\s+(?:of\s+(?:our|the)\s+(?:services|components|apps)\s+(?:does|do)|(?:thing|things|one)\s+(?:actually\s+|really\s+)?(?:does|do)|(?:thing|things|one|service|services|component|components|app)\s+(?:actually\s+|really\s+)?(?:sends|handles|stores|keeps|processes)|(?:thing|one|service|component|app)\s+(?:actually\s+|really\s+)?does\b(?![^?]*\b(?:talk|call|use|depend|need|hit|rely|reach|own)s?\b))\b)|\b(?:documented|written (?:down|up))\s+(?:somewhere|anywhere)\b|\bwhat(?:['’]s| is| are)?\s+(?:the\s+|that\s+|this\s+)?(?:\w+\s+)?called\b/i
 /** What a thing is for ("a library for feature toggles", "a service that sends SMS"), beyond its kind. */
 /** "Something in our stack sends the shipping emails": a thing described, not named. */
 const SOMETHING_UNNAMED = /^\s*(?:something|some (?:service|thing|component|job)|one of our \w+)\b/i
@@ -1062,7 +1067,8 @@ function demonstrativesAsPronouns(tokens: string[]): string[] {
   const afterAuxiliary = (position: number) => ['does', 'do', 'did', 'is', 'was', 'will', 'would', 'can', 'could', 'has'].includes(tokens[position - 1] ?? '')
   // "any anomalies on that today?": a demonstrative after a preposition, with only a time after it.
   const beforeTime = (position: number) => ['on', 'for', 'of', 'with', 'about', 'in', 'to'].includes(tokens[position - 1] ?? '') && tokens.slice(position + 1).every((token) => TIME_WORDS.has(token))
-  return tokens.map((token, position) => ((KIND_NOUNS.has(token) && (['that', 'this', 'same'].includes(tokens[position - 1] ?? '') || (tokens[position - 1] === 'the' && tokens[position + 1] === 'one'))) || (['that', 'this'].includes(token) && position > 0 && (position === tokens.length - 1 || afterAuxiliary(position) || beforeTime(position))) ? 'it' : token))
+  // "what does my team own?" after "took over as EM for Recommendations": the team in view.
+  return tokens.map((token, position) => ((KIND_NOUNS.has(token) && (['that', 'this', 'same'].includes(tokens[position - 1] ?? '') || (tokens[position - 1] === 'the' && tokens[position + 1] === 'one') || (['my', 'our'].includes(tokens[position - 1] ?? '') && ['team', 'squad'].includes(token)))) || (['that', 'this'].includes(token) && position > 0 && (position === tokens.length - 1 || afterAuxiliary(position) || beforeTime(position))) ? 'it' : token))
 }
 
 /** "the payments team", "payments-db database": the kind word belongs to the name, not to the intent. */

@@ -25,7 +25,8 @@ const API_TYPES = ['openapi', 'grpc', 'asyncapi', 'graphql', 'trpc']
 export function queryFilters(text: string, original: string, mentions: Mention[], index: CatalogIndex): Record<string, unknown> {
   const lower = text.toLowerCase()
   const input: Record<string, unknown> = {}
-  const tagMatch = /\b(?:tagged(?: with)?|with (?:the )?tag|tag)\s+["']?([a-z0-9:+#-]+)/.exec(original.toLowerCase()) ?? /\b([a-z0-9+#-]+)[- ]tagged\b/.exec(original.toLowerCase())
+  // "kafka-tagged bits": the tag said before the word, else after it ("tagged kafka").
+  const tagMatch = /\b([a-z0-9+#]+(?:-[a-z0-9+#]+)*)-tagged\b/.exec(original.toLowerCase()) ?? /\b(?:tagged(?: with)?|with (?:the )?tag|tag)\s+["']?([a-z0-9:+#-]+)/.exec(original.toLowerCase()) ?? /\b([a-z0-9+#-]+) tagged\b/.exec(original.toLowerCase())
   const apiType = API_TYPES.find((type) => new RegExp(`\\b${type}\\b`).test(lower))
   const named = KIND_WORDS.filter(([pattern]) => pattern.test(lower)).map(([, filter]) => filter)
   // "components, APIs and resources": several kinds of parts named are all of them, no one kind.
@@ -69,7 +70,7 @@ export function queryFilters(text: string, original: string, mentions: Mention[]
 /** A quoted term: the quote opens after a space or the start and closes before a space, punctuation or the end. */
 export const QUOTED = /(?:^|\s)["'‘“]([^"'’”]{2,40})["'’”](?=$|[\s?.!,])/
 // "how risky is it looking for the next few hours": looking ahead, not looking for text.
-export const TEXT_SEARCH = /\b(?:matching|containing|mentioning|mentions?(?!\s+(?:in|on|at|to|it|that|this|them)\b)|search(?: the catalog)? for|look(?:ing)? for(?!\s+(?:the\s+)?(?:next|coming|rest of|whatever|what|anything|something|cause|reason|culprit)\b))\s+([a-z0-9][a-z0-9 -]{1,40}?)\s*[?.!]*$/
+export const TEXT_SEARCH = /\b(?:matching|containing|mentioning|mentions?(?!\s+(?:in|on|at|to|it|that|this|them)\b)|search(?: the catalog)? for|look(?:ing)? for(?!\s+(?:the\s+)?(?:next|coming|rest of|whatever|what|anything|something|cause|reason|culprit|tonight|today|tomorrow|weekend|this)\b))\s+([a-z0-9][a-z0-9 -]{1,40}?)\s*[?.!]*$/
 
 /** Whether a question asks for a list narrowed by attributes (lifecycle, tag, a resource or component type). */
 export function hasAttributeFilter(filters: Record<string, unknown>): boolean {

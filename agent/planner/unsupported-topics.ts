@@ -11,7 +11,8 @@ const TOPICS: Record<string, { strong: string[]; weak: string[]; outsideDocs?: t
   'carbon footprint': { strong: ['carbon', 'co2', 'emissions', 'emission', 'footprint'], weak: ['green'] },
   'incidents and alerts': { strong: ['incident', 'incidents', 'alert', 'alerts', 'postmortem', 'sev1', 'sev2'], weak: [] },
   // Reading incidents is covered once the signals tools are registered; paging a person is an action.
-  'paging the on-call': { strong: ['paged', 'pagerduty', 'escalate'], weak: ['page', 'paging'] },
+  // "got paged: <alert> - what's behind this?" says how the alert came; asking to page someone is the topic.
+  'paging the on-call': { strong: ['pagerduty', 'escalate'], weak: ['page', 'paging'] },
   'root-cause analysis': { strong: ['slow', 'slower', 'slowness', 'latency', 'anomaly', 'anomalies', 'rca'], weak: ['degraded', 'spike', 'errors'] },
   'paging people (on-call escalation)': { strong: ['page the on call', 'page on call', 'page the oncall', 'page someone', 'page whoever', 'escalate to'], weak: [] },
   'failovers, traffic shifts and feature flags': { strong: ['failover', 'fail over', 'shift traffic', 'traffic shift', 'feature flag', 'redeploy'], weak: ['flush', 'kill', 'drain'] },

@@ -97,7 +97,7 @@ const IDIOMS: Array<[RegExp, string]> = [
   // "upstream deps of X": upstream alone may be its callers, but upstream dependencies are what it depends on.
   [/\b(?:upstream|downstream) (deps|dependencies|dependency)\b/g, '$1'],
   // "what does admin-portal talk to?" asks what it calls; "who should I talk to?" stays a contact.
-  [/(?<!\b(?:i|we|you|they|should|can|could|do)\s)\btalks? to(?=\s*(?:downstream|upstream|directly)?\s*[?.!]*$)/g, 'calls'],
+  [/(?<!\b(?:i|we|you|they|should|can|could|do)\s)\btalks? to(?=\s*(?:downstream|upstream|directly)?\s*(?:[?.!,]|$|\s+(?:before|so|because|when|since|during|in|on)\b))/g, 'calls'],
   [/\b(?:pulls?|pulling|reads?|reading|fetch(?:es)?|fetching) (?:its |their )?(?:data |stuff |information )?from\b/g, 'uses'],
   [/\b(?:go(?:es)?|going|went|gone) (?:wrong|bad|sideways|pear[- ]shaped)\b/g, 'fail'],
   // "who do we report it to", "who do I raise a bug with": whom to contact. "route requests to" is a call.
@@ -111,7 +111,9 @@ const IDIOMS: Array<[RegExp, string]> = [
   // "services that end up depending on themselves": a dependency cycle.
   // "services that transitively depend back on themselves", "mutual dependencies", "cyclically dependent": a dependency cycle.
   [/\bdepend(?:s|ing|ent)?\s+(?:back\s+)?on\s+(?:themselves|itself)\b/g, 'circular dependency'],
-  [/\b(?:mutual(?:ly)?|cyclical(?:ly)?|cyclic(?:ally)?|circular(?:ly)?)\s+(?:dependen\w*|depend\w*)\b/g, 'circular dependency'],
+  [/\b(?:mutual(?:ly)?|cyclical(?:ly)?|cyclic(?:ally)?|circular(?:ly)?|circ)\s+(?:dependen\w*|depend\w*|deps)\b/g, 'circular dependency'],
+  // "whose stuff breaks?": what breaks, whoever owns it.
+  [/\bwhose\s+(?:stuff|things|services|apps|systems)\s+(break|breaks|goes down|go down|fails?)\b/g, 'what $1'],
   // "run" and "work" are owning ("who runs X", "works on X") except where an action ran: "did the rollback work",
   // "remediation runs", "has that run finished", "playbooks to run after approval".
   [/\b(did|does|do|has|have|will)\b([^?.!,]{0,60}?)\bwork(?:ed)?\b(?!\s+(?:on|for|with))/g, '$1$2succeed'],
