@@ -22,7 +22,7 @@ export interface Mention {
 }
 
 /** Words that, after or before a name, say what kind of thing it is. */
-const KIND_WORDS: Record<string, string> = {
+export const KIND_WORDS: Record<string, string> = {
   team: 'group', squad: 'group', group: 'group', department: 'group', org: 'group', people: 'group', folks: 'group', crew: 'group',
   service: 'component', svc: 'component', microservice: 'component', website: 'component', library: 'component', app: 'component', component: 'component',
   api: 'api', apis: 'api', endpoint: 'api',

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto'
 import type { CatalogIndex } from '../../graph/index/catalog-index.ts'
 import type { ToolDefinition } from '../../tools/define-tool.ts'
 import { linkEntities, resolveMention } from './entity-linker.ts'
+import { addresses } from './option-arguments.ts'
 import { resolveOrdinals } from './ordinal-references.ts'
 import { IntentClassifier } from './intent-classifier.ts'
 import { planQuestion, type PlannedCall } from './plan-question.ts'
@@ -38,7 +39,6 @@ function previousSubjects(call: PlannedCall | undefined, answer: string): { prev
   return { ...(requestId ? { previousRequestId: requestId } : {}), ...(incidentId ? { previousIncidentId: incidentId } : {}), ...(cause ? { previousCause: cause } : {}) }
 }
 
-const URL_PATTERN = /\bhttps?:\/\/[^\s"'<>`]+/gi
 const REF_PATTERN = /\b(component|api|resource|system|domain|group|user|template):[a-z0-9._-]+\/[a-z0-9._-]+/gi
 
 /**
@@ -106,7 +106,7 @@ export class OfflinePlannerModel implements LanguageModelV4 {
     }
     const previousCall = this.previousCall(history, available)
     // "ok import it then" after a turn about one Backstage address: that address.
-    const earlierUrls = new Set(history.slice(-2).flatMap((message) => (message.role === 'user' || message.role === 'assistant' ? textOf(message.content as Array<{ type: string; text?: string }>).match(URL_PATTERN) ?? [] : [])).map((url) => url.replace(/[.,;:!?)]+$/, '')))
+    const earlierUrls = new Set(history.slice(-2).flatMap((message) => (message.role === 'user' || message.role === 'assistant' ? addresses(textOf(message.content as Array<{ type: string; text?: string }>)) : [])))
     const previousUrl = earlierUrls.size === 1 ? [...earlierUrls][0] : undefined
     const plan = planQuestion(question, { index: this.index, classifier: this.classifier, tools: available, previousRefs: this.previousRefs(history), previousCall, ...(previousUrl ? { previousUrl } : {}), ...previousSubjects(previousCall, previousAnswer ? textOf(previousAnswer.content as Array<{ type: string; text?: string }>) : '') })
     if (plan.type === 'reply') return { content: [{ type: 'text', text: plan.text }], finish: 'stop' }

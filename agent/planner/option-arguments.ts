@@ -60,6 +60,11 @@ export function numberArguments(tool: ToolDefinition, text: string): Record<stri
   return values
 }
 
+/** The web addresses a text gives, without the punctuation that ends its sentence. */
+export function addresses(text: string): string[] {
+  return (text.match(/\bhttps?:\/\/[^\s"'<>`]+/gi) ?? []).map((address) => address.replace(/[.,;:!?)]+$/, ''))
+}
+
 /** "ok import it then", "do that one": the question points back at what the previous turn named. */
 const REFERS_BACK = /\b(?:it|that|this|there|then|same|them)\b/i
 
@@ -84,13 +89,13 @@ export function optionArguments(tool: ToolDefinition, tokens: string[], { text, 
     // "migrate from https://backstage.acme.io": an address the question gives; a required one it lacks is asked for.
     if (field === 'url') {
       // "can you bring its catalog over? url is https://…": the address may come in another clause of the message.
-      const url = /\bhttps?:\/\/[^\s"'<>`]+/i.exec(text)?.[0]?.replace(/[.,;:!?)]+$/, '') ?? /\bhttps?:\/\/[^\s"'<>`]+/i.exec(message)?.[0]?.replace(/[.,;:!?)]+$/, '') ?? (REFERS_BACK.test(message) ? earlierUrl : undefined)
+      const url = addresses(text)[0] ?? addresses(message)[0] ?? (REFERS_BACK.test(message) ? earlierUrl : undefined)
       if (url) values[field] = url
       else if (!optional) return { missing: `${tool.title} needs an address, e.g. https://backstage.example.com. Where is it?` }
     }
     // "show the import report for https://…": a migration source is its address.
     if (field === 'source' && !values.source) {
-      const source = /\bhttps?:\/\/[^\s"'<>`]+/i.exec(text)?.[0]?.replace(/[.,;:!?)]+$/, '') ?? earlierUrl
+      const source = addresses(text)[0] ?? earlierUrl
       if (source) values[field] = source
     }
     // "as a dry run only": check everything, change nothing.

@@ -1,7 +1,9 @@
+import { INCIDENT_ID } from './signal-arguments.ts'
+
 const ORDINALS: Record<string, number> = { first: 1, second: 2, third: 3, fourth: 4, fifth: 5, sixth: 6, seventh: 7, eighth: 8, ninth: 9, tenth: 10 }
 const COUNTS: Record<string, number> = { two: 2, three: 3, four: 4, both: 2 }
 const REF = /\b(?:component|api|resource|system|domain|group|user|template):[a-z0-9._-]+\/[a-z0-9_-]+(?:\.[a-z0-9_-]+)*/gi
-const INCIDENT = /\binc-[a-z0-9]+(?:-[a-z0-9]+)*\b/gi
+const INCIDENT = new RegExp(INCIDENT_ID.source, 'gi')
 /** "the second one", "the 3rd service", "the third pls": an ordinal with a noun, or said after "the" on its own. */
 const ORDINAL_PHRASE = /\b(?:the\s+)?(first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|last|\d{1,2}(?:st|nd|rd|th))\s+(?:one|entry|item|result|match|api|service|component|resource|system|team|incident)\b|\bthe\s+(first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|last)\b(?=\s*(?:[?.!,]|$|\s+(?:pls|please|plz)\b))|\bthe\s+(?:one\s+)?in\s+the\s+(middle)\b|\bthe\s+(middle)\s+one\b/gi
 /** "restart those two", "both of them": every entity of a list that long. */

@@ -1,7 +1,7 @@
 import type { CatalogIndex } from '../../graph/index/catalog-index.ts'
 import { similarRefs } from '../../graph/index/resolve-entity.ts'
 import type { ToolDefinition } from '../../tools/define-tool.ts'
-import { linkEntities, resolveMention, type Mention } from './entity-linker.ts'
+import { KIND_WORDS, linkEntities, resolveMention, type Mention } from './entity-linker.ts'
 import { ENTITY_TOKEN, maskSpans, type IntentClassifier, type IntentScore } from './intent-classifier.ts'
 import { PLURAL_KINDS, QUOTED, TEXT_SEARCH, hasAttributeFilter, queryFilters } from './query-filters.ts'
 import { numberArguments, optionArguments } from './option-arguments.ts'
@@ -800,6 +800,9 @@ const DEPLOY_HISTORY = /\b(?:deploy(?:ment)?s?|releases?|config(?:uration)? chan
  * get verified?", "we scaled X down this morning. has that run finished?"), the playbooks themselves ("which
  * playbooks need approval?"), or what was run ("what got executed after approval").
  */
+/** The playbooks by name ("restart/scale/rollback", "roll things back"): naming two asks which there are. */
+const PLAYBOOK_NAMES = /\b(?:restarts?|scal(?:e|ing)|rollbacks?|roll\s+(?:\w+\s+)?back)\b/gi
+
 function spelledOutTool(text: string, { asked, message, mentions, actionInContext, earlierRequest }: { asked?: string; message: string; mentions: number; actionInContext: boolean; earlierRequest: boolean }): string | undefined {
   // "revert apr_…", "the scale-down (apr_…) made it worse. Please reverse it.", "ok revert it" after an answer about
   // one request: undoing that request.
@@ -811,10 +814,11 @@ function spelledOutTool(text: string, { asked, message, mentions, actionInContex
   if (ACTION_FIRST.test(text)) return undefined
   if ((ACTION_NAMED.test(text) || actionInContext) && ((RESULT_ASKED.test(text) && /^\s*(?:and\s+)?(?:did|has|have|is|was|were)\b/i.test(asked ?? text)) || OUTCOME_ASKED.test(text))) return 'remediation_status'
   // "which automated remediation actions exist and how each is undone", "can u roll things back or only restart?": the playbooks.
-  if (/^\s*(?:can|could)\s+(?:you|u|the portal|it)\b/i.test(text) && /\bor\b/i.test(text) && (text.match(/\b(?:restarts?|scal(?:e|ing)|rollbacks?|roll\s+(?:\w+\s+)?back)\b/gi) ?? []).length >= 2) return 'remediation_playbooks'
+  const namesPlaybooks = (text.match(PLAYBOOK_NAMES) ?? []).length >= 2
+  if (/^\s*(?:can|could)\s+(?:you|u|the portal|it)\b/i.test(text) && /\bor\b/i.test(text) && namesPlaybooks) return 'remediation_playbooks'
   if (/\b(?:which|what)\s+(?:\w+\s+){0,3}?(?:actions|remediations|playbooks|fixes|options)\s+(?:exist|are there|are available|(?:can|could) (?:you|it|the portal) (?:run|do))\b/i.test(text)) return 'remediation_playbooks'
   // "is there a playbook for flushing a cache, or only restart/scale/rollback?": the playbooks there are, by name.
-  if (/\bplaybooks?\b/i.test(text) && (text.match(/\b(?:restarts?|scal(?:e|ing)|rollbacks?|roll back)\b/gi) ?? []).length >= 2) return 'remediation_playbooks'
+  if (/\bplaybooks?\b/i.test(text) && namesPlaybooks) return 'remediation_playbooks'
   if (mentions > 0) return undefined
   if (/\bplaybooks\b/i.test(text)) return 'remediation_playbooks'
   if (WHAT_RAN.test(text)) return 'audit_log'
@@ -1032,8 +1036,6 @@ function reroute(toolName: string, input: Record<string, unknown>, asksOwner = f
 const KIND_NOUNS = new Set(['team', 'squad', 'folks', 'people', 'service', 'svc', 'api', 'db', 'database', 'system', 'domain', 'resource', 'component', 'cache', 'queue', 'bucket', 'website', 'library', 'app'])
 
 /** "that team", "this service": a kind word after a demonstrative stands for an entity already named, like "it". */
-/** The kinds a word for a sort of thing means: "that cache" is a resource, "this team" a group. */
-const KIND_OF_NOUN: Record<string, string> = { db: 'resource', database: 'resource', cache: 'resource', queue: 'resource', bucket: 'resource', topic: 'resource', resource: 'resource', service: 'component', svc: 'component', app: 'component', website: 'component', library: 'component', component: 'component', api: 'api', team: 'group', squad: 'group', system: 'system', domain: 'domain' }
 
 /** "and the db?", "what about its cache": the same question about a thing of that kind next to the one asked about. */
 const KIND_FOLLOW_UP = /^\s*(?:and|what about|how about|same for)\s+(?:the|its|their)\s+(db|database|cache|queue|bucket|topic)(?:\s+one)?\s*$/i
@@ -1041,7 +1043,7 @@ const TYPE_OF_NOUN: Record<string, string> = { db: 'database', database: 'databa
 
 /** The one entity of a kind (a database, a cache) that a subject uses, or failing that, that shares its name's stem. */
 function relatedOfKind(index: CatalogIndex, subject: string, noun: string): string | undefined {
-  const kind = KIND_OF_NOUN[noun]
+  const kind = KIND_WORDS[noun]
   const type = TYPE_OF_NOUN[noun]
   const fits = (ref: string) => ref.startsWith(`${kind}:`) && (!type || (index.get(ref)?.spec as { type?: string } | undefined)?.type === type)
   const used = [...new Set(index.relationsOf(subject).map((relation) => relation.targetRef).filter(fits))]
@@ -1054,7 +1056,7 @@ function relatedOfKind(index: CatalogIndex, subject: string, noun: string): stri
 /** The entities in view, those of the kind a demonstrative names first ("what else relies on that db?", "is the cache one ok?"). */
 function referredFirst(part: string, refs: string[]): string[] {
   const noun = (/\b(?:that|this|the same|said)\s+([a-z]+)\b/i.exec(part) ?? /\bthe\s+([a-z]+)\s+one\b/i.exec(part))?.[1]?.toLowerCase()
-  const kind = noun ? KIND_OF_NOUN[noun] : undefined
+  const kind = noun ? KIND_WORDS[noun] : undefined
   if (!kind) return refs
   return [...refs.filter((ref) => ref.startsWith(`${kind}:`)), ...refs.filter((ref) => !ref.startsWith(`${kind}:`))]
 }
